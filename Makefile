@@ -1,0 +1,46 @@
+# Kinerja — everything starts from a clean clone with only python3 and make.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
+DATA   := data
+PREFECT_PORT ?= 4200
+export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export GX_ANALYTICS_ENABLED := false
+
+.DEFAULT_GOAL := help
+.PHONY: help install demo test lint serve ui server-up server-down bench clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP) ## Create .venv and install Kinerja with pinned dependencies
+
+demo: $(STAMP) server-up ## Generate the three demo regions and run the whole cycle (SQLite + local Prefect)
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/kinerja demo
+
+test: $(STAMP) ## Run the test suite (SQLite, and PostgreSQL when KINERJA_TEST_POSTGRES_URL is set)
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP) ## ruff
+	$(BIN)/ruff check .
+
+server-up: $(STAMP) ## Start the persistent local Prefect server (database under data/prefect) if not running
+	@$(BIN)/python -m kinerja.prefect_server start --port $(PREFECT_PORT)
+
+server-down: ## Stop the local Prefect server started by server-up
+	@$(BIN)/python -m kinerja.prefect_server stop
+
+ui: server-up ## Open the Prefect UI (run history) — http://127.0.0.1:$(PREFECT_PORT)
+	@echo "Prefect UI: http://127.0.0.1:$(PREFECT_PORT)"
+	@$(PYTHON) -m webbrowser http://127.0.0.1:$(PREFECT_PORT) >/dev/null 2>&1 || true
+
+clean: ## Remove the venv, data and caches
+	rm -rf $(VENV) $(DATA) .pytest_cache .ruff_cache build *.egg-info

@@ -1,0 +1,35 @@
+"""Process-wide configuration from KINERJA_* environment variables (pydantic-settings)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything a deployment may set: database, folders, ruleset."""
+
+    model_config = SettingsConfigDict(env_prefix="KINERJA_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(default=PROJECT_DIR / "data", description="Embedded database and demo data")
+    database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
+    ruleset: str = Field(default="permenpan-6-2022", description="Ruleset name or path")
+    test_postgres_url: str | None = None
+    require_postgres: bool = False
+
+    @property
+    def db_url(self) -> str:
+        """The configured URL, or the embedded SQLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'kinerja.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,106 @@
+"""Engine, schema migration and set-based reads and writes (no row-by-row ORM on bulk data)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, Table, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlmodel import SQLModel
+
+import models.tables  # noqa: F401  (registers the tables)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_BATCH = 50_000
+
+
+def redact(url: str) -> str:
+    """The URL with its password hidden, for logs, artifacts and reports."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as a placeholder, never leaked
+        return "<url tidak valid / invalid url>"
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str) -> Engine:
+    """One engine per URL per process; SQLite gets WAL, a busy timeout and its folder created."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 60})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def table(name: str) -> Table:
+    return SQLModel.metadata.tables[name]
+
+
+def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
+    """DataFrame rows as plain Python dicts with None for missing values (driver-friendly)."""
+    sub = frame[columns].astype(object)
+    sub = sub.where(sub.notna(), None)
+    return sub.to_dict("records")
+
+
+def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: object) -> int:
+    """Delete the rows matching `where`, insert `frame` in batches, in the caller's transaction."""
+    tbl = table(name)
+    delete = tbl.delete()
+    for col, value in where.items():
+        delete = delete.where(tbl.c[col] == value)
+    conn.execute(delete)
+    if frame.empty:
+        return 0
+    columns = [c.name for c in tbl.columns if c.name in frame.columns]
+    for start in range(0, len(frame), _BATCH):
+        conn.execute(tbl.insert(), _records(frame.iloc[start : start + _BATCH], columns))
+    return len(frame)
+
+
+def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
+    """Run a read query into a DataFrame (raw DB-API connection for SQLite: ~3x faster)."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()
+        try:
+            return pd.read_sql(sql, raw.driver_connection, params=params)
+        finally:
+            raw.close()
+    with engine.connect() as conn:
+        return pd.read_sql(text(sql), conn, params=params)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Connection]:
+    """One all-or-nothing unit of work."""
+    with engine.begin() as conn:
+        yield conn
