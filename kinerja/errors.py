@@ -1,0 +1,42 @@
+"""Project errors that the command line turns into exit codes and one-line messages (never a traceback)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KinerjaError(Exception):
+    """Base of every expected failure; `exit_code` is what the `kinerja` command exits with."""
+
+    exit_code: int = 2
+
+
+class InputUnreadable(KinerjaError):
+    """An input file cannot be read at all: one line naming the file and the problem (id / en)."""
+
+    exit_code = 2
+
+
+class UsageError(KinerjaError):
+    """The command was called wrongly (unknown stage, bad option value)."""
+
+    exit_code = 2
+
+
+class GateFailed(KinerjaError):
+    """A data-quality gate stopped the stage; carries the gate result and where its report was saved."""
+
+    exit_code = 1
+
+    def __init__(
+        self, message: str, result: object | None = None, report_path: Path | str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.result = result
+        self.report_path = Path(report_path) if report_path is not None else None
+
+
+class StageRefused(KinerjaError):
+    """A stage will not run yet: what it builds on is missing or stale (e.g. training before year-end)."""
+
+    exit_code = 1
