@@ -1,0 +1,289 @@
+"""The Great Expectations suite of every input file, built for the RAW (all-text) frame.
+
+One builder per input file; the flow, the tests and the gate report use the same suites.
+Every expectation carries ``mostly = 1 - maks_karantina_persen / 100`` (a file may lose at most
+that share of its rows to quarantine) and a ``meta`` with a stable check code, the file, the
+source column and an Indonesian description. Regexes must be RE2-compatible: pandas runs them
+through pyarrow on its ``str`` dtype (no look-arounds).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from tasks.schema import (
+    ARAH,
+    ASPEK,
+    BERAKHLAK,
+    FILES,
+    JENIS_INDIKATOR,
+    JENIS_JABATAN,
+    JENIS_UMPAN_BALIK,
+    PREDIKAT_ORGANISASI,
+    RATING,
+)
+
+if TYPE_CHECKING:
+    import great_expectations as gx
+
+NIP = r"^\d{18}$"
+TANGGAL = r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])$"
+# A number > 0 with "." or "," as decimal point: a non-zero integer part, or a non-zero fraction.
+ANGKA_POSITIF = r"^(?:\d*[1-9]\d*(?:[.,]\d+)?|\d*[.,]\d*[1-9]\d*)$"
+ANGKA_NONNEGATIF = r"^(?:\d+(?:[.,]\d+)?|[.,]\d+)$"
+BULAT_POSITIF = r"^\d*[1-9]\d*$"
+NILAI_BERAKHLAK = r"^[1-5]$"
+# A BerAKHLAK key or a technical tag: lower-case words joined by "_".
+KOMPETENSI = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
+# Suffix of the numeric helper column derived from a text column (see frame_validasi).
+SUFIKS_ANGKA = "__angka"
+# Stages that score or build on the year-end result need every unit's predikat_organisasi.
+TAHAP_BUTUH_PREDIKAT_ORGANISASI = ("year-end", "training")
+
+
+@dataclass(frozen=True)
+class ParameterSuite:
+    """What a suite depends on: the year, the quarantine threshold and the stage."""
+
+    tahun: int
+    maks_karantina_persen: float
+    tahap: str = ""
+
+    @property
+    def mostly(self) -> float:
+        """Share of rows that must satisfy each expectation."""
+        return max(0.0, min(1.0, 1 - self.maks_karantina_persen / 100))
+
+
+class _Penyusun:
+    """Collects the expectations of one file's suite with their codes and descriptions."""
+
+    def __init__(self, sheet: str, p: ParameterSuite) -> None:
+        import great_expectations as gx
+
+        self.gx = gx
+        self.sheet = sheet
+        self.berkas = FILES[sheet].name
+        self.p = p
+        self.expectations: list = []
+
+    def _tambah(self, jenis: type, kolom: str, kode: str, deskripsi: str, **kwargs) -> None:
+        meta = {
+            "kode": f"{self.sheet}.{kolom}.{kode}",
+            "berkas": self.berkas,
+            "kolom": kolom,
+            "deskripsi": deskripsi,
+        }
+        column = kwargs.pop("column", kolom)
+        self.expectations.append(
+            jenis(column=column, mostly=self.p.mostly, meta=meta, description=deskripsi, **kwargs)
+        )
+
+    @property
+    def suite(self) -> gx.ExpectationSuite:
+        """The finished suite (built in one go: adding to a bare suite needs a live context)."""
+        return self.gx.ExpectationSuite(name=nama_suite(self.sheet, self.p), expectations=self.expectations)
+
+    def ada(self, *kolom: str) -> _Penyusun:
+        """Required columns must be filled."""
+        for k in kolom:
+            self._tambah(self.gx.expectations.ExpectColumnValuesToNotBeNull, k, "ada", f"{k} wajib diisi")
+        return self
+
+    def format(self, kolom: str, regex: str, deskripsi: str) -> _Penyusun:
+        """A filled value must have the given shape (empty values are left to `ada`)."""
+        self._tambah(
+            self.gx.expectations.ExpectColumnValuesToMatchRegex,
+            kolom,
+            "format",
+            deskripsi,
+            regex=regex,
+        )
+        return self
+
+    def nilai(self, kolom: str, pilihan: tuple[str, ...], kode: str = "nilai") -> _Penyusun:
+        """A filled value must be one of the allowed values."""
+        deskripsi = f"{kolom} salah satu dari: {', '.join(pilihan)}"
+        self._tambah(
+            self.gx.expectations.ExpectColumnValuesToBeInSet,
+            kolom,
+            kode,
+            deskripsi,
+            value_set=list(pilihan),
+        )
+        return self
+
+    def unik(self, kolom: str) -> _Penyusun:
+        """A key column must not repeat."""
+        self._tambah(
+            self.gx.expectations.ExpectColumnValuesToBeUnique,
+            kolom,
+            "unik",
+            f"{kolom} tidak boleh ganda",
+        )
+        return self
+
+    def rentang(self, kolom: str, minimum: float, maksimum: float) -> _Penyusun:
+        """A numeric value (its helper column) must lie within [minimum, maksimum]."""
+        self._tambah(
+            self.gx.expectations.ExpectColumnValuesToBeBetween,
+            kolom,
+            "rentang",
+            f"{kolom} antara {minimum:g} dan {maksimum:g}",
+            column=kolom + SUFIKS_ANGKA,
+            min_value=minimum,
+            max_value=maksimum,
+        )
+        return self
+
+    def nip(self, *kolom: str) -> _Penyusun:
+        """NIP columns are 18 digits (date and sequence rules are the reader's quarantine)."""
+        for k in kolom:
+            self.format(k, NIP, f"{k} berupa 18 digit angka")
+        return self
+
+    def periode_bulan(self) -> _Penyusun:
+        """periode is YYYY-MM within the appraisal year."""
+        return self.format(
+            "periode",
+            rf"^{self.p.tahun}-(?:0[1-9]|1[0-2])$",
+            f"periode berbentuk YYYY-MM dalam tahun {self.p.tahun}",
+        )
+
+
+def nama_suite(sheet: str, p: ParameterSuite) -> str:
+    """A suite name unique per file and parameters, so one context can hold them all."""
+    return f"kinerja.{sheet}.{p.tahun}.{p.maks_karantina_persen:g}.{p.tahap or '-'}"
+
+
+def unit_kerja(p: ParameterSuite) -> gx.ExpectationSuite:
+    """unit_kerja.csv: identity columns filled, kode_unit unique, a known predikat_organisasi."""
+    s = _Penyusun("unit_kerja", p)
+    s.ada(*FILES["unit_kerja"].required).unik("kode_unit")
+    if p.tahap in TAHAP_BUTUH_PREDIKAT_ORGANISASI:
+        s.ada("predikat_organisasi")
+    s.nilai("predikat_organisasi", PREDIKAT_ORGANISASI)
+    return s.suite
+
+
+def pegawai(p: ParameterSuite) -> gx.ExpectationSuite:
+    """pegawai.csv: NIP shape and uniqueness, supervisor NIP shape, known jenis_jabatan."""
+    s = _Penyusun("pegawai", p)
+    s.ada(*FILES["pegawai"].required).nip("nip").unik("nip").nip("nip_atasan")
+    s.nilai("jenis_jabatan", JENIS_JABATAN)
+    return s.suite
+
+
+def skp(p: ParameterSuite) -> gx.ExpectationSuite:
+    """skp.csv: unique indicator ids, the right year, known enums, a positive target."""
+    s = _Penyusun("skp", p)
+    s.ada(*FILES["skp"].required).unik("id_indikator").nip("nip")
+    s.nilai("tahun", (str(p.tahun),), kode="sesuai")
+    s.nilai("aspek", ASPEK).nilai("arah", ARAH).nilai("jenis", JENIS_INDIKATOR)
+    s.format("target", ANGKA_POSITIF, "target berupa angka lebih dari 0")
+    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
+    return s.suite
+
+
+def realisasi(p: ParameterSuite) -> gx.ExpectationSuite:
+    """realisasi.csv: a month of the year and a non-negative cumulative value."""
+    s = _Penyusun("realisasi", p)
+    s.ada(*FILES["realisasi"].required).periode_bulan()
+    s.format("realisasi", ANGKA_NONNEGATIF, "realisasi berupa angka 0 atau lebih")
+    return s.suite
+
+
+def perilaku(p: ParameterSuite) -> gx.ExpectationSuite:
+    """perilaku.csv: NIPs, a semester of the year and seven BerAKHLAK values 1-5."""
+    s = _Penyusun("perilaku", p)
+    s.ada(*FILES["perilaku"].required).nip("nip", "nip_penilai")
+    s.format("periode", rf"^{p.tahun}-S[12]$", f"periode berbentuk {p.tahun}-S1 atau {p.tahun}-S2")
+    for nilai in BERAKHLAK:
+        s.format(nilai, NILAI_BERAKHLAK, f"{nilai} berupa bilangan bulat 1 sampai 5")
+    return s.suite
+
+
+def umpan_balik(p: ParameterSuite) -> gx.ExpectationSuite:
+    """umpan_balik.csv: NIPs, a date and a known type of feedback."""
+    s = _Penyusun("umpan_balik", p)
+    s.ada(*FILES["umpan_balik"].required).nip("nip", "dari_nip")
+    s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
+    s.nilai("jenis", JENIS_UMPAN_BALIK)
+    return s.suite
+
+
+def survei_masyarakat(p: ParameterSuite) -> gx.ExpectationSuite:
+    """survei_masyarakat.csv: a month of the year, respondents >= 1, IKM 25-100."""
+    s = _Penyusun("survei_masyarakat", p)
+    s.ada(*FILES["survei_masyarakat"].required).periode_bulan()
+    s.format("jumlah_responden", BULAT_POSITIF, "jumlah_responden berupa bilangan bulat >= 1")
+    s.format("nilai_ikm", ANGKA_NONNEGATIF, "nilai_ikm berupa angka")
+    s.rentang("nilai_ikm", 25, 100)
+    return s.suite
+
+
+def riwayat_pelatihan(p: ParameterSuite) -> gx.ExpectationSuite:
+    """riwayat_pelatihan.csv: NIP, competency tag, date and positive JP."""
+    s = _Penyusun("riwayat_pelatihan", p)
+    s.ada(*FILES["riwayat_pelatihan"].required).nip("nip")
+    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
+    s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
+    s.format("jp", ANGKA_POSITIF, "jp berupa angka lebih dari 0")
+    return s.suite
+
+
+def katalog_pelatihan(p: ParameterSuite) -> gx.ExpectationSuite:
+    """katalog_pelatihan.csv: unique training codes, competency tag, positive JP."""
+    s = _Penyusun("katalog_pelatihan", p)
+    s.ada(*FILES["katalog_pelatihan"].required).unik("kode_pelatihan")
+    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
+    s.format("jp", ANGKA_POSITIF, "jp berupa angka lebih dari 0")
+    return s.suite
+
+
+def rating_atasan(p: ParameterSuite) -> gx.ExpectationSuite:
+    """rating_atasan.csv: one override per NIP, ratings from the three levels."""
+    s = _Penyusun("rating_atasan", p)
+    s.ada(*FILES["rating_atasan"].required).nip("nip").unik("nip")
+    s.nilai("rating_hasil_kerja", RATING).nilai("rating_perilaku", RATING)
+    return s.suite
+
+
+SUITES: dict[str, Callable[[ParameterSuite], gx.ExpectationSuite]] = {
+    "unit_kerja": unit_kerja,
+    "pegawai": pegawai,
+    "skp": skp,
+    "realisasi": realisasi,
+    "perilaku": perilaku,
+    "umpan_balik": umpan_balik,
+    "survei_masyarakat": survei_masyarakat,
+    "riwayat_pelatihan": riwayat_pelatihan,
+    "katalog_pelatihan": katalog_pelatihan,
+    "rating_atasan": rating_atasan,
+}
+
+# Text columns whose numeric value a suite checks through a helper column (see `rentang`).
+KOLOM_ANGKA: dict[str, tuple[str, ...]] = {"survei_masyarakat": ("nilai_ikm",)}
+
+
+def frame_validasi(sheet: str, raw: pd.DataFrame) -> pd.DataFrame:
+    """The frame a suite validates: the file's columns (missing ones as NA), `_baris`,
+    numeric helper columns, and a positional index so unexpected indexes are row positions."""
+    spec = FILES[sheet]
+    raw = raw.reset_index(drop=True)
+    data: dict[str, object] = {}
+    for kolom in spec.columns:
+        data[kolom] = raw[kolom] if kolom in raw.columns else pd.Series(pd.NA, index=raw.index)
+    data["_baris"] = raw["_baris"] if "_baris" in raw.columns else np.arange(2, len(raw) + 2)
+    frame = pd.DataFrame(data)
+    for kolom in spec.columns:
+        frame[kolom] = frame[kolom].astype("str")  # pyarrow-backed: fast regexes, NA kept
+    for kolom in KOLOM_ANGKA.get(sheet, ()):
+        teks = frame[kolom].str.replace(",", ".", regex=False)
+        frame[kolom + SUFIKS_ANGKA] = pd.to_numeric(teks, errors="coerce")
+    return frame
