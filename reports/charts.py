@@ -1,0 +1,239 @@
+"""Inline SVG charts: reports must open offline and print, so no JS and no external files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from markupsafe import Markup, escape
+
+from reports.common import angka, bilangan
+
+PALET = ("#1f4e79", "#c55a11", "#70ad47", "#7f7f7f", "#ffc000")
+_FONT = 'font-family="sans-serif" font-size="11"'
+
+
+def _c(x: float) -> str:
+    """A coordinate with fixed precision, so the same data always gives the same bytes."""
+    return f"{x:.1f}"
+
+
+def _nilai(v: float) -> str:
+    """A bar value label: whole numbers plain, others with 2 decimals and a decimal comma."""
+    return bilangan(v) if float(v).is_integer() else angka(v)
+
+
+def _e(text: object) -> str:
+    """Escape a label for SVG text / attributes."""
+    return str(escape(str(text)))
+
+
+def _pendek(text: object, maks: int) -> str:
+    """Shorten a long label (the full label stays in the <title> tooltip)."""
+    s = str(text)
+    return s if len(s) <= maks else s[: maks - 1] + "…"
+
+
+def _buka(judul: str, lebar: float, tinggi: float) -> list[str]:
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="grafik" role="img" '
+        f'aria-label="{_e(judul)}" width="{_c(lebar)}" height="{_c(tinggi)}" '
+        f'viewBox="0 0 {_c(lebar)} {_c(tinggi)}">',
+        f"<title>{_e(judul)}</title>",
+        f'<text x="0" y="14" {_FONT} font-weight="bold">{_e(judul)}</text>',
+    ]
+
+
+def _bersih(values: Sequence[float]) -> list[float]:
+    return [0.0 if v is None or v != v else float(v) for v in values]
+
+
+def _kosong(judul: str) -> Markup:
+    return Markup('<p class="kosong">{}: tidak ada data untuk grafik.</p>').format(judul)
+
+
+def bar_chart(
+    labels: Sequence[object],
+    values: Sequence[float],
+    *,
+    judul: str,
+    arah: str = "horizontal",
+    lebar: int = 640,
+    warna: str = PALET[0],
+) -> Markup:
+    """A single-series bar chart, horizontal (long labels) or vertical (few short bins)."""
+    if arah not in {"horizontal", "vertikal"}:
+        raise ValueError(f"arah grafik tidak dikenal: {arah!r}")
+    vals = _bersih(values)
+    if not vals:
+        return _kosong(judul)
+    vmax = max(max(vals), 1e-9)
+    if arah == "horizontal":
+        return _batang_horizontal([str(x) for x in labels], vals, vmax, judul, lebar, warna)
+    return _batang_vertikal([str(x) for x in labels], vals, vmax, judul, lebar, warna)
+
+
+def _batang_horizontal(
+    labels: list[str], vals: list[float], vmax: float, judul: str, lebar: int, warna: str
+) -> Markup:
+    kiri, baris, atas = 210.0, 22.0, 26.0
+    ruang = lebar - kiri - 60
+    tinggi = atas + baris * len(vals) + 8
+    out = _buka(judul, lebar, tinggi)
+    for i, (label, v) in enumerate(zip(labels, vals, strict=True)):
+        y = atas + i * baris
+        w = max(ruang * v / vmax, 0.0)
+        out.append(
+            f"<g><title>{_e(label)}: {_e(_nilai(v))}</title>"
+            f'<text x="{_c(kiri - 6)}" y="{_c(y + 14)}" text-anchor="end" {_FONT}>'
+            f"{_e(_pendek(label, 34))}</text>"
+            f'<rect x="{_c(kiri)}" y="{_c(y + 3)}" width="{_c(w)}" height="{_c(baris - 6)}" '
+            f'fill="{warna}"/>'
+            f'<text x="{_c(kiri + w + 4)}" y="{_c(y + 14)}" {_FONT}>{_e(_nilai(v))}</text></g>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _batang_vertikal(
+    labels: list[str], vals: list[float], vmax: float, judul: str, lebar: int, warna: str
+) -> Markup:
+    atas, bawah, kiri = 36.0, 40.0, 10.0
+    tinggi = 240.0
+    ruang_y = tinggi - atas - bawah
+    slot = (lebar - 2 * kiri) / len(vals)
+    w = slot * 0.6
+    out = _buka(judul, lebar, tinggi)
+    out.append(
+        f'<line x1="{_c(kiri)}" y1="{_c(tinggi - bawah)}" x2="{_c(lebar - kiri)}" '
+        f'y2="{_c(tinggi - bawah)}" stroke="#000" stroke-width="0.5"/>'
+    )
+    for i, (label, v) in enumerate(zip(labels, vals, strict=True)):
+        h = ruang_y * v / vmax
+        x = kiri + i * slot + (slot - w) / 2
+        y = tinggi - bawah - h
+        tengah = x + w / 2
+        out.append(
+            f"<g><title>{_e(label)}: {_e(_nilai(v))}</title>"
+            f'<rect x="{_c(x)}" y="{_c(y)}" width="{_c(w)}" height="{_c(h)}" fill="{warna}"/>'
+            f'<text x="{_c(tengah)}" y="{_c(y - 4)}" text-anchor="middle" {_FONT}>'
+            f"{_e(_nilai(v))}</text>"
+            f'<text x="{_c(tengah)}" y="{_c(tinggi - bawah + 16)}" text-anchor="middle" {_FONT}>'
+            f"{_e(_pendek(label, int(slot / 6) + 1))}</text></g>"
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def grouped_bar_chart(
+    categories: Sequence[object],
+    series: Sequence[tuple[str, Sequence[float]]],
+    *,
+    judul: str,
+    lebar: int = 640,
+) -> Markup:
+    """Vertical grouped bars, e.g. predikat counts 'sebelum' vs 'sesudah' calibration."""
+    cats = [str(c) for c in categories]
+    if not cats or not series:
+        return _kosong(judul)
+    data = [(str(name), _bersih(vals)) for name, vals in series]
+    for name, vals in data:
+        if len(vals) != len(cats):
+            raise ValueError(f"seri {name!r} punya {len(vals)} nilai untuk {len(cats)} kategori")
+    vmax = max(max(max(v) for _, v in data), 1e-9)
+    atas, bawah, kiri = 52.0, 40.0, 10.0
+    tinggi = 260.0
+    ruang_y = tinggi - atas - bawah
+    slot = (lebar - 2 * kiri) / len(cats)
+    w = slot * 0.8 / len(data)
+    out = _buka(judul, lebar, tinggi)
+    for j, (name, _) in enumerate(data):
+        lx = kiri + j * 170
+        out.append(
+            f'<rect x="{_c(lx)}" y="22" width="10" height="10" fill="{PALET[j % len(PALET)]}"/>'
+            f'<text x="{_c(lx + 14)}" y="31" {_FONT}>{_e(name)}</text>'
+        )
+    out.append(
+        f'<line x1="{_c(kiri)}" y1="{_c(tinggi - bawah)}" x2="{_c(lebar - kiri)}" '
+        f'y2="{_c(tinggi - bawah)}" stroke="#000" stroke-width="0.5"/>'
+    )
+    for i, cat in enumerate(cats):
+        x0 = kiri + i * slot + slot * 0.1
+        for j, (name, vals) in enumerate(data):
+            v = vals[i]
+            h = ruang_y * v / vmax
+            x = x0 + j * w
+            y = tinggi - bawah - h
+            out.append(
+                f"<g><title>{_e(cat)} — {_e(name)}: {_e(_nilai(v))}</title>"
+                f'<rect x="{_c(x)}" y="{_c(y)}" width="{_c(w - 2)}" height="{_c(h)}" '
+                f'fill="{PALET[j % len(PALET)]}"/>'
+                f'<text x="{_c(x + (w - 2) / 2)}" y="{_c(y - 4)}" text-anchor="middle" {_FONT}>'
+                f"{_e(_nilai(v))}</text></g>"
+            )
+        out.append(
+            f'<text x="{_c(kiri + i * slot + slot / 2)}" y="{_c(tinggi - bawah + 16)}" '
+            f'text-anchor="middle" {_FONT}>{_e(_pendek(cat, int(slot / 6) + 1))}</text>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def line_chart(
+    labels: Sequence[object],
+    values: Sequence[float],
+    *,
+    judul: str,
+    lebar: int = 640,
+    y_min: float | None = None,
+    y_max: float | None = None,
+) -> Markup:
+    """A simple line chart for a monthly trend (missing months are left as gaps)."""
+    names = [str(x) for x in labels]
+    vals = [None if v is None or v != v else float(v) for v in values]
+    known = [v for v in vals if v is not None]
+    if not known:
+        return _kosong(judul)
+    lo = min(known) if y_min is None else y_min
+    hi = max(known) if y_max is None else y_max
+    if hi - lo < 1e-9:
+        lo, hi = lo - 1, hi + 1
+    atas, bawah, kiri, kanan = 36.0, 40.0, 44.0, 20.0
+    tinggi = 240.0
+    ruang_y = tinggi - atas - bawah
+    langkah = (lebar - kiri - kanan) / max(len(vals) - 1, 1)
+    out = _buka(judul, lebar, tinggi)
+    for frac in (0.0, 0.5, 1.0):
+        gy = tinggi - bawah - ruang_y * frac
+        out.append(
+            f'<line x1="{_c(kiri)}" y1="{_c(gy)}" x2="{_c(lebar - kanan)}" y2="{_c(gy)}" '
+            f'stroke="#bbb" stroke-width="0.5"/>'
+            f'<text x="{_c(kiri - 4)}" y="{_c(gy + 4)}" text-anchor="end" {_FONT}>'
+            f"{_e(_nilai(lo + (hi - lo) * frac))}</text>"
+        )
+    segmen: list[list[str]] = [[]]
+    titik_titik: list[str] = []
+    for i, (name, v) in enumerate(zip(names, vals, strict=True)):
+        x = kiri + i * langkah
+        out.append(
+            f'<text x="{_c(x)}" y="{_c(tinggi - bawah + 16)}" text-anchor="middle" {_FONT}>'
+            f"{_e(_pendek(name, 10))}</text>"
+        )
+        if v is None:
+            segmen.append([])
+            continue
+        y = tinggi - bawah - ruang_y * (v - lo) / (hi - lo)
+        segmen[-1].append(f"{_c(x)},{_c(y)}")
+        titik_titik.append(
+            f"<g><title>{_e(name)}: {_e(_nilai(v))}</title>"
+            f'<circle cx="{_c(x)}" cy="{_c(y)}" r="3" fill="{PALET[0]}"/>'
+            f'<text x="{_c(x)}" y="{_c(y - 7)}" text-anchor="middle" {_FONT}>'
+            f"{_e(_nilai(v))}</text></g>"
+        )
+    for titik in segmen:
+        if len(titik) > 1:
+            out.append(
+                f'<polyline points="{" ".join(titik)}" fill="none" stroke="{PALET[0]}" stroke-width="2"/>'
+            )
+    out.extend(titik_titik)
+    out.append("</svg>")
+    return Markup("".join(out))

@@ -1,0 +1,221 @@
+"""Shared pieces of every report: safe file names, Indonesian number formats, labels, the Jinja env."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
+
+from tasks.numbers import round_half_up
+from tasks.schema import BERAKHLAK, PREDIKAT
+
+TEMPLATES = Path(__file__).parent / "templates"
+_SAFE = re.compile(r"[A-Za-z0-9._-]+")
+_ID_SWAP = str.maketrans({",": ".", ".": ","})
+
+NILAI_LABEL: dict[str, str] = {
+    "berorientasi_pelayanan": "Berorientasi Pelayanan",
+    "akuntabel": "Akuntabel",
+    "kompeten": "Kompeten",
+    "harmonis": "Harmonis",
+    "loyal": "Loyal",
+    "adaptif": "Adaptif",
+    "kolaboratif": "Kolaboratif",
+}
+RATING_LABEL = {
+    "di_atas": "Di Atas Ekspektasi",
+    "sesuai": "Sesuai Ekspektasi",
+    "di_bawah": "Di Bawah Ekspektasi",
+}
+JENIS_INDIKATOR_LABEL = {"utama": "Utama", "tambahan": "Tambahan"}
+JENIS_UMPAN_BALIK_LABEL = {
+    "coaching": "Coaching",
+    "counseling": "Konseling",
+    "mentoring": "Mentoring",
+    "apresiasi": "Apresiasi",
+}
+STATUS_LABEL = {"sesuai_jalur": "Sesuai jalur", "berisiko": "Berisiko", "tertinggal": "Tertinggal"}
+POLA_LABEL = {
+    "lunak": "Lunak (cenderung terlalu murah hati)",
+    "keras": "Keras (cenderung terlalu ketat)",
+    "terpusat": "Terpusat (nilai menumpuk di tengah)",
+    "wajar": "Wajar",
+}
+TAHAP_LABEL = {
+    "plan-collection": "Pengumpulan Rencana SKP",
+    "validation": "Validasi Data",
+    "mid-year": "Pemantauan Tengah Tahun",
+    "year-end": "Penilaian Akhir Tahun",
+    "training": "Rekomendasi Pelatihan",
+}
+# The kurva columns use these keys: sebelum_sangat_baik, sesudah_butuh_perbaikan, ...
+PREDIKAT_KEY: dict[str, str] = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+
+
+def safe_name(value: object) -> str:
+    """Refuse any kode_unit / nip / tahap that could make a file name leave out_dir."""
+    text = "" if value is None else str(value)
+    if text in {".", ".."} or not _SAFE.fullmatch(text):
+        raise ValueError(f"nama berkas tidak aman: {text!r} (hanya A-Z a-z 0-9 . _ - diizinkan)")
+    return text
+
+
+def check_safe_names(values: pd.Series) -> None:
+    """Vectorised safe_name over a whole column, so one bad nip stops the batch before any write."""
+    text = teks_kolom(values)
+    ok = text.str.fullmatch(_SAFE.pattern).astype(bool) & ~text.isin([".", ".."])
+    if not ok.all():
+        safe_name(text[~ok].iloc[0])
+
+
+def _angka_rounded(value: float) -> str:
+    """Format an already half-up rounded float Indonesian-style: 1.234,50."""
+    if value != value:  # NaN
+        return ""
+    return f"{value:,.2f}".translate(_ID_SWAP)
+
+
+def angka(value: Any) -> str:
+    """One number as Indonesian text with 2 decimals (half-up); empty for NA."""
+    if value is None or value is pd.NA or isinstance(value, str):
+        return "" if value is None or value is pd.NA else value
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        return str(value)
+    return _angka_rounded(round_half_up(float(value)))
+
+
+def angka_kolom(values: pd.Series) -> pd.Series:
+    """A whole column as Indonesian number text: round once, format each distinct value once."""
+    rounded = round_half_up(pd.to_numeric(values, errors="coerce").astype("float64")).to_numpy()
+    unik, posisi = np.unique(rounded, return_inverse=True)
+    teks = np.array([_angka_rounded(v) for v in unik.tolist()], dtype=object)
+    return pd.Series(teks[posisi.reshape(-1)], index=values.index, dtype=object)
+
+
+def bilangan(value: Any) -> str:
+    """A count as Indonesian text with '.' thousands separator; empty for NA."""
+    if value is None or value is pd.NA:
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{int(value):,}".replace(",", ".")
+
+
+def teks_kolom(values: pd.Series) -> pd.Series:
+    """A text column as plain Python str (object dtype), NA as '' so templates never print 'nan'."""
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        arr = values.to_numpy(dtype=object, na_value="")
+    else:
+        arr = np.array(
+            ["" if v is None or v is pd.NA or v != v else str(v) for v in values.tolist()],
+            dtype=object,
+        )
+    return pd.Series(arr, index=values.index, dtype=object)
+
+
+def label_kolom(values: pd.Series, labels: Mapping[str, str]) -> pd.Series:
+    """Readable Indonesian labels for code values; unknown codes are shown as they are."""
+    text = teks_kolom(values)
+    return text.map(lambda v: labels.get(v, v)).astype(object)
+
+
+def group_records(kolom: Mapping[str, pd.Series | np.ndarray], key: str) -> dict[str, list[dict[str, Any]]]:
+    """Split columns into {key: list of row dicts} in one pass; rows keep their order per key."""
+    nama = list(kolom)
+    arrays = [np.asarray(kolom[k].to_numpy() if isinstance(kolom[k], pd.Series) else kolom[k]) for k in nama]
+    if not len(arrays) or not len(arrays[0]):
+        return {}
+    keys = arrays[nama.index(key)].astype(object)
+    urut = np.argsort(keys, kind="stable")
+    keys = keys[urut]
+    records = [
+        dict(zip(nama, row, strict=True)) for row in zip(*(a[urut].tolist() for a in arrays), strict=True)
+    ]
+    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    starts = np.concatenate(([0], cuts)).tolist()
+    ends = np.concatenate((cuts, [len(keys)])).tolist()
+    return {keys[s]: records[s:e] for s, e in zip(starts, ends, strict=True)}
+
+
+def records(kolom: Mapping[str, pd.Series | np.ndarray]) -> list[dict[str, Any]]:
+    """Columns to a list of row dicts of plain Python values (much faster than to_dict)."""
+    nama = list(kolom)
+    lists = [
+        (kolom[k].to_numpy() if isinstance(kolom[k], pd.Series) else np.asarray(kolom[k])).tolist()
+        for k in nama
+    ]
+    return [dict(zip(nama, row, strict=True)) for row in zip(*lists, strict=True)]
+
+
+def resolve_tahun(tahun: int | None, result: Any, frames: Mapping[str, pd.DataFrame]) -> int | None:
+    """The appraisal year: given, else on the result, else the (single) skp.tahun of the input."""
+    if tahun is not None:
+        return int(tahun)
+    on_result = getattr(result, "tahun", None)
+    if on_result is not None:
+        return int(on_result)
+    skp = frames.get("skp")
+    if skp is not None and len(skp) and "tahun" in skp:
+        return int(pd.to_numeric(skp["tahun"]).min())
+    return None
+
+
+def frame_or_empty(obj: Any, name: str, columns: Iterable[str]) -> pd.DataFrame:
+    """An attribute / frame that may be missing or None, as a frame with at least `columns`."""
+    df = obj.get(name) if isinstance(obj, Mapping) else getattr(obj, name, None)
+    if df is None:
+        df = pd.DataFrame()
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        df = df.assign(**{c: pd.Series(pd.NA, index=df.index, dtype=object) for c in missing})
+    return df
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """One compiled-template cache per process; autoescape on for every template."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["angka"] = angka
+    env.filters["bilangan"] = bilangan
+    env.globals.update(
+        NILAI=[(k, NILAI_LABEL[k]) for k in BERAKHLAK],
+        PERILAKU_KOLOM=[(NILAI_LABEL[k], f"atasan_{k}", f"rekan_{k}") for k in BERAKHLAK],
+        PREDIKAT=list(PREDIKAT),
+        RATING_LABEL=RATING_LABEL,
+        STATUS_LABEL=STATUS_LABEL,
+        POLA_LABEL=POLA_LABEL,
+        TAHAP_LABEL=TAHAP_LABEL,
+    )
+    return env
+
+
+def template(name: str) -> Template:
+    """A compiled template from reports/templates (compiled once, then cached)."""
+    return environment().get_template(name)
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 with '\\n' line ends so the same input gives the same bytes on every OS."""
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+    return path

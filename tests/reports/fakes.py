@@ -1,0 +1,329 @@
+"""Small stand-ins for the domain results, shaped like the frame contracts, for report tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from tasks.schema import BERAKHLAK, PREDIKAT
+
+XSS = "<script>alert('x')</script>"
+
+
+@dataclass
+class GateCheck:
+    kode: str
+    berkas: str
+    deskripsi: str
+    sumber: str
+    lulus: bool
+    diperiksa: int
+    gagal: int
+    ambang: str
+    contoh: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class GateResult:
+    tahap: str
+    tahun: int
+    checks: list[GateCheck]
+    ringkasan_unit: pd.DataFrame | None = None
+
+    @property
+    def lulus(self) -> bool:
+        return all(c.lulus for c in self.checks)
+
+
+@dataclass
+class YearEndResult:
+    indikator: pd.DataFrame
+    hasil: pd.DataFrame
+    tidak_dinilai: pd.DataFrame
+    bias: pd.DataFrame
+    kurva: pd.DataFrame
+    ruleset_label: str
+
+
+@dataclass
+class MidYearResult:
+    pemantauan: pd.DataFrame
+    berisiko: pd.DataFrame
+    ikm: pd.DataFrame
+    ikm_bulanan: pd.DataFrame
+    tanpa_realisasi: pd.DataFrame
+
+
+@dataclass
+class TrainingResult:
+    rekomendasi: pd.DataFrame
+    penghargaan: pd.DataFrame
+    tindak_lanjut: pd.DataFrame
+    rencana_unit: pd.DataFrame
+    jp_unit: pd.DataFrame
+    jp_pegawai: pd.DataFrame
+
+
+def _nips(n: int) -> np.ndarray:
+    """n distinct 18-digit NIPs (birth month/day vary, sequence 001-999)."""
+    i = np.arange(n)
+    day = 1 + (i // 999) % 28
+    month = 1 + (i // (999 * 28)) % 12
+    seq = 1 + i % 999
+    return np.array(
+        [f"1980{m:02d}{d:02d}2005011{s:03d}" for m, d, s in zip(month, day, seq, strict=True)],
+        dtype=object,
+    )
+
+
+def make_frames(n: int = 6, *, units: int = 2, teks: str = "", tahun: int = 2026) -> dict:
+    """Input frames for n staff spread over `units` units, plus one supervisor per unit."""
+    kode_unit = [f"U{u:02d}" for u in range(1, units + 1)]
+    unit_kerja = pd.DataFrame(
+        {
+            "kode_unit": kode_unit,
+            "nama_unit": [f"Dinas {u}{teks}" for u in kode_unit],
+            "kode_instansi": "PEMKAB-01",
+            "nama_instansi": f"Pemerintah Kabupaten Contoh{teks}",
+            "predikat_organisasi": "Baik",
+        }
+    )
+    semua = _nips(n + units)
+    atasan = semua[:units]
+    staf = semua[units:]
+    unit_staf = np.array(kode_unit, dtype=object)[np.arange(n) % units]
+    atasan_staf = atasan[np.arange(n) % units]
+    pegawai = pd.DataFrame(
+        {
+            "nip": np.concatenate([atasan, staf]),
+            "nama": [f"Kepala {k}{teks}" for k in kode_unit] + [f"Pegawai {i}{teks}" for i in range(n)],
+            "kode_unit": np.concatenate([np.array(kode_unit, dtype=object), unit_staf]),
+            "jabatan": [f"Kepala Dinas{teks}"] * units + [f"Analis{teks}"] * n,
+            "jenis_jabatan": ["administrator"] * units + ["pelaksana"] * n,
+            "nip_atasan": [pd.NA] * units + list(atasan_staf),
+            "email": pd.NA,
+        }
+    )
+    # 2 supervisor rows + 6 peers x 2 semesters = 14 rating rows per staff member
+    rows_nip = np.repeat(staf, 14)
+    rows_penilai = np.empty(n * 14, dtype=object)
+    rows_penilai[0::14] = atasan_staf
+    rows_penilai[1::14] = atasan_staf
+    for j in range(2, 14):
+        rows_penilai[j::14] = staf[(np.arange(n) + 1 + (j - 2) // 2) % n]
+    perilaku = pd.DataFrame(
+        {
+            "nip": rows_nip,
+            "nip_penilai": rows_penilai,
+            "periode": np.tile([f"{tahun}-S1", f"{tahun}-S2"], n * 7),
+            **{k: (np.arange(n * 14) + j) % 5 + 1 for j, k in enumerate(BERAKHLAK)},
+            "catatan": teks or pd.NA,
+        }
+    )
+    umpan_balik = pd.DataFrame(
+        {
+            "nip": np.repeat(staf, 3),
+            "dari_nip": np.repeat(atasan_staf, 3),
+            "tanggal": np.tile([f"{tahun}-03-01", f"{tahun}-06-15", f"{tahun}-10-20"], n),
+            "jenis": np.tile(["coaching", "mentoring", "apresiasi"], n),
+            "catatan": f"Catatan umpan balik{teks}",
+        }
+    )
+    skp = pd.DataFrame(
+        {
+            "id_indikator": [f"IND-{i:06d}-{j}" for i in range(n) for j in range(4)],
+            "nip": np.repeat(staf, 4),
+            "tahun": tahun,
+            "indikator": [f"Indikator {j}{teks}" for _ in range(n) for j in range(4)],
+        }
+    )
+    return {
+        "unit_kerja": unit_kerja,
+        "pegawai": pegawai,
+        "perilaku": perilaku,
+        "umpan_balik": umpan_balik,
+        "skp": skp,
+    }
+
+
+def make_year_end(frames: dict, *, teks: str = "") -> YearEndResult:
+    """A year-end result for every staff member (supervisors unscored), shaped like the contract."""
+    peg = frames["pegawai"]
+    staf = peg[peg["nip_atasan"].notna()].reset_index(drop=True)
+    n = len(staf)
+    i = np.arange(n)
+    predikat = np.array(["Sangat Baik", "Baik", "Butuh Perbaikan", "Baik"], dtype=object)[i % 4]
+    final = predikat.copy()
+    final[(i % 4) == 0] = np.where(i[(i % 4) == 0] % 8 == 0, "Baik", "Sangat Baik")
+    alasan = np.where(final != predikat, f"kurva: Sangat Baik <= 70%{teks}", "")
+    hasil = pd.DataFrame(
+        {
+            "nip": staf["nip"],
+            "nama": staf["nama"],
+            "kode_unit": staf["kode_unit"],
+            "kode_instansi": "PEMKAB-01",
+            "nip_atasan": staf["nip_atasan"],
+            "kepala_unit": False,
+            "capaian_hasil_kerja": 60.0 + (i * 7.125) % 60,
+            "rating_hasil_kerja_hitung": np.array(["di_atas", "sesuai", "di_bawah"])[i % 3],
+            "rating_hasil_kerja": np.array(["di_atas", "sesuai", "di_bawah"])[i % 3],
+            "nilai_perilaku": 3.0 + (i % 9) / 4,
+            "rating_perilaku_hitung": "sesuai",
+            "rating_perilaku": np.where(i % 5 == 0, "di_atas", "sesuai"),
+            "alasan_override": np.where(i % 5 == 0, f"Kontribusi luar biasa{teks}", None),
+            "predikat": predikat,
+            "predikat_final": final,
+            "alasan_kalibrasi": alasan,
+            "peringkat": i + 1,
+            **{f"rerata_{k}": 3.0 + ((i + j) % 5) / 2 for j, k in enumerate(BERAKHLAK)},
+        }
+    )
+    hasil["alasan_override"] = hasil["alasan_override"].astype("str").where(i % 5 == 0, pd.NA)
+    indikator = pd.DataFrame(
+        {
+            "id_indikator": frames["skp"]["id_indikator"],
+            "nip": frames["skp"]["nip"],
+            "jenis": np.tile(["utama", "utama", "utama", "tambahan"], n),
+            "indikator": frames["skp"]["indikator"],
+            "rencana_hasil_kerja": f"Rencana hasil kerja{teks}",
+            "aspek": "kuantitas",
+            "arah": "naik",
+            "target": 1500.0,
+            "satuan": f"dokumen{teks}",
+            "kompetensi": pd.NA,
+            "realisasi": np.where(np.arange(4 * n) % 7 == 0, np.nan, 1234.565),
+            "capaian": 82.3045,
+            "level": np.tile(["di_atas", "sesuai", "di_bawah", "sesuai"], n),
+        }
+    )
+    units = frames["unit_kerja"]["kode_unit"].tolist()
+    units = frames["unit_kerja"]["kode_unit"].tolist()
+    kunci = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+    sebelum = pd.crosstab(hasil["kode_unit"], hasil["predikat"]).reindex(
+        index=units, columns=list(PREDIKAT), fill_value=0
+    )
+    sesudah = pd.crosstab(hasil["kode_unit"], hasil["predikat_final"]).reindex(
+        index=units, columns=list(PREDIKAT), fill_value=0
+    )
+    kurva = pd.DataFrame(
+        {
+            "kode_unit": units,
+            "predikat_organisasi": "Baik",
+            "n": sebelum.sum(axis=1).to_numpy(),
+            "dikalibrasi": True,
+            **{f"sebelum_{kunci[p]}": sebelum[p].to_numpy() for p in PREDIKAT},
+            **{f"sesudah_{kunci[p]}": sesudah[p].to_numpy() for p in PREDIKAT},
+            "catatan": f"Baik <= 70%: terpenuhi{teks}",
+        }
+    )
+    atasan = peg[peg["nip_atasan"].isna()]
+    bias = pd.DataFrame(
+        {
+            "nip_penilai": atasan["nip"].to_numpy(),
+            "kode_instansi": "PEMKAB-01",
+            "jumlah_dinilai": 5,
+            "rata_rata": 4.5,
+            "sd_penilai": 0.1,
+            "selisih_z": 1.234,
+            "pola": ["lunak"] + ["wajar"] * (len(atasan) - 1),
+        }
+    )
+    tidak_dinilai = pd.DataFrame(
+        {
+            "nip": [atasan["nip"].iloc[0]],
+            "nama": [atasan["nama"].iloc[0]],
+            "kode_unit": [atasan["kode_unit"].iloc[0]],
+            "kode_instansi": ["PEMKAB-01"],
+            "kode_aturan": ["skp.utama.ada"],
+            "alasan": [f"tidak memiliki indikator utama{teks}"],
+            "reason": ["no main indicator"],
+        }
+    )
+    return YearEndResult(indikator, hasil, tidak_dinilai, bias, kurva, f"permenpan-6-2022 v1.0.0{teks}")
+
+
+def make_training(year_end: YearEndResult, *, teks: str = "") -> TrainingResult:
+    """A training result with one plan row per unit and reward/follow-up lists."""
+    hasil = year_end.hasil
+    units = sorted(hasil["kode_unit"].unique())
+    sb = hasil[hasil["predikat_final"] == "Sangat Baik"]
+    bp = hasil[hasil["predikat_final"] == "Butuh Perbaikan"]
+    rencana = pd.DataFrame(
+        {
+            "kode_unit": [u for u in units for _ in range(2)],
+            "kode_pelatihan": ["PLT-01", "PLT-02"] * len(units),
+            "nama_pelatihan": [f"Pelayanan Prima{teks}", f"Analisis Data{teks}"] * len(units),
+            "kompetensi": ["berorientasi_pelayanan", "analisis_data"] * len(units),
+            "jumlah_pegawai": [3, 1] * len(units),
+            "total_jp": [72.0, 12.5] * len(units),
+        }
+    )
+    return TrainingResult(
+        rekomendasi=pd.DataFrame(),
+        penghargaan=sb[["nip", "nama", "kode_unit", "predikat_final"]].reset_index(drop=True),
+        tindak_lanjut=bp[["nip", "nama", "kode_unit", "predikat_final"]].assign(
+            rencana=f"Pembinaan dan pelatihan{teks}"
+        ),
+        rencana_unit=rencana,
+        jp_unit=pd.DataFrame(
+            {
+                "kode_unit": units,
+                "jumlah_pegawai": 10,
+                "di_bawah_minimum": 4,
+                "persen_di_bawah_minimum": 40.0,
+            }
+        ),
+        jp_pegawai=pd.DataFrame(),
+    )
+
+
+def make_mid_year(frames: dict, *, teks: str = "", tahun: int = 2026) -> MidYearResult:
+    """A mid-year result: statuses per indicator, one at-risk employee without feedback, IKM."""
+    peg = frames["pegawai"]
+    staf = peg[peg["nip_atasan"].notna()].reset_index(drop=True)
+    skp = frames["skp"]
+    unit = skp["nip"].map(dict(zip(peg["nip"], peg["kode_unit"], strict=True)))
+    pem = pd.DataFrame(
+        {
+            "nip": skp["nip"],
+            "id_indikator": skp["id_indikator"],
+            "status": np.array(["sesuai_jalur", "berisiko", "tertinggal", "sesuai_jalur"])[
+                np.arange(len(skp)) % 4
+            ],
+            "kode_unit": unit,
+            "indikator": skp["indikator"],
+        }
+    )
+    ber = staf.iloc[:2]
+    berisiko = pd.DataFrame(
+        {
+            "nip_atasan": ber["nip_atasan"].to_numpy(),
+            "nip": ber["nip"].to_numpy(),
+            "nama": ber["nama"].to_numpy(),
+            "kode_unit": ber["kode_unit"].to_numpy(),
+            "jumlah_berisiko": [1, 2],
+            "jumlah_tertinggal": [1, 0],
+            "umpan_balik": [f"coaching {tahun}-03-01{teks}", ""],
+            "jumlah_umpan_balik": [1, 0],
+            "ada_umpan_balik": [True, False],
+        }
+    )
+    units = frames["unit_kerja"]["kode_unit"].tolist()
+    ikm = pd.DataFrame({"kode_unit": units, "jumlah_responden": 120, "ikm": 84.125, "mutu": "B"})
+    bulanan = pd.DataFrame(
+        {
+            "kode_unit": [u for u in units for _ in range(6)],
+            "periode": [f"{tahun}-{m:02d}" for _ in units for m in range(1, 7)],
+            "jumlah_responden": 20,
+            "ikm": [80.0, 82.5, 85.0, 83.0, 86.0, 88.5] * len(units),
+        }
+    )
+    return MidYearResult(
+        pemantauan=pem,
+        berisiko=berisiko,
+        ikm=ikm,
+        ikm_bulanan=bulanan,
+        tanpa_realisasi=pem.iloc[:1][["id_indikator", "nip"]],
+    )
