@@ -1,0 +1,37 @@
+"""The whole appraisal cycle: the five stage flows in order (each its own flow run)."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.mid_year import mid_year
+from flows.plan_collection import plan_collection
+from flows.training import training
+from flows.validation import validation
+from flows.year_end import year_end
+from tasks.stage import resolve_tahun, run_name
+
+STAGE_FLOWS = {
+    "plan-collection": plan_collection,
+    "validation": validation,
+    "mid-year": mid_year,
+    "year-end": year_end,
+    "training": training,
+}
+
+
+@flow(name="cycle", flow_run_name=run_name("cycle"), log_prints=False)
+def cycle(
+    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
+) -> list[dict]:
+    """Run every stage; a failed gate stops the cycle at that stage."""
+    common = dict(tahun=resolve_tahun("cycle", tahun), input_dir=input_dir, output_dir=output_dir,
+                  db_url=db_url, ruleset=ruleset, pemicu=pemicu)
+    return [
+        plan_collection(**common),
+        validation(**common),
+        mid_year(**common),
+        year_end(**common, dokumen=dokumen),
+        training(**common),
+    ]

@@ -1,0 +1,28 @@
+"""Stage 1 — plan collection: load the year's units, employees and SKP indicators."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from tasks.checks import relational_checks
+from tasks.persist import write_plan
+from tasks.stage import run_name
+from tasks.steps import begin, finish, gate, load_inputs, recorded
+
+TAHAP = "plan-collection"
+
+
+@flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
+def plan_collection(
+    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> dict:
+    """Read → gate → write units, employees and indicators (idempotent per year)."""
+    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
+    with recorded(ctx):
+        inputs = load_inputs(ctx)
+        gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
+        written = write_plan(ctx, inputs.frames)
+        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina), **written}
+        return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",
+                                    ctx.output_dir / "karantina.csv"])

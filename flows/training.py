@@ -1,0 +1,42 @@
+"""Stage 5 — training recommendations and follow-up (tindak lanjut) from the year-end results."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.outputs import report_training, require_year_end, write_training
+from tasks.stage import run_name
+from tasks.steps import begin, finish, gate, load_inputs, recorded
+
+TAHAP = "training"
+
+
+@task(name="hitung-rekomendasi", cache_policy=NO_CACHE)
+def compute(frames, rules, tahun: int):
+    """Recompute the (deterministic) year-end result from the same inputs, then recommend."""
+    from tasks.scoring import score_year_end
+    from tasks.training import recommend_trainings
+
+    year_end = score_year_end(frames, rules, tahun)
+    return year_end, recommend_trainings(year_end, frames, rules, tahun)
+
+
+@flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
+def training(
+    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> dict:
+    """Require year-end → read → gate → recommend → write → plans and unit summaries."""
+    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
+    with recorded(ctx):
+        require_year_end(ctx)
+        inputs = load_inputs(ctx)
+        gate(ctx, inputs, rules)
+        year_end, result = compute(inputs.frames, rules, ctx.tahun)
+        written = write_training(ctx, result)
+        reports = report_training(ctx, inputs.frames, year_end, result)
+        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+                  "rekomendasi": len(result.rekomendasi), "penghargaan": len(result.penghargaan),
+                  "tindak_lanjut": len(result.tindak_lanjut), **written}
+        return finish(ctx, counts, reports)

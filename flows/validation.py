@@ -1,0 +1,33 @@
+"""Stage 2 — data validation: every input through its gate, plan quality across files."""
+
+from __future__ import annotations
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from tasks.checks import relational_checks
+from tasks.plan import completeness_by_unit
+from tasks.stage import run_name
+from tasks.steps import begin, finish, gate, load_inputs, recorded
+
+TAHAP = "validation"
+
+completeness = task(completeness_by_unit, name="kelengkapan-per-unit", cache_policy=NO_CACHE)
+
+
+@flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
+def validation(
+    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> dict:
+    """Read every input → value rules, GX suites, relational and plan-quality checks → gate report."""
+    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
+    with recorded(ctx):
+        inputs = load_inputs(ctx)
+        summary = completeness(inputs.frames)
+        gate(ctx, inputs, rules, extra=relational_checks(inputs, rules, rencana=True),
+             ringkasan_unit=summary)
+        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+                  "peringatan": len(inputs.peringatan), "unit": len(summary)}
+        return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",
+                                    ctx.output_dir / "karantina.csv"])

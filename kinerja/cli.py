@@ -1,0 +1,197 @@
+"""The `kinerja` command: stages as Prefect flow runs, clear messages, never a traceback for data problems."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import traceback
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from kinerja.settings import get_settings
+
+app = typer.Typer(
+    add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+    help="Kinerja — penilaian kinerja ASN (PermenPAN-RB 6/2022) sebagai alur Prefect.",
+)
+audit_app = typer.Typer(no_args_is_help=True, help="Riwayat dan verifikasi untuk auditor.")
+db_app = typer.Typer(no_args_is_help=True, help="Pengelolaan basis data.")
+app.add_typer(audit_app, name="audit")
+app.add_typer(db_app, name="db")
+
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+STAGE_CHOICES = ("plan-collection", "validation", "mid-year", "year-end", "training")
+
+Tahun = Annotated[int, typer.Option("--tahun", help="Tahun penilaian, mis. 2026")]
+InputDir = Annotated[Path, typer.Option("--input", help="Folder input (CSV atau kinerja.xlsx)")]
+OutputDir = Annotated[Path, typer.Option("--output", help="Folder output; hasil di OUTPUT/<tahun>/")]
+DbUrl = Annotated[str | None, typer.Option("--db", help="URL basis data (bawaan: SQLite tertanam)")]
+Dokumen = Annotated[str, typer.Option("--dokumen", help="semua | unit:KODE_UNIT | nip:NIP | tidak")]
+Ruleset = Annotated[str | None, typer.Option("--ruleset", help="Nama atau berkas ruleset instansi")]
+
+
+def _prepare_prefect() -> None:
+    """Quiet Prefect's console (the run history still gets every log) and find a local server."""
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "WARNING")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if "PREFECT_API_URL" not in os.environ:
+        from kinerja.prefect_server import local_server_url
+
+        url = local_server_url()
+        if url:
+            os.environ["PREFECT_API_URL"] = url
+
+
+def _check_dokumen(mode: str) -> str:
+    if mode in ("semua", "tidak") or (mode.startswith(("unit:", "nip:")) and len(mode.split(":", 1)[1]) > 0):
+        return mode
+    from kinerja.errors import UsageError
+
+    raise UsageError(f"--dokumen {mode!r} tidak dikenal / unknown: pakai semua | unit:KODE | nip:NIP | tidak")
+
+
+def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path, db: str | None,
+                dokumen: str, ruleset: str | None) -> list[dict]:
+    """Run stages in order as Prefect flow runs, with a progress display."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from flows.cycle import STAGE_FLOWS
+
+    _check_dokumen(dokumen)
+    pemicu = os.environ.get("KINERJA_PEMICU", "manual")
+    results = []
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=False) as progress:
+        for stage in stages:
+            bar = progress.add_task(f"[bold]{stage}[/] {tahun}", total=1)
+            kwargs = dict(tahun=tahun, input_dir=str(input_dir.resolve()),
+                          output_dir=str(output_dir.resolve()), db_url=db, ruleset=ruleset, pemicu=pemicu)
+            if stage == "year-end":
+                kwargs["dokumen"] = dokumen
+            try:
+                result = STAGE_FLOWS[stage](**kwargs)
+            except BaseException:
+                progress.update(bar, description=f"[red]✗ {stage}[/] {tahun}", completed=1)
+                raise
+            progress.update(bar, description=f"[green]✓ {stage}[/] {tahun}", completed=1)
+            results.append(result)
+    _print_summary(results)
+    return results
+
+
+def _print_summary(results: list[dict]) -> None:
+    table = Table(title="Ringkasan tahap", show_lines=False)
+    for col in ("tahap", "hasil", "stage run", "hitungan"):
+        table.add_column(col)
+    for r in results:
+        counts = ", ".join(f"{k}={v}" for k, v in sorted(r["counts"].items()) if not k.endswith("_ditulis"))
+        table.add_row(r["tahap"], r["outcome"], str(r["stage_run_id"]), counts)
+    console.print(table)
+    if results:
+        console.print(f"Hasil ditulis di [bold]{results[-1]['output_dir']}[/]")
+
+
+@app.command()
+def run(
+    stage: Annotated[str, typer.Argument(help=" | ".join(STAGE_CHOICES), show_default=False)],
+    tahun: Tahun, input: InputDir, output: OutputDir, db: DbUrl = None,
+    dokumen: Dokumen = "semua", ruleset: Ruleset = None,
+) -> None:
+    """Jalankan satu tahap sebagai flow run Prefect."""
+    if stage not in STAGE_CHOICES:
+        from kinerja.errors import UsageError
+
+        raise UsageError(f"tahap {stage!r} tidak dikenal / unknown stage: {' | '.join(STAGE_CHOICES)}")
+    _run_stages([stage], tahun, input, output, db, dokumen, ruleset)
+
+
+@app.command()
+def cycle(tahun: Tahun, input: InputDir, output: OutputDir, db: DbUrl = None,
+          dokumen: Dokumen = "semua", ruleset: Ruleset = None) -> None:
+    """Jalankan seluruh siklus (lima tahap berurutan)."""
+    _run_stages(list(STAGE_CHOICES), tahun, input, output, db, dokumen, ruleset)
+
+
+@app.command()
+def demo(
+    output: Annotated[Path | None, typer.Option("--output", help="Folder demo")] = None,
+    pegawai: Annotated[int, typer.Option("--pegawai", help="Jumlah pegawai")] = 1500,
+    tahun: Annotated[int, typer.Option("--tahun")] = 2026,
+    db: DbUrl = None, dokumen: Dokumen = "semua",
+) -> None:
+    """Buat data demo tiga daerah dan jalankan seluruh siklus pada SQLite tertanam."""
+    from tasks.demo_data import generate
+
+    base = output or (get_settings().data_dir / "demo")
+    input_dir, output_dir = base / "input", base / "output"
+    with console.status(f"Membuat data demo ({pegawai} pegawai)…"):
+        counts = generate(input_dir, pegawai=pegawai, tahun=tahun)
+    console.print(f"Data demo: [bold]{input_dir}[/] ({', '.join(f'{k}={v}' for k, v in counts.items())})")
+    _run_stages(list(STAGE_CHOICES), tahun, input_dir, output_dir, db, dokumen, None)
+    year_dir = output_dir / str(tahun)
+    console.print(f"\n[bold green]Demo selesai.[/] Buka [bold]{year_dir}[/]:")
+    for name in ("karantina.csv", "gerbang_validation.html", "pemantauan_tengah_tahun.csv",
+                 "hasil_penilaian.csv", "bias_penilai.csv", "rekomendasi_pelatihan.csv", "dokumen/"):
+        console.print(f"  • {year_dir / name}")
+
+
+def _log_crash(exc: BaseException) -> Path:
+    """Keep the traceback for engineers in a file; users get one line."""
+    folder = get_settings().data_dir / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"kinerja-{datetime.now(UTC).strftime('%Y%m%dT%H%M%S')}.log"
+    path.write_text("".join(traceback.format_exception(exc)), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    """Entry point: map project errors to exit codes and one-line messages."""
+    _prepare_prefect()
+    from kinerja.errors import KinerjaError
+    from models.db import redact
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    try:
+        app(standalone_mode=False)
+    except KinerjaError as exc:
+        err.print(f"[bold red]{'Gerbang gagal' if exc.exit_code == 1 else 'Galat'}:[/] {exc}",
+                  highlight=False, markup=True)
+        report = getattr(exc, "report_path", None)
+        if report:
+            err.print(f"Laporan gerbang: {report}", highlight=False)
+        sys.exit(exc.exit_code)
+    except (typer.Exit, SystemExit) as exc:
+        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
+    except typer.Abort:
+        err.print("Dibatalkan / aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err.print("Dibatalkan / interrupted")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(2)
+        path = _log_crash(exc)
+        message = redact(str(exc)) if "://" in str(exc) else str(exc)
+        err.print(f"[bold red]Kesalahan internal / internal error:[/] {type(exc).__name__}: {message}",
+                  highlight=False)
+        err.print(f"Rincian teknis untuk pengembang / details for engineers: {path}", highlight=False)
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,244 @@
+"""What every stage does around its own work: open a stage run, read and check inputs, gate, record, close.
+
+The functions here are plain; flows wrap them in coarse tasks (never one task per employee).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, select
+
+from kinerja.settings import PROJECT_DIR, get_settings
+from models.db import get_engine, migrate, replace_rows, table, transaction
+
+STAGES = ("plan-collection", "validation", "mid-year", "year-end", "training")
+KARANTINA_COLUMNS = ["berkas", "baris", "kolom", "nilai", "kode_aturan", "alasan", "reason", "tahap"]
+
+# Which input files each stage reads: required ones stop the stage when missing.
+STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "plan-collection": (("unit_kerja", "pegawai", "skp"), ()),
+    "validation": (
+        ("unit_kerja", "pegawai", "skp"),
+        ("realisasi", "perilaku", "umpan_balik", "survei_masyarakat", "riwayat_pelatihan",
+         "katalog_pelatihan", "rating_atasan"),
+    ),
+    "mid-year": (
+        ("unit_kerja", "pegawai", "skp", "realisasi"),
+        ("perilaku", "umpan_balik", "survei_masyarakat"),
+    ),
+    "year-end": (
+        ("unit_kerja", "pegawai", "skp", "realisasi", "perilaku"),
+        ("umpan_balik", "rating_atasan"),
+    ),
+    "training": (
+        ("unit_kerja", "pegawai", "skp", "realisasi", "perilaku", "katalog_pelatihan"),
+        ("umpan_balik", "rating_atasan", "riwayat_pelatihan"),
+    ),
+}
+
+
+@dataclass
+class StageContext:
+    """Everything a stage run needs to know about itself; small and picklable."""
+
+    tahap: str
+    tahun: int
+    input_dir: Path
+    output_root: Path
+    db_url: str
+    ruleset_name: str
+    stage_run_id: int = 0
+    flow_run_id: str | None = None
+    flow_run_name: str | None = None
+    checksums: dict[str, str] = field(default_factory=dict)
+    pemicu: str = "manual"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output_root / str(self.tahun)
+
+    @property
+    def engine(self) -> Engine:
+        return get_engine(self.db_url)
+
+
+@lru_cache
+def code_version() -> str:
+    """The git commit of the code (or the package version when not in a checkout)."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(PROJECT_DIR), "rev-parse", "--short=12", "HEAD"],
+            capture_output=True, text=True, timeout=5, check=True,
+        )
+        dirty = subprocess.run(
+            ["git", "-C", str(PROJECT_DIR), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True, text=True, timeout=5, check=True,
+        ).stdout.strip()
+        return out.stdout.strip() + ("+lokal" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import version
+
+        return f"kinerja {version('kinerja')}"
+
+
+def resolve_db_url(db_url: str | None) -> str:
+    return db_url or get_settings().db_url
+
+
+_MIGRATED: set[str] = set()
+
+
+def ensure_schema(db_url: str) -> Engine:
+    """Engine for the URL with the schema migrated once per process."""
+    engine = get_engine(db_url)
+    if db_url not in _MIGRATED:
+        migrate(engine)
+        _MIGRATED.add(db_url)
+    return engine
+
+
+def open_stage_run(ctx: StageContext, ruleset_label: str, ruleset_checksum: str) -> StageContext:
+    """Insert the stage-run record (outcome 'berjalan') and remember its id."""
+    engine = ensure_schema(ctx.db_url)
+    tbl = table("stage_run")
+    with transaction(engine) as conn:
+        result = conn.execute(
+            tbl.insert().values(
+                tahun=ctx.tahun, tahap=ctx.tahap, flow_run_id=ctx.flow_run_id,
+                flow_run_name=ctx.flow_run_name, pemicu=ctx.pemicu,
+                pengguna=os.environ.get("KINERJA_PENGGUNA") or _user(),
+                input_checksums=json.dumps(ctx.checksums, sort_keys=True),
+                ruleset_label=ruleset_label, ruleset_checksum=ruleset_checksum,
+                code_version=code_version(), started_at=datetime.now(UTC), outcome="berjalan",
+                counts="{}",
+            )
+        )
+        ctx.stage_run_id = int(result.inserted_primary_key[0])
+    return ctx
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "tidak diketahui"
+
+
+def previous_identical_run(ctx: StageContext) -> int | None:
+    """The last successful run of this stage and year with the same inputs, ruleset and code."""
+    tbl = table("stage_run")
+    with ctx.engine.connect() as conn:
+        current = conn.execute(select(tbl).where(tbl.c.id == ctx.stage_run_id)).mappings().one()
+        row = conn.execute(
+            select(tbl.c.id)
+            .where(
+                tbl.c.tahun == ctx.tahun, tbl.c.tahap == ctx.tahap, tbl.c.id != ctx.stage_run_id,
+                tbl.c.outcome.in_(("berhasil", "tanpa_perubahan")),
+            )
+            .order_by(tbl.c.id.desc())
+            .limit(1)
+            .add_columns(tbl.c.input_checksums, tbl.c.ruleset_checksum, tbl.c.code_version)
+        ).first()
+    if row is None:
+        return None
+    same = (
+        row.input_checksums == current["input_checksums"]
+        and row.ruleset_checksum == current["ruleset_checksum"]
+        and row.code_version == current["code_version"]
+    )
+    return int(row.id) if same else None
+
+
+def close_stage_run(ctx: StageContext, outcome: str, counts: dict, pesan: str | None = None) -> None:
+    """Record how the stage ended, with its counts."""
+    tbl = table("stage_run")
+    with transaction(ctx.engine) as conn:
+        conn.execute(
+            tbl.update()
+            .where(tbl.c.id == ctx.stage_run_id)
+            .values(finished_at=datetime.now(UTC), outcome=outcome,
+                    counts=json.dumps(counts, sort_keys=True, default=str), pesan=pesan)
+        )
+
+
+def store_gate(ctx: StageContext, gate_frame: pd.DataFrame, karantina: pd.DataFrame) -> None:
+    """Keep the gate's checks and the quarantined rows of this run in the database."""
+    checks = gate_frame.assign(stage_run_id=ctx.stage_run_id)
+    rows = karantina.assign(stage_run_id=ctx.stage_run_id, tahun=ctx.tahun)
+    with transaction(ctx.engine) as conn:
+        replace_rows(conn, "gate_check", checks, stage_run_id=ctx.stage_run_id)
+        replace_rows(conn, "karantina", rows, stage_run_id=ctx.stage_run_id)
+
+
+def write_karantina_csv(ctx: StageContext, karantina: pd.DataFrame) -> Path:
+    """Merge this stage's quarantined rows into DIR/<tahun>/karantina.csv (other stages' rows kept)."""
+    path = ctx.output_dir / "karantina.csv"
+    ctx.output_dir.mkdir(parents=True, exist_ok=True)
+    frames = []
+    if path.exists():
+        old = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frames.append(old[old["tahap"] != ctx.tahap])
+    new = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS].astype(str)
+    new = new.replace({"<NA>": "", "nan": "", "None": ""})
+    frames.append(new)
+    merged = pd.concat(frames, ignore_index=True)[KARANTINA_COLUMNS]
+    order = {name: i for i, name in enumerate(STAGES)}
+    merged = merged.assign(
+        _t=merged["tahap"].map(order).fillna(99), _b=pd.to_numeric(merged["baris"], errors="coerce")
+    ).sort_values(["_t", "berkas", "_b", "kolom", "kode_aturan"], kind="stable")
+    write_csv(merged.drop(columns=["_t", "_b"]), path)
+    return path
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+    """An output CSV the way the contract wants it: UTF-8, ',' separator, LF, no index."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    frame.to_csv(tmp, index=False, lineterminator="\n", na_rep="")
+    tmp.replace(path)
+    return path
+
+
+def file_checksum(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# Year-end scoring and training run in January for the year that just ended (DOMAIN.md schedule).
+_PREVIOUS_YEAR_STAGES = ("year-end", "training")
+
+
+def resolve_tahun(tahap: str, tahun: int | None, today: datetime | None = None) -> int:
+    """The year a stage works on: as given, or derived from the run date in Asia/Jakarta."""
+    if tahun is not None:
+        return int(tahun)
+    from zoneinfo import ZoneInfo
+
+    now = (today or datetime.now(UTC)).astimezone(ZoneInfo("Asia/Jakarta"))
+    if tahap in _PREVIOUS_YEAR_STAGES and now.month <= 6:
+        return now.year - 1
+    return now.year
+
+
+def run_name(tahap: str):
+    """Flow-run names that say stage and year, e.g. `year-end-2026`, also for scheduled runs."""
+
+    def _name() -> str:
+        from prefect.runtime import flow_run
+
+        return f"{tahap}-{resolve_tahun(tahap, flow_run.parameters.get('tahun'))}"
+
+    return _name

@@ -1,0 +1,211 @@
+"""The Prefect tasks every stage shares: begin, read and check, gate, record, finish.
+
+Coarse tasks over whole tables. DataFrames pass between tasks in memory, so caching (which would
+hash them) is off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from kinerja.errors import GateFailed, InputUnreadable
+from tasks.ruleset import Ruleset, load_ruleset
+from tasks.stage import (
+    KARANTINA_COLUMNS,
+    STAGE_INPUTS,
+    StageContext,
+    close_stage_run,
+    ensure_schema,
+    open_stage_run,
+    resolve_db_url,
+    resolve_tahun,
+    store_gate,
+    write_karantina_csv,
+)
+
+
+def _transient(_task: object, _task_run: object, state: object) -> bool:
+    """Retry only what a retry can fix: a locked SQLite file or a dropped database connection."""
+    from sqlalchemy.exc import DBAPIError, OperationalError
+
+    try:
+        state.result()  # type: ignore[attr-defined]
+    except OperationalError:
+        return True
+    except DBAPIError as exc:
+        return bool(exc.connection_invalidated)
+    except BaseException:  # noqa: BLE001 - any other failure is not transient
+        return False
+    return False
+
+
+DB_RETRIES = {"retries": 3, "retry_delay_seconds": [2, 5, 15], "retry_condition_fn": _transient}
+
+
+@dataclass
+class Inputs:
+    """The stage's input files: raw text frames, checked typed frames, quarantined rows, warnings."""
+
+    raw: dict[str, pd.DataFrame]
+    frames: dict[str, pd.DataFrame]
+    karantina: pd.DataFrame
+    peringatan: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KARANTINA_COLUMNS))
+
+    def counts(self) -> dict[str, int]:
+        return {name: int(len(frame)) for name, frame in sorted(self.raw.items())}
+
+
+@task(name="mulai-tahap", cache_policy=NO_CACHE, **DB_RETRIES)
+def begin(
+    tahap: str, tahun: int | None, input_dir: str, output_dir: str, db_url: str | None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> tuple[StageContext, Ruleset]:
+    """Open the stage-run record: flow run, input checksums, ruleset, code version."""
+    from prefect.runtime import flow_run
+
+    from tasks.reader import sha256_of_inputs
+
+    rules = load_ruleset(ruleset)
+    required, optional = STAGE_INPUTS[tahap]
+    ctx = StageContext(
+        tahap=tahap, tahun=resolve_tahun(tahap, tahun), input_dir=Path(input_dir),
+        output_root=Path(output_dir),
+        db_url=resolve_db_url(db_url), ruleset_name=ruleset or rules.nama,
+        flow_run_id=str(flow_run.id) if flow_run.id else None, flow_run_name=flow_run.name,
+        pemicu=pemicu,
+    )
+    if not ctx.input_dir.is_dir():
+        raise InputUnreadable(f"{input_dir}: folder input tidak ada / input folder does not exist")
+    ctx.checksums = sha256_of_inputs(ctx.input_dir, required + optional)
+    ensure_schema(ctx.db_url)
+    open_stage_run(ctx, rules.label, rules.checksum)
+    get_run_logger().info("Tahap %s %s dimulai (stage run %s, %s)", tahap, tahun, ctx.stage_run_id,
+                          rules.label)
+    return ctx, rules
+
+
+@contextmanager
+def recorded(ctx: StageContext) -> Iterator[None]:
+    """Close the stage-run record with the right outcome however the stage ends."""
+    try:
+        yield
+    except GateFailed as exc:
+        close_stage_run(ctx, "gerbang_gagal", {}, str(exc))
+        raise
+    except InputUnreadable as exc:
+        close_stage_run(ctx, "input_tidak_terbaca", {}, str(exc))
+        raise
+    except BaseException as exc:
+        close_stage_run(ctx, "gagal", {}, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@task(name="baca-dan-periksa-input", cache_policy=NO_CACHE)
+def load_inputs(ctx: StageContext) -> Inputs:
+    """Read the stage's files and apply every value rule; bad rows go to quarantine, the rest go on."""
+    from tasks.reader import read_inputs
+    from tasks.rules import check_values
+
+    required, optional = STAGE_INPUTS[ctx.tahap]
+    raw, read_quarantine = read_inputs(ctx.input_dir, required, optional)
+    frames, karantina, peringatan = check_values(raw, ctx.tahun, ctx.tahap)
+    karantina = pd.concat([read_quarantine, karantina], ignore_index=True)
+    karantina = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]
+    inputs = Inputs(raw=raw, frames=frames, karantina=karantina, peringatan=peringatan)
+    get_run_logger().info("Dibaca: %s; dikarantina: %d baris", inputs.counts(), len(karantina))
+    return inputs
+
+
+@task(name="gerbang-mutu-data", cache_policy=NO_CACHE, **DB_RETRIES)
+def gate(ctx: StageContext, inputs: Inputs, rules: Ruleset, extra: list | None = None,
+         ringkasan_unit: pd.DataFrame | None = None) -> object:
+    """Validate inputs with the GX suites plus stage checks; report; stop the stage on failure."""
+    from expectations.gate import GateResult, quarantine_checks, validate_inputs
+
+    maks = rules.gerbang.maks_karantina_persen
+    checks = validate_inputs(ctx.tahap, ctx.tahun, inputs.raw, maks_karantina_persen=maks)
+    checks += quarantine_checks(inputs.karantina, inputs.counts(), maks_karantina_persen=maks)
+    checks += list(extra or [])
+    result = GateResult(tahap=ctx.tahap, tahun=ctx.tahun, checks=checks, ringkasan_unit=ringkasan_unit)
+    return _decide(ctx, result, inputs.karantina)
+
+
+@task(name="gerbang-hasil", cache_policy=NO_CACHE, **DB_RETRIES)
+def gate_results(ctx: StageContext, inputs: Inputs, passed: object, extra: list,
+                 karantina_tambahan: pd.DataFrame) -> object:
+    """Second look, after computing: the stage's own checks join the input gate's report.
+
+    `karantina_tambahan` are rows the stage itself rejects (e.g. employees that cannot be scored):
+    kept with the input's quarantine, judged by their own check rather than the file share.
+    """
+    from expectations.gate import GateResult
+
+    result = GateResult(tahap=ctx.tahap, tahun=ctx.tahun, checks=[*passed.checks, *extra],
+                        ringkasan_unit=passed.ringkasan_unit)
+    rows = karantina_tambahan.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]
+    return _decide(ctx, result, pd.concat([inputs.karantina, rows], ignore_index=True))
+
+
+def _decide(ctx: StageContext, result: object, karantina: pd.DataFrame) -> object:
+    """Write the report and the quarantine, store both, publish, then stop the stage if it failed."""
+    from expectations.gate import enforce
+    from reports.render import render_gate_report
+
+    report = render_gate_report(result, ctx.output_dir)
+    write_karantina_csv(ctx, karantina)
+    store_gate(ctx, result.to_frame(), karantina)
+    publish_gate(ctx, result, report)
+    get_run_logger().info("%s", result.ringkas())
+    enforce(result, report)
+    return result
+
+
+def publish_gate(ctx: StageContext, result: object, report: Path) -> None:
+    """A table artifact of the gate's checks in the run history."""
+    from prefect.artifacts import create_table_artifact
+
+    frame = result.to_frame()[["kode", "berkas", "sumber", "lulus", "diperiksa", "gagal", "ambang"]]
+    create_table_artifact(
+        key=f"gerbang-{ctx.tahap}-{ctx.tahun}",
+        table=json.loads(frame.to_json(orient="records")),
+        description=f"Gerbang mutu data {ctx.tahap} {ctx.tahun}: {'LULUS' if result.lulus else 'GAGAL'}"
+        f" — laporan: {report}",
+    )
+
+
+@task(name="selesai", cache_policy=NO_CACHE, **DB_RETRIES)
+def finish(ctx: StageContext, counts: dict, reports: list[Path], outcome: str = "berhasil") -> dict:
+    """Close the stage run and publish its summary to the run history."""
+    from prefect.artifacts import create_markdown_artifact
+
+    close_stage_run(ctx, outcome, counts)
+    lines = [
+        f"# {ctx.tahap} {ctx.tahun}",
+        "",
+        f"- stage run: **{ctx.stage_run_id}**, hasil: **{outcome}**",
+        f"- input: `{ctx.input_dir}`",
+        f"- output: `{ctx.output_dir}`",
+        "",
+        "| hitungan | nilai |",
+        "|---|---|",
+        *[f"| {key} | {value} |" for key, value in sorted(counts.items())],
+        "",
+        "## Laporan",
+        *[f"- `{path}`" for path in reports],
+    ]
+    create_markdown_artifact(
+        key=f"{ctx.tahap}-{ctx.tahun}", markdown="\n".join(lines),
+        description=f"Ringkasan {ctx.tahap} {ctx.tahun}",
+    )
+    get_run_logger().info("Tahap %s %s selesai: %s", ctx.tahap, ctx.tahun, outcome)
+    return {"tahap": ctx.tahap, "tahun": ctx.tahun, "stage_run_id": ctx.stage_run_id,
+            "outcome": outcome, "counts": counts, "output_dir": str(ctx.output_dir),
+            "reports": [str(p) for p in reports]}
