@@ -17,7 +17,7 @@ from rich.table import Table
 from kinerja.settings import get_settings
 
 app = typer.Typer(
-    add_completion=False, no_args_is_help=True, rich_markup_mode="rich",
+    add_completion=False, no_args_is_help=True, rich_markup_mode="rich", pretty_exceptions_enable=False,
     help="Kinerja — penilaian kinerja ASN (PermenPAN-RB 6/2022) sebagai alur Prefect.",
 )
 audit_app = typer.Typer(no_args_is_help=True, help="Riwayat dan verifikasi untuk auditor.")
@@ -40,9 +40,11 @@ Ruleset = Annotated[str | None, typer.Option("--ruleset", help="Nama atau berkas
 
 def _prepare_prefect() -> None:
     """Quiet Prefect's console (the run history still gets every log) and find a local server."""
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "WARNING")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_TASK_RUNS_LEVEL", "WARNING")
+    # The console is for people: stage errors reach them as one line from main(), not as
+    # Prefect's log records with tracebacks (those stay in the run history).
+    # KINERJA_DEBUG=1 shows them for engineers.
+    if os.environ.get("KINERJA_DEBUG") != "1":
+        os.environ["PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL"] = "CRITICAL"
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if "PREFECT_API_URL" not in os.environ:
@@ -67,8 +69,11 @@ def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from flows.cycle import STAGE_FLOWS
+    from kinerja.errors import InputUnreadable
 
     _check_dokumen(dokumen)
+    if not input_dir.is_dir():
+        raise InputUnreadable(f"{input_dir}: folder input tidak ada / input folder does not exist")
     pemicu = os.environ.get("KINERJA_PEMICU", "manual")
     results = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -158,38 +163,31 @@ def _log_crash(exc: BaseException) -> Path:
 def main() -> None:
     """Entry point: map project errors to exit codes and one-line messages."""
     _prepare_prefect()
-    from kinerja.errors import KinerjaError
+    from rich.markup import escape
+
+    from kinerja.errors import GateFailed, KinerjaError
     from models.db import redact
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     try:
-        app(standalone_mode=False)
+        app(prog_name="kinerja")  # usage errors: typer prints them and exits 2
     except KinerjaError as exc:
-        err.print(f"[bold red]{'Gerbang gagal' if exc.exit_code == 1 else 'Galat'}:[/] {exc}",
-                  highlight=False, markup=True)
+        label = "Gerbang gagal" if isinstance(exc, GateFailed) else "Galat"
+        err.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
         report = getattr(exc, "report_path", None)
         if report:
-            err.print(f"Laporan gerbang: {report}", highlight=False)
+            err.print(f"Laporan gerbang / gate report: {report}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
-    except (typer.Exit, SystemExit) as exc:
-        sys.exit(getattr(exc, "exit_code", getattr(exc, "code", 0)) or 0)
-    except typer.Abort:
-        err.print("Dibatalkan / aborted")
-        sys.exit(130)
     except KeyboardInterrupt:
         err.print("Dibatalkan / interrupted")
         sys.exit(130)
     except Exception as exc:  # noqa: BLE001 - the user must never see a traceback
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2)
         path = _log_crash(exc)
         message = redact(str(exc)) if "://" in str(exc) else str(exc)
-        err.print(f"[bold red]Kesalahan internal / internal error:[/] {type(exc).__name__}: {message}",
-                  highlight=False)
-        err.print(f"Rincian teknis untuk pengembang / details for engineers: {path}", highlight=False)
+        err.print(f"[bold red]Kesalahan internal / internal error:[/] {type(exc).__name__}: "
+                  f"{escape(message)}", highlight=False, soft_wrap=True)
+        err.print(f"Rincian teknis untuk pengembang / details for engineers: {path}", highlight=False,
+                  soft_wrap=True)
         sys.exit(3)
 
 

@@ -1,0 +1,121 @@
+"""The `kinerja` command as HR uses it: exit statuses and one-line messages, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tasks.demo_data import generate
+
+KINERJA = Path(sys.executable).with_name("kinerja")
+
+
+@pytest.fixture(scope="module")
+def plan_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli") / "input"
+    generate(folder, pegawai=120, tahun=2026, seed=5, bad_rows=True)
+    return folder
+
+
+@pytest.fixture
+def api_env(prefect_harness: None, tmp_path: Path) -> dict[str, str]:
+    """Environment for a subprocess that reports to the test harness's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "KINERJA_DATA_DIR": str(tmp_path / "data")}
+
+
+def kinerja(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(KINERJA), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def _stage(folder: Path, out: Path, db: str, stage: str = "plan-collection") -> list[str]:
+    return ["run", stage, "--tahun", "2026", "--input", str(folder), "--output", str(out), "--db", db]
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str], status: int) -> str:
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc.stderr
+
+
+def test_plan_collection_with_bad_rows_passes_and_explains_them(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"), env=api_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    karantina = pd.read_csv(tmp_path / "out" / "2026" / "karantina.csv", dtype=str)
+    assert {"NIP_TANGGAL_LAHIR", "UNIT_TIDAK_ADA", "TARGET"} <= set(karantina["kode_aturan"])
+    assert karantina["baris"].astype(int).min() >= 2
+
+
+def test_missing_required_column_is_exit_2_with_one_line(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    pegawai = pd.read_csv(folder / "pegawai.csv", dtype=str).drop(columns=["jabatan"])
+    pegawai.to_csv(folder / "pegawai.csv", index=False)
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 2)
+    assert "pegawai.csv" in err and "jabatan" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_not_utf8_is_exit_2_naming_the_file(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = (folder / "skp.csv").read_bytes()
+    (folder / "skp.csv").write_bytes(skp.replace(b"Jumlah", "Jümlah".encode("cp1252")))
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 2)
+    assert "skp.csv" in err and "UTF-8" in err
+
+
+def test_failed_gate_is_exit_1_and_points_to_the_report(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str)
+    skp["target"] = "banyak"
+    skp.to_csv(folder / "skp.csv", index=False)
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 1)
+    assert "gerbang_plan-collection.html" in err
+    assert (tmp_path / "out" / "2026" / "gerbang_plan-collection.html").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "tahap-asing", "--tahun", "2026", "--input", ".", "--output", "out"],
+        ["run", "plan-collection", "--tahun", "2026", "--input", "/tidak/ada", "--output", "out"],
+        ["run", "year-end", "--tahun", "2026", "--input", ".", "--output", "out", "--dokumen", "sebagian"],
+        ["run", "plan-collection", "--tahun", "dua-ribu", "--input", ".", "--output", "out"],
+        ["run", "plan-collection", "--tahun", "2026", "--input", "."],
+    ],
+    ids=["unknown-stage", "missing-folder", "bad-dokumen", "bad-year", "missing-output"],
+)
+def test_wrong_usage_is_exit_2_without_traceback(args: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "KINERJA_DATA_DIR": str(tmp_path)}
+    assert_clean_failure(kinerja(*args, env=env), 2)
+
+
+def test_password_in_database_url_never_shown(tmp_path: Path, plan_input: Path) -> None:
+    env = {**os.environ, "KINERJA_DATA_DIR": str(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    url = "postgresql+psycopg://kinerja:rahasia-sekali@127.0.0.1:1/kinerja"
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", url), env=env)
+    assert proc.returncode != 0
+    assert "rahasia-sekali" not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
