@@ -1,0 +1,122 @@
+"""Headless Chromium opens an evaluation document and a unit summary: they render, charts included."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+from reports.render import render_documents, render_unit_summaries
+from tasks.demo_data import generate
+from tasks.reader import read_inputs
+from tasks.rules import check_values
+from tasks.ruleset import load_ruleset
+from tasks.scoring import score_year_end
+from tasks.stage import STAGE_INPUTS
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         "--hide-scrollbars"]
+
+if BROWSER is None and os.environ.get("KINERJA_REQUIRE_BROWSER") == "1":
+    pytest.fail("KINERJA_REQUIRE_BROWSER=1 but no chromium is installed", pytrace=False)
+pytestmark = pytest.mark.skipif(BROWSER is None, reason="no headless Chromium (apt-get install chromium)")
+
+
+def _pixels(png: bytes) -> tuple[int, int, list[bytes]]:
+    """Decode an 8-bit RGB/RGBA non-interlaced PNG (what Chromium writes) into rows of bytes."""
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, data, width, height, channels = 8, b"", 0, 0, 4
+    while pos < len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        chunk = png[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8
+            channels = {2: 3, 6: 4}[colour]
+        elif kind == b"IDAT":
+            data += chunk
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(data), width * channels, [], bytearray(width * channels)
+    for y in range(height):
+        start = y * (stride + 1)
+        kind, line = raw[start], bytearray(raw[start + 1:start + 1 + stride])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, upleft = prev[i], prev[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 255
+            elif kind == 2:
+                line[i] = (line[i] + up) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 255
+            elif kind == 4:
+                p = left + up - upleft
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else upleft)) & 255
+        rows.append(bytes(line))
+        prev = line
+    return width, channels, rows
+
+
+def _coloured_share(png: Path) -> tuple[float, float]:
+    """Share of non-white pixels, and share of strongly coloured (chart) pixels."""
+    width, channels, rows = _pixels(png.read_bytes())
+    ink = colour = total = 0
+    for row in rows[::4]:
+        for x in range(0, width * channels, channels * 4):
+            r, g, b = row[x], row[x + 1], row[x + 2]
+            total += 1
+            ink += (r + g + b) < 720
+            colour += max(r, g, b) - min(r, g, b) > 60
+    return ink / total, colour / total
+
+
+def _browse(page: Path, tmp_path: Path, name: str) -> tuple[Path, str]:
+    shot = tmp_path / f"{name}.png"
+    args = [BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
+    subprocess.run([*args, "--window-size=1000,1600", f"--screenshot={shot}", page.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    dom = subprocess.run([*args, "--dump-dom", page.as_uri()], check=True, capture_output=True,
+                         text=True, timeout=120).stdout
+    return shot, dom
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
+    base = tmp_path_factory.mktemp("browser")
+    generate(base / "in", pegawai=120, tahun=2026, seed=3, bad_rows=True)
+    required, optional = STAGE_INPUTS["year-end"]
+    raw, _ = read_inputs(base / "in", required, optional)
+    frames, _, _ = check_values(raw, 2026, "year-end")
+    result = score_year_end(frames, load_ruleset(), 2026)
+    out = base / "out"
+    render_documents(year_end=result, frames=frames, out_dir=out, tahun=2026)
+    render_unit_summaries(year_end=result, frames=frames, out_dir=out, tahun=2026)
+    return out, result
+
+
+def test_document_renders_in_chromium(rendered: tuple[Path, object], tmp_path: Path) -> None:
+    out, result = rendered
+    nip = result.hasil["nip"].iloc[0]
+    shot, dom = _browse(out / "dokumen" / f"{nip}.html", tmp_path, "dokumen")
+    ink, _ = _coloured_share(shot)
+    assert ink > 0.02, "the document page is (almost) blank"
+    assert "Dokumen Evaluasi Kinerja" in dom and nip in dom
+    assert result.hasil["predikat_final"].iloc[0] in dom
+
+
+def test_unit_summary_renders_with_charts(rendered: tuple[Path, object], tmp_path: Path) -> None:
+    out, result = rendered
+    unit = result.hasil["kode_unit"].value_counts().index[0]
+    shot, dom = _browse(out / f"ringkasan_{unit}.html", tmp_path, "ringkasan")
+    ink, colour = _coloured_share(shot)
+    assert ink > 0.02
+    assert colour > 0.005, "the charts' coloured bars are not visible"
+    assert dom.count("<svg") >= 2 and "<rect" in dom
