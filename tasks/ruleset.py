@@ -130,6 +130,13 @@ class Bias(_Bagian):
     z_lunak: float
     z_keras: float
     rasio_terpusat: float = Field(ge=0)
+    # Standard deviation of the instansi and of a rater: "populasi" (ddof=0, the whole set is
+    # described, not estimated) or "sampel" (ddof=1).
+    simpangan_baku: Literal["populasi", "sampel"] = "populasi"
+
+    @property
+    def ddof(self) -> int:
+        return 0 if self.simpangan_baku == "populasi" else 1
 
     @model_validator(mode="after")
     def _urut(self) -> Bias:

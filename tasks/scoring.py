@@ -22,7 +22,7 @@ Interpretations of DOMAIN.md made explicit here (one place, so the documents and
   others are checked against their matrix predikat and reported in ``kurva.catatan``. Several
   moves of one employee are joined with "; " in ``alasan_kalibrasi``.
 - Rater bias: population = scored employees with a supervisor rating (computed nilai_perilaku,
-  overrides ignored); the rater is their nip_atasan; sd is the sample sd (ddof=1).
+  overrides ignored); the rater is their nip_atasan; sd is the population sd by default (ruleset).
 """
 
 from __future__ import annotations
@@ -522,22 +522,25 @@ def _semua_unit(ringkas: pd.DataFrame, unit_kerja: pd.DataFrame) -> pd.DataFrame
 
 
 def bias_penilai(hasil: pd.DataFrame, aturan: AturanBias) -> pd.DataFrame:
-    """Rater bias: z of each supervisor's mean nilai_perilaku against the instansi (sample sd, ddof=1).
+    """Rater bias: z of each supervisor's mean nilai_perilaku against the instansi.
 
     The population is the scored employees with a supervisor rating (computed nilai_perilaku, not
     the override); the rater is their nip_atasan (the only rater whose ratings count). Both the
-    rater's sd and the instansi's sd are sample standard deviations (ddof=1): DOMAIN.md does not
-    say which, and a rater's handful of employees is a sample. An instansi sd of 0 gives
-    selisih_z 0 and pola wajar.
+    rater's sd and the instansi's sd describe a whole set, so by default they are population
+    standard deviations (ddof=0; ruleset bias.simpangan_baku = "sampel" gives ddof=1). An
+    instansi sd of 0 gives selisih_z 0 and pola wajar.
     """
     dinilai = hasil.loc[hasil["nilai_perilaku"].notna(), ["kode_instansi", "nip_atasan", "nilai_perilaku"]]
     dinilai = dinilai.assign(nilai_perilaku=dinilai["nilai_perilaku"].astype("float64"))
+    def sd(values: pd.Series) -> float:
+        return float(values.std(ddof=aturan.ddof))
+
     instansi = dinilai.groupby("kode_instansi", sort=True)["nilai_perilaku"].agg(
-        rata_rata_instansi="mean", sd_instansi="std"
+        rata_rata_instansi="mean", sd_instansi=sd
     )
     penilai = (
         dinilai.groupby(["kode_instansi", "nip_atasan"], sort=True)["nilai_perilaku"]
-        .agg(jumlah_dinilai="size", rata_rata="mean", sd_penilai="std")
+        .agg(jumlah_dinilai="size", rata_rata="mean", sd_penilai=sd)
         .reset_index()
         .rename(columns={"nip_atasan": "nip_penilai"})
     )

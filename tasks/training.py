@@ -85,9 +85,13 @@ def jp_diikuti(riwayat: pd.DataFrame, tahun: int) -> pd.DataFrame:
 
 
 def sudah_diikuti(riwayat: pd.DataFrame, katalog: pd.DataFrame, tahun: int) -> pd.DataFrame:
-    """(nip, kode_pelatihan) of catalogue trainings the employee already attended this year."""
-    tahun_ini = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) == str(tahun), ["nip", "nama_pelatihan"]]
-    diikuti = pd.DataFrame({"nip": tahun_ini["nip"], "kunci": kunci_nama(tahun_ini["nama_pelatihan"])})
+    """(nip, kode_pelatihan) of catalogue trainings the employee already attended, up to `tahun`.
+
+    DOMAIN.md excludes "trainings already attended" without a year limit, so an earlier year's
+    training is not recommended again either.
+    """
+    sampai = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) <= str(tahun), ["nip", "nama_pelatihan"]]
+    diikuti = pd.DataFrame({"nip": sampai["nip"], "kunci": kunci_nama(sampai["nama_pelatihan"])})
     kode = pd.DataFrame(
         {"kunci": kunci_nama(katalog["nama_pelatihan"]), "kode_pelatihan": katalog["kode_pelatihan"]}
     )
@@ -196,7 +200,7 @@ def tanpa_pelatihan(
     keterangan = np.where(
         kosong["kompetensi"].isin(katalog["kompetensi"]),
         "semua pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"]
-        + f"' sudah diikuti tahun {tahun}",
+        + f"' sudah pernah diikuti (s.d. {tahun})",
         "tidak ada pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"] + "'",
     )
     return kosong.assign(keterangan=pd.Series(keterangan, index=kosong.index, dtype="str"))[

@@ -100,7 +100,7 @@ def region() -> tuple[SimpleNamespace, dict[str, pd.DataFrame]]:
         ]),
         "katalog_pelatihan": katalog(),
         "riwayat_pelatihan": frame("riwayat_pelatihan", [
-            riwayat(ANI, "Etika ASN", "2025-11-01", 8),  # last year: does not block K01
+            riwayat(ANI, "Diklat Prajabatan", "2025-11-01", 8),  # last year, not in the catalogue
             riwayat(BUDI, "Seminar Integritas", "2026-02-10", 2),
             riwayat(BUDI, "Kepemimpinan", "2025-05-01", 30),
             riwayat(CICI, "  etika   asn ", "2026-04-01", 8),  # = K01, case and spaces differ
@@ -161,7 +161,20 @@ def test_already_attended_this_year_is_never_recommended(result):
     pasangan = set(zip(result.rekomendasi["nip"], result.rekomendasi["kode_pelatihan"], strict=True))
     assert (CICI, "K01") not in pasangan  # attended as "  etika   asn "
     assert (EKO, "K05") not in pasangan and (EKO, "K07") not in pasangan  # skipped in rule 3
-    assert (ANI, "K01") in pasangan  # attended last year only
+    assert (ANI, "K01") in pasangan
+
+
+def test_training_attended_in_an_earlier_year_is_not_recommended_again(ruleset):
+    # Ani attended K01 "Etika ASN" in 2025: only K02 (12 JP) is left for her akuntabel gap; rule 3
+    # then fills from the shortest remaining trainings, never K01.
+    year_end, frames = region()
+    extra = frame("riwayat_pelatihan", [riwayat(ANI, "Etika ASN", "2025-11-01", 8)])
+    frames["riwayat_pelatihan"] = pd.concat([frames["riwayat_pelatihan"], extra], ignore_index=True)
+    rek = recommend_trainings(year_end, frames, ruleset, TAHUN).rekomendasi
+    ani = rek.loc[rek["nip"] == ANI]
+    assert "K01" not in set(ani["kode_pelatihan"])
+    assert ani.loc[ani["kode_pelatihan"] == "K02", "prioritas"].tolist() == ["tinggi"]
+    assert ani["jp"].sum() >= 20
 
 
 def test_employee_at_20_jp_gets_no_rule_3_rows(result):
@@ -182,7 +195,7 @@ def test_jp_pegawai_and_notes(result):
     catatan = dict(zip(tabel["nip"], tabel["catatan"], strict=True))
     assert catatan[DEDI] == "tidak ada pelatihan di katalog untuk kompetensi 'hukum_pidana'"
     assert catatan[FANI] == (
-        "semua pelatihan di katalog untuk kompetensi 'kolaboratif' sudah diikuti tahun 2026"
+        "semua pelatihan di katalog untuk kompetensi 'kolaboratif' sudah pernah diikuti (s.d. 2026)"
     )
     assert {catatan[n] for n in (ANI, BUDI, CICI, EKO, GITA)} == {""}
 
@@ -192,7 +205,7 @@ def test_gap_without_training_is_listed_not_recommended(result):
         [DEDI, "U2", "hukum_pidana", "Indikator D-01 'Jumlah perkara' capaian 60,00% di bawah 90%",
          "tidak ada pelatihan di katalog untuk kompetensi 'hukum_pidana'"],
         [FANI, "U2", "kolaboratif", "Nilai 'kolaboratif' 2,90 di bawah 3,00",
-         "semua pelatihan di katalog untuk kompetensi 'kolaboratif' sudah diikuti tahun 2026"],
+         "semua pelatihan di katalog untuk kompetensi 'kolaboratif' sudah pernah diikuti (s.d. 2026)"],
     ]
     assert result.rekomendasi["kode_pelatihan"].notna().all()
 
