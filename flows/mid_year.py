@@ -9,7 +9,7 @@ from tasks.checks import relational_checks
 from tasks.outputs import report_mid_year, write_mid_year
 from tasks.stage import run_name
 from tasks.stage_checks import realisation_coverage, supervisor_rating_coverage
-from tasks.steps import begin, finish, gate, load_inputs, recorded
+from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "mid-year"
 
@@ -43,8 +43,7 @@ def mid_year(
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read → gate → capaian and projection per indicator, at-risk staff, IKM → write → reports."""
-    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
-    with recorded(ctx):
+    with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules) + coverage_checks(inputs, rules))
         result = compute(inputs.frames, rules, ctx.tahun)

@@ -7,7 +7,7 @@ from prefect import flow
 from tasks.checks import relational_checks
 from tasks.persist import write_plan
 from tasks.stage import run_name
-from tasks.steps import begin, finish, gate, load_inputs, recorded
+from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "plan-collection"
 
@@ -18,8 +18,7 @@ def plan_collection(
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read → gate → write units, employees and indicators (idempotent per year)."""
-    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
-    with recorded(ctx):
+    with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
         written = write_plan(ctx, inputs.frames)

@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from tasks.outputs import report_training, require_year_end, write_training
 from tasks.stage import run_name
-from tasks.steps import begin, finish, gate, load_inputs, recorded
+from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "training"
 
@@ -28,8 +28,7 @@ def training(
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Require year-end → read → gate → recommend → write → plans and unit summaries."""
-    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
-    with recorded(ctx):
+    with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         require_year_end(ctx)
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules)

@@ -8,7 +8,7 @@ from prefect.cache_policies import NO_CACHE
 from tasks.checks import relational_checks
 from tasks.plan import completeness_by_unit
 from tasks.stage import run_name
-from tasks.steps import begin, finish, gate, load_inputs, recorded
+from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "validation"
 
@@ -21,8 +21,7 @@ def validation(
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read every input → value rules, GX suites, relational and plan-quality checks → gate report."""
-    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
-    with recorded(ctx):
+    with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         summary = completeness(inputs.frames)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules, rencana=True),

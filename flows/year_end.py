@@ -9,7 +9,7 @@ from tasks.checks import relational_checks
 from tasks.outputs import report_year_end, write_year_end
 from tasks.stage import run_name
 from tasks.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
-from tasks.steps import begin, finish, gate, gate_results, load_inputs, recorded
+from tasks.steps import finish, gate, gate_results, load_inputs, stage_run
 
 TAHAP = "year-end"
 
@@ -44,8 +44,7 @@ def year_end(
     ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
 ) -> dict:
     """Read → gate → score → gate → write results → CSVs, documents, unit summaries."""
-    ctx, rules = begin(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
-    with recorded(ctx):
+    with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         passed = gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
         result = compute(inputs.frames, rules, ctx.tahun)

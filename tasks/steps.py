@@ -93,6 +93,20 @@ def begin(
 
 
 @contextmanager
+def stage_run(
+    tahap: str, tahun: int | None, input_dir: str, output_dir: str, db_url: str | None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> Iterator[tuple[StageContext, Ruleset]]:
+    """The frame of every stage: hold the (stage, year) lock, open the run record, close it."""
+    from tasks.locks import stage_lock
+
+    with stage_lock(tahap, resolve_tahun(tahap, tahun), resolve_db_url(db_url)):
+        ctx, rules = begin(tahap, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
+        with recorded(ctx):
+            yield ctx, rules
+
+
+@contextmanager
 def recorded(ctx: StageContext) -> Iterator[None]:
     """Close the stage-run record with the right outcome however the stage ends."""
     try:
