@@ -32,6 +32,12 @@ test: $(STAMP) ## Run the test suite (SQLite, and PostgreSQL when KINERJA_TEST_P
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check .
 
+serve: $(STAMP) server-up ## Serve the deployments of prefect.yaml (schedules fire; trigger runs from the UI)
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m kinerja.serve
+
+bench: $(STAMP) server-up ## Benchmark the cycle at BENCH_SIZES employees (default "10000 100000") → bench/RESULTS.md
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api BENCH_SIZES="$(or $(BENCH_SIZES),10000 100000)" $(BIN)/python bench/run.py
+
 server-up: $(STAMP) ## Start the persistent local Prefect server (database under data/prefect) if not running
 	@$(BIN)/python -m kinerja.prefect_server start --port $(PREFECT_PORT)
 

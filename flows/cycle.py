@@ -22,7 +22,8 @@ STAGE_FLOWS = {
 
 @flow(name="cycle", flow_run_name=run_name("cycle"), log_prints=False)
 def cycle(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
 ) -> list[dict]:
     """Run every stage; a failed gate stops the cycle at that stage."""

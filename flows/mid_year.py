@@ -39,7 +39,8 @@ def compute(frames, rules, tahun: int):
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def mid_year(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read → gate → capaian and projection per indicator, at-risk staff, IKM → write → reports."""

@@ -14,7 +14,8 @@ TAHAP = "plan-collection"
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def plan_collection(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read → gate → write units, employees and indicators (idempotent per year)."""

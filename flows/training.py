@@ -24,7 +24,8 @@ def compute(frames, rules, tahun: int):
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def training(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Require year-end → read → gate → recommend → write → plans and unit summaries."""

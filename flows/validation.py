@@ -17,7 +17,8 @@ completeness = task(completeness_by_unit, name="kelengkapan-per-unit", cache_pol
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def validation(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> dict:
     """Read every input → value rules, GX suites, relational and plan-quality checks → gate report."""

@@ -40,7 +40,8 @@ def scoring_checks(inputs, result, rules) -> list:
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def year_end(
-    tahun: int | None, input_dir: str, output_dir: str, db_url: str | None = None,
+    tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
+    db_url: str | None = None,
     ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
 ) -> dict:
     """Read → gate → score → gate → write results → CSVs, documents, unit summaries."""

@@ -17,6 +17,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from kinerja.errors import GateFailed, InputUnreadable
+from kinerja.settings import get_settings
 from tasks.ruleset import Ruleset, load_ruleset
 from tasks.stage import (
     KARANTINA_COLUMNS,
@@ -65,7 +66,7 @@ class Inputs:
 
 @task(name="mulai-tahap", cache_policy=NO_CACHE, **DB_RETRIES)
 def begin(
-    tahap: str, tahun: int | None, input_dir: str, output_dir: str, db_url: str | None,
+    tahap: str, tahun: int | None, input_dir: str | None, output_dir: str | None, db_url: str | None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> tuple[StageContext, Ruleset]:
     """Open the stage-run record: flow run, input checksums, ruleset, code version."""
@@ -76,14 +77,15 @@ def begin(
     rules = load_ruleset(ruleset)
     required, optional = STAGE_INPUTS[tahap]
     ctx = StageContext(
-        tahap=tahap, tahun=resolve_tahun(tahap, tahun), input_dir=Path(input_dir),
-        output_root=Path(output_dir),
+        tahap=tahap, tahun=resolve_tahun(tahap, tahun),
+        input_dir=Path(input_dir or get_settings().data_dir / "input"),
+        output_root=Path(output_dir or get_settings().data_dir / "output"),
         db_url=resolve_db_url(db_url), ruleset_name=ruleset or rules.nama,
         flow_run_id=str(flow_run.id) if flow_run.id else None, flow_run_name=flow_run.name,
         pemicu=pemicu,
     )
     if not ctx.input_dir.is_dir():
-        raise InputUnreadable(f"{input_dir}: folder input tidak ada / input folder does not exist")
+        raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
     ctx.checksums = sha256_of_inputs(ctx.input_dir, required + optional)
     ensure_schema(ctx.db_url)
     open_stage_run(ctx, rules.label, rules.checksum)
@@ -94,7 +96,7 @@ def begin(
 
 @contextmanager
 def stage_run(
-    tahap: str, tahun: int | None, input_dir: str, output_dir: str, db_url: str | None,
+    tahap: str, tahun: int | None, input_dir: str | None, output_dir: str | None, db_url: str | None,
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> Iterator[tuple[StageContext, Ruleset]]:
     """The frame of every stage: hold the (stage, year) lock, open the run record, close it."""

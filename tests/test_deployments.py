@@ -1,0 +1,62 @@
+"""Every deployment in prefect.yaml resolves to a flow whose parameters match (no stale schedule)."""
+
+from __future__ import annotations
+
+import inspect
+from datetime import UTC, datetime
+
+import pytest
+from prefect import Flow
+
+from kinerja.serve import build_deployments, load_deployment_specs
+from tasks.stage import resolve_tahun
+
+SPECS = load_deployment_specs()
+
+
+def test_there_is_a_deployment_per_stage_plus_the_cycle() -> None:
+    entrypoints = {spec["entrypoint"].rsplit(":", 1)[1] for spec in SPECS}
+    assert entrypoints == {"plan_collection", "validation", "mid_year", "year_end", "training", "cycle"}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s["name"] for s in SPECS])
+def test_entrypoint_resolves_to_a_flow_with_matching_parameters(spec: dict) -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    from kinerja.settings import PROJECT_DIR
+
+    flow = load_flow_from_entrypoint(str(PROJECT_DIR / spec["entrypoint"]))
+    assert isinstance(flow, Flow)
+    signature = inspect.signature(flow.fn)
+    assert set(spec.get("parameters") or {}) <= set(signature.parameters)
+    missing = [name for name, p in signature.parameters.items()
+               if p.default is inspect.Parameter.empty and name not in (spec.get("parameters") or {})]
+    assert not missing, f"a scheduled run could not supply {missing}"
+    for schedule in spec.get("schedules") or []:
+        assert schedule["timezone"] == "Asia/Jakarta"
+        assert len(schedule["cron"].split()) == 5
+    assert "{{" not in str(spec.get("parameters")), "placeholders are resolved"
+
+
+def test_schedules_follow_the_regulation_calendar() -> None:
+    months = {spec["entrypoint"].rsplit(":", 1)[1]: spec["schedules"][0]["cron"].split()[3]
+              for spec in SPECS if spec.get("schedules")}
+    assert months == {"plan_collection": "1", "validation": "1", "mid_year": "7", "year_end": "1",
+                      "training": "1"}
+
+
+def test_deployments_build_with_cron_schedules_in_jakarta_time() -> None:
+    deployments = {d.name: d for d in build_deployments()}
+    year_end = deployments["year-end-januari"]
+    assert year_end.schedules and year_end.schedules[0].schedule.timezone == "Asia/Jakarta"
+    assert year_end.concurrency_limit == 1
+
+
+def test_year_defaults_to_the_run_date() -> None:
+    january = datetime(2027, 1, 20, 1, 0, tzinfo=UTC)
+    july = datetime(2026, 7, 10, 1, 0, tzinfo=UTC)
+    assert resolve_tahun("year-end", None, january) == 2026  # scoring the year that just ended
+    assert resolve_tahun("training", None, january) == 2026
+    assert resolve_tahun("plan-collection", None, january) == 2027
+    assert resolve_tahun("mid-year", None, july) == 2026
+    assert resolve_tahun("year-end", 2024, january) == 2024
