@@ -1217,6 +1217,10 @@ def _write_realisasi(
         naik_bertahap = akhir[:, None] * frac
         bulan_sisa = (12 - np.arange(1, 13)) / 11.0
         datar = akhir[:, None] * (1.0 + rng.normal(0.0, 0.06, (m, 12)) * bulan_sisa)
+        # a level indicator where more is better climbs towards its December value: the file holds
+        # cumulative achievement, so its months never go down (a decrease would be a warning)
+        datar = np.where(turun[idx, None], datar, np.maximum.accumulate(
+            akhir[:, None] * (1.0 - np.abs(rng.normal(0.0, 0.06, (m, 12))) * bulan_sisa), axis=1))
         nilai = np.where(kumulatif[idx, None], naik_bertahap, np.maximum(datar, 0.0))
         nilai = np.where(bulat[idx, None], np.rint(nilai), np.round(nilai, 2))
         keep = ~tanpa[idx]

@@ -150,8 +150,23 @@ def gate(ctx: StageContext, inputs: Inputs, rules: Ruleset, extra: list | None =
     checks = validate_inputs(ctx.tahap, ctx.tahun, inputs.raw, maks_karantina_persen=maks)
     checks += quarantine_checks(inputs.karantina, inputs.counts(), maks_karantina_persen=maks)
     checks += list(extra or [])
+    checks += warning_checks(inputs.peringatan, inputs.counts())
     result = GateResult(tahap=ctx.tahap, tahun=ctx.tahun, checks=checks, ringkasan_unit=ringkasan_unit)
     return _decide(ctx, result, inputs.karantina)
+
+
+def warning_checks(peringatan: pd.DataFrame, row_counts: dict[str, int]) -> list:
+    """Warnings (e.g. a cumulative realisation that goes down) are reported, never blocking."""
+    from expectations.gate import relational_check
+
+    checks = []
+    for (berkas, kode), rows in peringatan.groupby(["berkas", "kode_aturan"], sort=True):
+        checks.append(relational_check(
+            f"peringatan.{kode.lower()}", f"peringatan {kode}, mis. {rows['alasan'].iloc[0]} "
+            "(dilaporkan, tidak menghentikan tahap)",
+            rows[["baris", "kolom", "nilai", "kode_aturan", "alasan"]], row_counts.get(
+                berkas.removesuffix(".csv"), len(rows)), ambang_persen=None, berkas=berkas))
+    return checks
 
 
 @task(name="gerbang-hasil", cache_policy=NO_CACHE, **DB_RETRIES)

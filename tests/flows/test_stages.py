@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -199,3 +200,24 @@ def test_stage_run_records_what_ran(prefect_harness: None, demo_input: Path, tmp
     assert row["flow_run_name"] == f"plan-collection-{TAHUN}"
     assert row["ruleset_label"].startswith("permenpan-6-2022")
     assert row["outcome"] == "berhasil" and row["finished_at"] is not None
+
+
+def test_a_decreasing_cumulative_realisation_is_a_warning_not_a_stop(
+    prefect_harness: None, demo_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "input"
+    shutil.copytree(demo_input, folder)
+    realisasi = pd.read_csv(folder / "realisasi.csv", dtype=str, keep_default_na=False)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str, keep_default_na=False)
+    naik = set(skp.loc[skp["arah"] == "naik", "id_indikator"])
+    row = realisasi.index[realisasi["id_indikator"].isin(naik) & realisasi["periode"].str.endswith("-12")][0]
+    realisasi.loc[row, "realisasi"] = "0"
+    realisasi.to_csv(folder / "realisasi.csv", index=False, lineterminator="\n")
+
+    result = _run("validation", folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}")
+
+    assert result["outcome"] == "berhasil" and result["counts"]["peringatan"] >= 1
+    html = (tmp_path / "out" / str(TAHUN) / "gerbang_validation.html").read_text(encoding="utf-8")
+    assert "peringatan.realisasi_turun" in html
+    karantina = _rows(tmp_path / "out" / str(TAHUN) / "karantina.csv")
+    assert not [r for r in karantina if r["berkas"] == "realisasi.csv" and int(r["baris"]) == row + 2]
