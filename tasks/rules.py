@@ -57,6 +57,8 @@ TAHAP_BUTUH_PREDIKAT = ("year-end", "training")
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 _TAG = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _KOSONG = "(kosong)"
+# Codes that may end up in file names (ringkasan_<kode_unit>.html) or paths: no separators, no dot-dirs.
+_KODE_AMAN = r"^[A-Za-z0-9._-]+$"
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,11 @@ ATURAN: dict[str, Aturan] = {
             "JUMLAH_KOLOM",
             "baris berisi lebih banyak kolom daripada judul; kelebihan: '{nilai}'",
             "row has more fields than the header; surplus: '{nilai}'",
+        ),
+        Aturan(
+            "KODE_TIDAK_AMAN",
+            "{kolom} '{nilai}' tidak aman: hanya huruf, angka, '.', '_' dan '-' (bukan '.' atau '..')",
+            "{kolom} '{nilai}' is unsafe: only letters, digits, '.', '_' and '-' (not '.' or '..')",
         ),
         Aturan(
             "NIP_FORMAT",
@@ -431,9 +438,28 @@ def _index_in(values: pd.Series, reference: pd.Series) -> np.ndarray:
     return pc.fill_null(found, -1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
+def _at(values: np.ndarray, pos: np.ndarray, fill: object) -> np.ndarray:
+    """`values` at positions `pos`, `fill` where pos is -1 (also when `values` is empty)."""
+    out = np.full(len(pos), fill, dtype=values.dtype)
+    found = pos >= 0
+    out[found] = values[pos[found]]
+    return out
+
+
 def _isin(values: pd.Series, reference: pd.Series) -> np.ndarray:
     """Is each (filled) value somewhere in `reference`? Hash lookup in Arrow, fast on millions."""
     return _index_in(values, reference) >= 0
+
+
+def isin_text(values: pd.Series, reference: object) -> np.ndarray:
+    """`values.isin(reference)` for text columns as one Arrow hash lookup (NA matches NA, as in pandas).
+
+    pandas 3 builds the lookup set of a `str` column's isin with a Python loop over `reference`
+    (seconds per million values); this is the same answer without it.
+    """
+    value_set = pa.array(pd.Series(reference, dtype="str"), from_pandas=True)
+    found = pc.is_in(_arrow(values), value_set=value_set, skip_nulls=False)
+    return _bool(found)
 
 
 def _take(column: pd.Series, pos: np.ndarray) -> pd.Series:
@@ -550,6 +576,12 @@ class _Berkas:
         good = shape & ~broken["lahir"] & ~broken["tmt"] & ~broken["kelamin"] & ~broken["urut"]
         return per_row(good)
 
+    def kode_aman(self, kolom: str) -> None:
+        """A code that may become part of a file name must not be able to leave its folder."""
+        values = self.col(kolom)
+        unsafe = ~_matches(values, _KODE_AMAN) | values.isin([".", ".."]).fillna(False).to_numpy()
+        self.flag(self.filled(kolom) & unsafe, "KODE_TIDAK_AMAN", kolom)
+
     def enum(self, kolom: str, allowed: tuple[str, ...], kode: str) -> None:
         normal, bad = _enum(self.col(kolom), allowed)
         self.flag(bad, kode, kolom)
@@ -582,14 +614,18 @@ class _Berkas:
         self.flag(self.filled(kolom) & ~good, "TANGGAL", kolom)
 
     def periode_bulan(self) -> None:
-        """YYYY-MM within tahun; adds the helper column `bulan`."""
-        values = self.col("periode")
-        shape = _matches(values, r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+        """YYYY-MM within tahun; adds the helper column `bulan` (parsed once per distinct periode)."""
+        codes, uniques = pd.factorize(self.col("periode"))
+        periode = pd.Series(uniques, dtype="str")
+        shape_u = _matches(periode, r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+        year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
+        bulan_u = pd.to_numeric(periode.str.slice(5, 7).where(shape_u), errors="coerce")
+        shape = _per_row(shape_u, codes, False)
         self.flag(self.filled("periode") & ~shape, "PERIODE", "periode")
-        year = pd.to_numeric(values.str.slice(0, 4).where(shape), errors="coerce").to_numpy()
+        year = _per_row(year_u.to_numpy(dtype="float64"), codes, np.nan)
         self.flag(shape & (year != self.tahun), "PERIODE_TAHUN", "periode")
-        bulan = pd.to_numeric(values.str.slice(5, 7).where(shape), errors="coerce")
-        self.nilai["bulan"] = bulan
+        bulan = _per_row(bulan_u.to_numpy(dtype="float64"), codes, np.nan)
+        self.nilai["bulan"] = pd.Series(bulan, index=self.raw.index)
 
     def ganda(self, kolom: list[str], kode: str) -> None:
         """Every row of a key that occurs more than once (rows with an empty key part are skipped)."""
@@ -599,6 +635,8 @@ class _Berkas:
             codes, uniques = pd.factorize(self.col(k))
             key = key * (len(uniques) + 1) + (codes + 1)
         dup = pd.Series(key).duplicated(keep=False).to_numpy() & filled
+        if not dup.any():
+            return
         shown = self.col(kolom[0])
         for k in kolom[1:]:
             shown = shown + ", " + self.col(k)
@@ -617,7 +655,7 @@ class _Berkas:
         ada = pos >= 0
         self.flag(ok & ~ada, tidak_ada, kolom)
         if ikut_induk:
-            sehat = ada & ~induk.rusak[np.maximum(pos, 0)]
+            sehat = ada & ~_at(induk.rusak, pos, True)
             self.flag(ok & ada & ~sehat, "INDUK_DIKARANTINA", kolom, induk=induk.spec.name)
         return pos
 
@@ -669,6 +707,7 @@ def _on_cycle(nip: pd.Series, sup: np.ndarray) -> np.ndarray:
 
 def _unit_kerja(b: _Berkas) -> None:
     b.wajib()
+    b.kode_aman("kode_unit")
     b.ganda(["kode_unit"], "UNIT_GANDA")
     normal, bad = _enum(b.col("predikat_organisasi"), PREDIKAT_ORGANISASI)
     if b.tahap in TAHAP_BUTUH_PREDIKAT:
@@ -706,6 +745,7 @@ def _pegawai(b: _Berkas, unit: _Berkas | None) -> None:
 def _skp(b: _Berkas, pegawai: _Berkas | None) -> None:
     b.wajib()
     nip_ok = b.nip("nip")
+    b.kode_aman("id_indikator")
     b.ganda(["id_indikator"], "ID_GANDA")
     b.angka("tahun", "TAHUN", lambda x: x == b.tahun, integer=True)
     b.enum("aspek", ASPEK, "ASPEK")
@@ -720,7 +760,7 @@ def _skp(b: _Berkas, pegawai: _Berkas | None) -> None:
     if pegawai is None:
         return
     pos = b.rujukan("nip", nip_ok, pegawai, "nip", "PEGAWAI_TIDAK_ADA")
-    pos_atasan = np.where(pos >= 0, pegawai.pos_atasan[np.maximum(pos, 0)], -1)
+    pos_atasan = _at(pegawai.pos_atasan, pos, -1)
     atasan = _take(pegawai.col("nip_atasan"), pos)
     pemilik = _take(b.col("nip"), pos_induk)
     salah = pemilik.notna().to_numpy() & (pos >= 0) & (pemilik != atasan).fillna(True).to_numpy()
@@ -798,6 +838,7 @@ def _riwayat(b: _Berkas, pegawai: _Berkas | None) -> None:
 
 def _katalog(b: _Berkas) -> None:
     b.wajib()
+    b.kode_aman("kode_pelatihan")
     b.ganda(["kode_pelatihan"], "PELATIHAN_GANDA")
     b.kompetensi()
     b.angka("jp", "JP", lambda x: x > 0)
