@@ -230,7 +230,7 @@ def finish(ctx: StageContext, counts: dict, reports: list[Path], outcome: str = 
         *[f"| {key} | {value} |" for key, value in sorted(counts.items())],
         "",
         "## Laporan",
-        *[f"- `{path}`" for path in reports],
+        *[f"- [{Path(path).name}]({Path(path).resolve().as_uri()})" for path in reports],
     ]
     create_markdown_artifact(
         key=f"{ctx.tahap}-{ctx.tahun}", markdown="\n".join(lines),
