@@ -183,15 +183,15 @@ def audit_log(tahun: Tahun, db: DbUrl = None) -> None:
     if frame.empty:
         console.print(f"Belum ada stage run untuk tahun {tahun}.")
         return
-    table = Table(title=f"Stage run {tahun}", show_lines=True)
-    for col in ("id", "tahap", "flow run", "pemicu / pengguna", "mulai / selesai", "hasil", "ruleset / kode",
-                "input (sha256)", "hitungan", "rantai"):
+    table = Table(title=f"Stage run {tahun} (rantai audit)", show_lines=True)
+    for col in ("id", "tahap / flow run", "pemicu / pengguna", "mulai / selesai (UTC)", "hasil",
+                "ruleset / kode", "input (sha256 ×baris)", "hitungan", "segel"):
         table.add_column(col, overflow="fold")
     for r in frame.itertuples(index=False):
-        table.add_row(str(r.id), r.tahap, r.flow_run, f"{r.pemicu} / {r.pengguna}",
-                      f"{r.mulai}\n{r.selesai or '-'}", r.hasil, f"{r.ruleset}\n{r.kode}",
-                      r.input.replace(", ", "\n"), r.hitungan.replace(", ", "\n"),
-                      f"#{r.urutan if r.urutan is not None else '-'} {r.record_hash or 'belum disegel'}")
+        table.add_row(str(r.id), f"{r.tahap}\n{r.flow_run}", f"{r.pemicu}\n{r.pengguna}",
+                      f"{r.mulai}\n{r.selesai}", r.hasil, f"{r.ruleset}\n{r.kode}",
+                      r.input.replace(", ", "\n"), r.hitungan.replace("; ", "\n"),
+                      f"#{r.urutan}\n{r.record_hash}" if r.record_hash else "belum disegel")
     console.print(table)
 
 
@@ -261,8 +261,12 @@ def audit_explain(
     for text in p.catatan:
         console.print(f"[yellow]![/] {text}", highlight=False)
 
-    console.print("\n[bold]1. Indikator kinerja (capaian = realisasi / target × 100, arah turun: "
-                  "(2 − realisasi / target) × 100, batas atas)[/]")
+    console.print("\n[bold]1. Indikator kinerja[/] (capaian = realisasi / target × 100; arah turun: "
+                  "(2 − realisasi / target) × 100)", highlight=False)
+    if p.ruleset is not None:
+        aturan = p.ruleset.capaian
+        console.print(f"  batas atas {aturan.batas_atas}; di_atas ≥ {aturan.di_atas_min}, sesuai ≥ "
+                      f"{aturan.sesuai_min}, di_bawah di bawahnya", highlight=False)
     table = Table(show_lines=False)
     for col in ("id", "jenis", "indikator", "arah", "target", "realisasi", "capaian", "level"):
         table.add_column(col, overflow="fold")
@@ -295,7 +299,13 @@ def audit_explain(
         table.add_row("rata-rata", "", "", *[num(p.rerata[v]) for v in _berakhlak()], style="bold")
     console.print(table)
     console.print(f"  nilai_perilaku = {num(pk['nilai_perilaku'])} → dihitung {pk['rating_hitung'] or '-'}; "
-                  f"override atasan: {pk['override'] or '-'} → [bold]{pk['rating']}[/]", highlight=False)
+                  f"override atasan: {pk['override'] or '-'}"
+                  f"{' (' + str(hk['alasan_override']) + ')' if pk['override'] else ''} → "
+                  f"[bold]{pk['rating']}[/]", highlight=False)
+    if p.ruleset is not None:
+        aturan = p.ruleset.perilaku
+        console.print(f"  di_atas ≥ {aturan.di_atas_min}, sesuai ≥ {aturan.sesuai_min}; di_bawah bila satu "
+                      f"nilai < {aturan.nilai_minimum_per_nilai}", highlight=False)
 
     m, k = p.matriks, p.kalibrasi
     console.print("\n[bold]4. Matriks predikat[/]")

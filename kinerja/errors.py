@@ -40,3 +40,13 @@ class StageRefused(KinerjaError):
     """A stage will not run yet: what it builds on is missing or stale (e.g. training before year-end)."""
 
     exit_code = 1
+
+
+class AuditFailed(KinerjaError):
+    """`kinerja audit verify` found a difference: an edited record, a changed result row or input file."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, temuan: list | None = None) -> None:
+        super().__init__(message)
+        self.temuan = list(temuan or [])

@@ -42,6 +42,19 @@ class StageRun(SQLModel, table=True):
     pesan: str | None = Field(default=None, sa_column=_text())
     prev_hash: str | None = None
     record_hash: str | None = None
+    urutan_rantai: int | None = Field(default=None, unique=True, index=True)
+    hasil_digest: str | None = Field(default=None, sa_column=_text())
+
+
+class RantaiAudit(SQLModel, table=True):
+    """The one-row head of the stage-run hash chain; locking it serialises sealing (tasks/audit.py)."""
+
+    __tablename__ = "rantai_audit"
+
+    id: int = Field(default=1, primary_key=True)
+    jumlah: int = 0
+    kepala_stage_run_id: int | None = None
+    kepala_hash: str | None = None
 
 
 class GateCheckRecord(SQLModel, table=True):
@@ -91,7 +104,7 @@ class UnitKerja(SQLModel, table=True):
     kode_instansi: str = Field(index=True)
     nama_instansi: str
     predikat_organisasi: str | None = None
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class Pegawai(SQLModel, table=True):
@@ -105,7 +118,7 @@ class Pegawai(SQLModel, table=True):
     jenis_jabatan: str
     nip_atasan: str | None = None
     email: str | None = None
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class IndikatorSkp(SQLModel, table=True):
@@ -123,7 +136,7 @@ class IndikatorSkp(SQLModel, table=True):
     jenis: str
     id_indikator_atasan: str | None = None
     kompetensi: str | None = None
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class Realisasi(SQLModel, table=True):
@@ -134,7 +147,7 @@ class Realisasi(SQLModel, table=True):
     periode: str = Field(primary_key=True)
     realisasi: float
     bukti: str | None = Field(default=None, sa_column=_text())
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class Perilaku(SQLModel, table=True):
@@ -153,7 +166,7 @@ class Perilaku(SQLModel, table=True):
     adaptif: int
     kolaboratif: int
     catatan: str | None = Field(default=None, sa_column=_text())
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class UmpanBalik(SQLModel, table=True):
@@ -166,7 +179,7 @@ class UmpanBalik(SQLModel, table=True):
     tanggal: str
     jenis: str
     catatan: str | None = Field(default=None, sa_column=_text())
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class SurveiMasyarakat(SQLModel, table=True):
@@ -179,7 +192,7 @@ class SurveiMasyarakat(SQLModel, table=True):
     layanan: str
     jumlah_responden: int
     nilai_ikm: float
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class RiwayatPelatihan(SQLModel, table=True):
@@ -192,7 +205,7 @@ class RiwayatPelatihan(SQLModel, table=True):
     kompetensi: str
     tanggal: str
     jp: float
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class KatalogPelatihan(SQLModel, table=True):
@@ -203,7 +216,7 @@ class KatalogPelatihan(SQLModel, table=True):
     nama_pelatihan: str
     kompetensi: str
     jp: float
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class RatingAtasan(SQLModel, table=True):
@@ -214,7 +227,7 @@ class RatingAtasan(SQLModel, table=True):
     rating_hasil_kerja: str | None = None
     rating_perilaku: str | None = None
     alasan: str = Field(sa_column=_text(False))
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 # ---------------------------------------------------------------- results
@@ -233,7 +246,7 @@ class Pemantauan(SQLModel, table=True):
     capaian_persen: float
     proyeksi_akhir_tahun: float | None = None
     status: str
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class CapaianIndikator(SQLModel, table=True):
@@ -249,7 +262,7 @@ class CapaianIndikator(SQLModel, table=True):
     realisasi: float | None = None
     capaian: float
     level: str
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class HasilPenilaian(SQLModel, table=True):
@@ -273,7 +286,7 @@ class HasilPenilaian(SQLModel, table=True):
     predikat_final: str
     alasan_kalibrasi: str | None = Field(default=None, sa_column=_text())
     ruleset_label: str
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class BiasPenilai(SQLModel, table=True):
@@ -286,7 +299,7 @@ class BiasPenilai(SQLModel, table=True):
     rata_rata: float
     selisih_z: float
     pola: str
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class RekomendasiPelatihan(SQLModel, table=True):
@@ -300,7 +313,7 @@ class RekomendasiPelatihan(SQLModel, table=True):
     alasan: str = Field(sa_column=_text(False))
     jp: float
     prioritas: str
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
 class TindakLanjut(SQLModel, table=True):
@@ -313,4 +326,4 @@ class TindakLanjut(SQLModel, table=True):
     jenis: str  # penghargaan | konseling
     predikat_final: str
     rencana: str = Field(sa_column=_text(False))
-    stage_run_id: int = Field(foreign_key="stage_run.id")
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)

@@ -160,15 +160,47 @@ def previous_identical_run(ctx: StageContext) -> int | None:
 
 
 def close_stage_run(ctx: StageContext, outcome: str, counts: dict, pesan: str | None = None) -> None:
-    """Record how the stage ended, with its counts."""
-    tbl = table("stage_run")
+    """Record how the stage ended, with its counts, and seal it into the audit hash chain (tasks/audit.py).
+
+    The rows the run wrote are digested first (outside the lock: they are this run's own); then the
+    chain head in `rantai_audit` is locked by updating it — a row lock on PostgreSQL, the write lock
+    on SQLite — so two runs closing at once queue instead of taking the same prev_hash. A record that
+    is already sealed is left alone: after sealing, stage_run rows are append-only (migration 0002).
+    """
+    from tasks.audit import GENESIS, digests_json, record_hash, result_digests
+
+    runs, head = table("stage_run"), table("rantai_audit")
+    digests = digests_json(result_digests(ctx.engine, ctx.stage_run_id))
+    this = runs.c.id == ctx.stage_run_id
     with transaction(ctx.engine) as conn:
-        conn.execute(
-            tbl.update()
-            .where(tbl.c.id == ctx.stage_run_id)
-            .values(finished_at=datetime.now(UTC), outcome=outcome,
-                    counts=json.dumps(counts, sort_keys=True, default=str), pesan=pesan)
-        )
+        if not conn.execute(head.update().where(head.c.id == 1).values(jumlah=head.c.jumlah)).rowcount:
+            conn.execute(head.insert().values(id=1, jumlah=0))
+        chain = conn.execute(select(head).where(head.c.id == 1)).mappings().one()
+        if conn.execute(select(runs.c.record_hash).where(this)).scalar_one() is not None:
+            return
+        conn.execute(runs.update().where(this).values(
+            finished_at=datetime.now(UTC), outcome=outcome,
+            counts=json.dumps(counts, sort_keys=True, default=str), pesan=pesan, hasil_digest=digests,
+            urutan_rantai=chain["jumlah"] + 1, prev_hash=chain["kepala_hash"] or GENESIS,
+        ))
+        sealed = record_hash(conn.execute(select(runs).where(this)).mappings().one())
+        conn.execute(runs.update().where(this).values(record_hash=sealed))
+        conn.execute(head.update().where(head.c.id == 1).values(
+            jumlah=chain["jumlah"] + 1, kepala_stage_run_id=ctx.stage_run_id, kepala_hash=sealed))
+    _announce_seal(ctx, chain["jumlah"] + 1, sealed)
+
+
+def _announce_seal(ctx: StageContext, urutan: int, sealed: str) -> None:
+    """Put the new chain head in the Prefect run history too: an anchor outside the database."""
+    from prefect.exceptions import MissingContextError
+
+    try:
+        from prefect import get_run_logger
+
+        get_run_logger().info("Stage run %s disegel: rantai audit #%s, record_hash %s",
+                              ctx.stage_run_id, urutan, sealed)
+    except MissingContextError:
+        return
 
 
 def store_gate(ctx: StageContext, gate_frame: pd.DataFrame, karantina: pd.DataFrame) -> None:

@@ -19,7 +19,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_default_ruleset_has_domain_numbers():
     rs = load_ruleset()
     assert isinstance(rs, Ruleset)
-    assert rs.label == "permenpan-6-2022 v1.0.0"
+    assert rs.label == "permenpan-6-2022 v1.1.0"
     assert (rs.capaian.batas_atas, rs.capaian.di_atas_min, rs.capaian.sesuai_min) == (120, 110, 90)
     assert (rs.perilaku.di_atas_min, rs.perilaku.sesuai_min, rs.perilaku.nilai_minimum_per_nilai) == (
         4.0,
