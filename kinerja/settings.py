@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_DIR / "data", description="Embedded database and demo data")
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
     ruleset: str = Field(default="permenpan-6-2022", description="Ruleset name or path")
+    sqlite_timeout: float = Field(default=60.0, description="Seconds SQLite waits for a lock")
     test_postgres_url: str | None = None
     require_postgres: bool = False
 

@@ -9,11 +9,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Engine, Table, create_engine, event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy import Column, Engine, Table, create_engine, event, text
+from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables)
+from kinerja.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _BATCH = 50_000
@@ -34,7 +35,7 @@ def get_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        engine = create_engine(url, connect_args={"timeout": get_settings().sqlite_timeout})
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -65,15 +66,27 @@ def table(name: str) -> Table:
     return SQLModel.metadata.tables[name]
 
 
-def _records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
-    """DataFrame rows as plain Python dicts with None for missing values (driver-friendly)."""
-    sub = frame[columns].astype(object)
-    sub = sub.where(sub.notna(), None)
-    return sub.to_dict("records")
+def _column_values(frame: pd.DataFrame, column: Column, dialect: Dialect) -> list:
+    """One column as driver-ready Python values: NA -> None, then the column type's bind processor."""
+    values = frame[column.name].to_numpy(dtype=object, na_value=None).tolist()
+    process = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return [process(v) for v in values] if process is not None else values
+
+
+def _row_batches(frame: pd.DataFrame, columns: list[Column], dialect: Dialect) -> Iterator[list[tuple]]:
+    """The frame's rows as tuples in `columns` order, a batch at a time (bounded memory)."""
+    for start in range(0, len(frame), _BATCH):
+        part = frame.iloc[start : start + _BATCH]
+        yield list(zip(*[_column_values(part, c, dialect) for c in columns], strict=True))
 
 
 def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: object) -> int:
-    """Delete the rows matching `where`, insert `frame` in batches, in the caller's transaction."""
+    """Delete the rows matching `where`, insert `frame` in batches, in the caller's transaction.
+
+    The insert goes straight to the driver on the transaction's own connection (sqlite3 executemany
+    of tuples, PostgreSQL COPY FROM STDIN): building a dict per row and SQLAlchemy's per-row
+    parameter handling cost more than the database itself on millions of rows.
+    """
     tbl = table(name)
     delete = tbl.delete()
     for col, value in where.items():
@@ -81,9 +94,24 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     conn.execute(delete)
     if frame.empty:
         return 0
-    columns = [c.name for c in tbl.columns if c.name in frame.columns]
-    for start in range(0, len(frame), _BATCH):
-        conn.execute(tbl.insert(), _records(frame.iloc[start : start + _BATCH], columns))
+    columns = [c for c in tbl.columns if c.name in frame.columns]
+    dialect = conn.dialect
+    quote = dialect.identifier_preparer.quote
+    names = ", ".join(quote(c.name) for c in columns)
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        if dialect.name == "postgresql":
+            with cursor.copy(f"COPY {quote(tbl.name)} ({names}) FROM STDIN") as copy:
+                for rows in _row_batches(frame, columns, dialect):
+                    for row in rows:
+                        copy.write_row(row)
+        else:
+            marks = ", ".join("?" for _ in columns)
+            sql = f"INSERT INTO {quote(tbl.name)} ({names}) VALUES ({marks})"
+            for rows in _row_batches(frame, columns, dialect):
+                cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
     return len(frame)
 
 

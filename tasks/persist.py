@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import signal
+
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -9,6 +12,12 @@ from prefect.cache_policies import NO_CACHE
 from models.db import replace_rows, transaction
 from tasks.stage import StageContext, previous_identical_run
 from tasks.steps import DB_RETRIES
+
+
+def crash_point(name: str) -> None:
+    """Fault injection for the crash-safety tests: KINERJA_CRASH_AT=<name> SIGKILLs the process here."""
+    if os.environ.get("KINERJA_CRASH_AT") == name:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _with_run(frame: pd.DataFrame, ctx: StageContext, **extra: object) -> pd.DataFrame:
@@ -23,10 +32,14 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         logger.info("Input, ruleset dan kode sama dengan stage run %s: basis data tidak diubah", same)
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
+    crash_point("tulis-mulai")
     with transaction(ctx.engine) as conn:
         for name, frame in tables.items():
             counts[f"{name}_ditulis"] = replace_rows(conn, name, _with_run(frame, ctx, **extra),
                                                      tahun=ctx.tahun)
+            crash_point("tulis-tengah")
+        crash_point("tulis-akhir")
+    crash_point("tulis-selesai")
     logger.info("Ditulis ke basis data: %s", counts)
     return counts
 

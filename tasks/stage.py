@@ -134,6 +134,28 @@ def _user() -> str:
         return "tidak diketahui"
 
 
+def close_interrupted_runs(ctx: StageContext) -> list[int]:
+    """Seal earlier runs of this stage and year still marked 'berjalan' as 'terputus'.
+
+    Called while holding the (stage, year) lock, so such a run's process is gone (killed, crashed):
+    its record is closed for the audit trail; whatever it committed is replaced by this run.
+    """
+    from dataclasses import replace
+
+    runs = table("stage_run")
+    with ctx.engine.connect() as conn:
+        ids = conn.execute(
+            select(runs.c.id).where(runs.c.tahun == ctx.tahun, runs.c.tahap == ctx.tahap,
+                                    runs.c.outcome == "berjalan", runs.c.id != ctx.stage_run_id)
+            .order_by(runs.c.id)
+        ).scalars().all()
+    for run_id in ids:
+        close_stage_run(replace(ctx, stage_run_id=int(run_id)), "terputus", {},
+                        "proses berhenti sebelum selesai; ditutup oleh stage run berikutnya / "
+                        "process stopped before finishing; closed by the next stage run")
+    return [int(i) for i in ids]
+
+
 def previous_identical_run(ctx: StageContext) -> int | None:
     """The last successful run of this stage and year with the same inputs, ruleset and code."""
     tbl = table("stage_run")

@@ -23,6 +23,7 @@ from tasks.stage import (
     KARANTINA_COLUMNS,
     STAGE_INPUTS,
     StageContext,
+    close_interrupted_runs,
     close_stage_run,
     ensure_schema,
     open_stage_run,
@@ -88,9 +89,12 @@ def begin(
         raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
     ctx.checksums = sha256_of_inputs(ctx.input_dir, required + optional)
     ensure_schema(ctx.db_url)
+    interrupted = close_interrupted_runs(ctx)
     open_stage_run(ctx, rules.label, rules.checksum)
-    get_run_logger().info("Tahap %s %s dimulai (stage run %s, %s)", tahap, tahun, ctx.stage_run_id,
-                          rules.label)
+    logger = get_run_logger()
+    if interrupted:
+        logger.warning("Stage run terputus ditutup: %s", interrupted)
+    logger.info("Tahap %s %s dimulai (stage run %s, %s)", tahap, ctx.tahun, ctx.stage_run_id, rules.label)
     return ctx, rules
 
 
