@@ -75,13 +75,18 @@ def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path
     if not input_dir.is_dir():
         raise InputUnreadable(f"{input_dir}: folder input tidak ada / input folder does not exist")
     pemicu = os.environ.get("KINERJA_PEMICU", "manual")
+    if db:
+        # The URL may carry a password: hand it over through the environment, never as a flow
+        # parameter (parameters are stored and shown in the run history).
+        os.environ["KINERJA_DATABASE_URL"] = db
+        get_settings.cache_clear()
     results = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         for stage in stages:
             bar = progress.add_task(f"[bold]{stage}[/] {tahun}", total=1)
             kwargs = dict(tahun=tahun, input_dir=str(input_dir.resolve()),
-                          output_dir=str(output_dir.resolve()), db_url=db, ruleset=ruleset, pemicu=pemicu)
+                          output_dir=str(output_dir.resolve()), db_url=None, ruleset=ruleset, pemicu=pemicu)
             if stage == "year-end":
                 kwargs["dokumen"] = dokumen
             try:

@@ -119,3 +119,32 @@ def test_password_in_database_url_never_shown(tmp_path: Path, plan_input: Path) 
     assert proc.returncode != 0
     assert "rahasia-sekali" not in proc.stdout + proc.stderr
     assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_password_never_reaches_run_history_logs_or_reports(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    secret = "rahasia-kinerja-9431"
+    url = make_url(postgres_url).set(password=secret).render_as_string(hide_password=False)
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", url), env=api_env)
+    assert proc.returncode == 0, proc.stderr
+    assert secret not in proc.stdout + proc.stderr
+
+    with create_engine(postgres_url).connect() as conn:
+        flow_run_id = conn.execute(text("select flow_run_id from stage_run order by id desc")).scalar()
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+        artifacts = client.read_artifacts(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+    history = " ".join([str(run.parameters), *(log.message for log in logs),
+                        *(str(a.data) for a in artifacts)])
+    assert logs and artifacts
+    assert secret not in history
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
