@@ -5,8 +5,10 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.executor import compute_by_instansi
 from tasks.checks import relational_checks
 from tasks.outputs import report_mid_year, write_mid_year
+from tasks.partition import combine_mid_year
 from tasks.stage import run_name
 from tasks.stage_checks import realisation_coverage, supervisor_rating_coverage
 from tasks.steps import finish, gate, load_inputs, stage_run
@@ -32,6 +34,7 @@ def coverage_checks(inputs, rules) -> list:
 
 @task(name="hitung-pemantauan", cache_policy=NO_CACHE)
 def compute(frames, rules, tahun: int):
+    """The whole tables, or one instansi's (module-level: Dask workers import it)."""
     from tasks.monitoring import monitor_mid_year
 
     return monitor_mid_year(frames, rules, tahun)
@@ -41,13 +44,15 @@ def compute(frames, rules, tahun: int):
 def mid_year(
     tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
     db_url: str | None = None,
-    ruleset: str | None = None, pemicu: str = "manual",
+    ruleset: str | None = None, pemicu: str = "manual", executor: str = "lokal",
 ) -> dict:
     """Read → gate → capaian and projection per indicator, at-risk staff, IKM → write → reports."""
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules) + coverage_checks(inputs, rules))
-        result = compute(inputs.frames, rules, ctx.tahun)
+        result = compute_by_instansi(
+            compute, executor, inputs.frames, rules, ctx.tahun,
+            combine=lambda parts: combine_mid_year(parts, inputs.frames, rules, ctx.tahun))
         written = write_mid_year(ctx, result)
         reports = report_mid_year(ctx, result, inputs.frames)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

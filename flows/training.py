@@ -5,7 +5,9 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.executor import compute_by_instansi
 from tasks.outputs import report_training, require_year_end, write_training
+from tasks.partition import combine_training, combine_year_end
 from tasks.stage import run_name
 from tasks.steps import finish, gate, load_inputs, stage_run
 
@@ -26,14 +28,17 @@ def compute(frames, rules, tahun: int):
 def training(
     tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
     db_url: str | None = None,
-    ruleset: str | None = None, pemicu: str = "manual",
+    ruleset: str | None = None, pemicu: str = "manual", executor: str = "lokal",
 ) -> dict:
     """Require year-end → read → gate → recommend → write → plans and unit summaries."""
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         require_year_end(ctx)
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules)
-        year_end, result = compute(inputs.frames, rules, ctx.tahun)
+        year_end, result = compute_by_instansi(
+            compute, executor, inputs.frames, rules, ctx.tahun,
+            combine=lambda parts: (combine_year_end([p[0] for p in parts], rules),
+                                   combine_training([p[1] for p in parts])))
         written = write_training(ctx, result)
         reports = report_training(ctx, inputs.frames, year_end, result)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

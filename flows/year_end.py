@@ -5,8 +5,10 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.executor import compute_by_instansi
 from tasks.checks import relational_checks
 from tasks.outputs import report_year_end, write_year_end
+from tasks.partition import combine_year_end
 from tasks.stage import run_name
 from tasks.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
 from tasks.steps import finish, gate, gate_results, load_inputs, stage_run
@@ -16,6 +18,7 @@ TAHAP = "year-end"
 
 @task(name="hitung-nilai-akhir-tahun", cache_policy=NO_CACHE)
 def compute(frames, rules, tahun: int):
+    """The whole tables, or one instansi's (module-level: Dask workers import it)."""
     from tasks.scoring import score_year_end
 
     return score_year_end(frames, rules, tahun)
@@ -42,13 +45,14 @@ def scoring_checks(inputs, result, rules) -> list:
 def year_end(
     tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
     db_url: str | None = None,
-    ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
+    ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua", executor: str = "lokal",
 ) -> dict:
     """Read → gate → score → gate → write results → CSVs, documents, unit summaries."""
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         passed = gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
-        result = compute(inputs.frames, rules, ctx.tahun)
+        result = compute_by_instansi(compute, executor, inputs.frames, rules, ctx.tahun,
+                                     combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
         written = write_year_end(ctx, inputs.frames, result)

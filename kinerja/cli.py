@@ -36,6 +36,9 @@ OutputDir = Annotated[Path, typer.Option("--output", help="Folder output; hasil 
 DbUrl = Annotated[str | None, typer.Option("--db", help="URL basis data (bawaan: SQLite tertanam)")]
 Dokumen = Annotated[str, typer.Option("--dokumen", help="semua | unit:KODE_UNIT | nip:NIP | tidak")]
 Ruleset = Annotated[str | None, typer.Option("--ruleset", help="Nama atau berkas ruleset instansi")]
+Executor = Annotated[str, typer.Option("--executor", help="lokal | dask (per instansi di klaster Dask)")]
+DaskAddress = Annotated[str | None, typer.Option(
+    "--dask-address", help="Scheduler Dask, mis. tcp://scheduler:8786 (bawaan: klaster lokal)")]
 
 
 def _prepare_prefect() -> None:
@@ -64,14 +67,16 @@ def _check_dokumen(mode: str) -> str:
 
 
 def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path, db: str | None,
-                dokumen: str, ruleset: str | None) -> list[dict]:
+                dokumen: str, ruleset: str | None, executor: str = "lokal",
+                dask_address: str | None = None) -> list[dict]:
     """Run stages in order as Prefect flow runs, with a progress display."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from flows.cycle import STAGE_FLOWS
+    from flows.executor import PARTITIONED_STAGES, check_executor, dask_cluster, stage_flow
     from kinerja.errors import InputUnreadable
 
     _check_dokumen(dokumen)
+    check_executor(executor)
     if not input_dir.is_dir():
         raise InputUnreadable(f"{input_dir}: folder input tidak ada / input folder does not exist")
     pemicu = os.environ.get("KINERJA_PEMICU", "manual")
@@ -82,15 +87,18 @@ def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path
         get_settings.cache_clear()
     results = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                  console=console, transient=False) as progress:
+                  console=console, transient=False) as progress, \
+            dask_cluster(executor, dask_address) as address:
         for stage in stages:
             bar = progress.add_task(f"[bold]{stage}[/] {tahun}", total=1)
             kwargs = dict(tahun=tahun, input_dir=str(input_dir.resolve()),
                           output_dir=str(output_dir.resolve()), db_url=None, ruleset=ruleset, pemicu=pemicu)
             if stage == "year-end":
                 kwargs["dokumen"] = dokumen
+            if stage in PARTITIONED_STAGES:
+                kwargs["executor"] = executor
             try:
-                result = STAGE_FLOWS[stage](**kwargs)
+                result = stage_flow(stage, executor, address)(**kwargs)
             except BaseException:
                 progress.update(bar, description=f"[red]✗ {stage}[/] {tahun}", completed=1)
                 raise
@@ -116,21 +124,23 @@ def _print_summary(results: list[dict]) -> None:
 def run(
     stage: Annotated[str, typer.Argument(help=" | ".join(STAGE_CHOICES), show_default=False)],
     tahun: Tahun, input: InputDir, output: OutputDir, db: DbUrl = None,
-    dokumen: Dokumen = "semua", ruleset: Ruleset = None,
+    dokumen: Dokumen = "semua", ruleset: Ruleset = None, executor: Executor = "lokal",
+    dask_address: DaskAddress = None,
 ) -> None:
     """Jalankan satu tahap sebagai flow run Prefect."""
     if stage not in STAGE_CHOICES:
         from kinerja.errors import UsageError
 
         raise UsageError(f"tahap {stage!r} tidak dikenal / unknown stage: {' | '.join(STAGE_CHOICES)}")
-    _run_stages([stage], tahun, input, output, db, dokumen, ruleset)
+    _run_stages([stage], tahun, input, output, db, dokumen, ruleset, executor, dask_address)
 
 
 @app.command()
 def cycle(tahun: Tahun, input: InputDir, output: OutputDir, db: DbUrl = None,
-          dokumen: Dokumen = "semua", ruleset: Ruleset = None) -> None:
+          dokumen: Dokumen = "semua", ruleset: Ruleset = None, executor: Executor = "lokal",
+          dask_address: DaskAddress = None) -> None:
     """Jalankan seluruh siklus (lima tahap berurutan)."""
-    _run_stages(list(STAGE_CHOICES), tahun, input, output, db, dokumen, ruleset)
+    _run_stages(list(STAGE_CHOICES), tahun, input, output, db, dokumen, ruleset, executor, dask_address)
 
 
 @app.command()
