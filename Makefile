@@ -5,9 +5,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 DATA   := data
 PREFECT_PORT ?= 4200
-export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
+
+# The persistent local Prefect server keeps its database in the project's data folder.
+demo serve bench server-up server-down ui: export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo test lint serve ui server-up server-down bench clean
@@ -44,7 +46,7 @@ server-up: $(STAMP) ## Start the persistent local Prefect server (database under
 server-down: ## Stop the local Prefect server started by server-up
 	@$(BIN)/python -m kinerja.prefect_server stop
 
-ui: server-up ## Open the Prefect UI (run history) — http://127.0.0.1:$(PREFECT_PORT)
+ui: server-up ## Open the Prefect UI (run history), http://127.0.0.1:4200 by default
 	@echo "Prefect UI: http://127.0.0.1:$(PREFECT_PORT)"
 	@$(PYTHON) -m webbrowser http://127.0.0.1:$(PREFECT_PORT) >/dev/null 2>&1 || true
 
