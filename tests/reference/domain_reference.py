@@ -87,7 +87,7 @@ def read_csv_file(path):
         if not any(c.strip() for c in raw):
             continue
         rec = {}
-        for name, val in zip(names, raw):
+        for name, val in zip(names, raw, strict=False):
             val = val.strip()
             if semicolon and name in NUMERIC and val:
                 if "," in val:
@@ -434,7 +434,7 @@ def training_rows(results, data, tahun, population="scored", attended="ever"):
         recs = {}  # kode -> row
         order = []
 
-        def add(k, alasan, prio):
+        def add(k, alasan, prio, recs=recs, order=order, nip=nip):
             kode = k["kode_pelatihan"]
             if kode in recs:
                 if PRIO[prio] < PRIO[recs[kode]["prioritas"]]:

@@ -140,8 +140,8 @@ def kinerja_csvs(input_dir: Path) -> dict[str, str]:
     """The four contract CSVs as Kinerja's stages produce them (no Prefect, no database)."""
     from tasks.monitoring import monitor_mid_year, to_pemantauan_csv
     from tasks.reader import read_inputs
-    from tasks.ruleset import load_ruleset
     from tasks.rules import check_values
+    from tasks.ruleset import load_ruleset
     from tasks.scoring import score_year_end, to_bias_penilai_csv, to_hasil_penilaian_csv
     from tasks.stage import STAGE_INPUTS
     from tasks.training import recommend_trainings, to_rekomendasi_csv

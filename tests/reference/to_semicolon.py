@@ -21,7 +21,7 @@ def convert(src, dst):
         out = [rows[0]]
         for r in rows[1:]:
             out.append([v.replace(".", ",") if h in NUMERIC else v
-                        for h, v in zip(header, r)])
+                        for h, v in zip(header, r, strict=False)])
         with open(os.path.join(dst, name), "w", encoding="utf-8-sig", newline="") as fh:
             csv.writer(fh, delimiter=";", lineterminator="\r\n").writerows(out)
 
