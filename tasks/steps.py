@@ -83,7 +83,7 @@ def begin(
         output_root=Path(output_dir or get_settings().data_dir / "output"),
         db_url=resolve_db_url(db_url), ruleset_name=ruleset or rules.nama,
         flow_run_id=str(flow_run.id) if flow_run.id else None, flow_run_name=flow_run.name,
-        pemicu=pemicu,
+        pemicu=_trigger(pemicu),
     )
     if not ctx.input_dir.is_dir():
         raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
@@ -96,6 +96,17 @@ def begin(
         logger.warning("Stage run terputus ditutup: %s", interrupted)
     logger.info("Tahap %s %s dimulai (stage run %s, %s)", tahap, ctx.tahun, ctx.stage_run_id, rules.label)
     return ctx, rules
+
+
+def _trigger(pemicu: str) -> str:
+    """'jadwal' only for runs the scheduler created; a deployment run started by hand says so."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context else None
+    if flow_run is None or flow_run.deployment_id is None:
+        return pemicu
+    return "jadwal" if flow_run.auto_scheduled else "deployment-manual"
 
 
 @contextmanager
