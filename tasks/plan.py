@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tasks.rules import isin_text
 from tasks.schema import FILES
 
 # Relational checks that GX cannot express, reported from the quarantine's rule codes.
@@ -31,7 +32,7 @@ def is_head_of_unit(pegawai: pd.DataFrame) -> pd.Series:
 def employees_without_utama(pegawai: pd.DataFrame, skp: pd.DataFrame) -> pd.DataFrame:
     """Employees (checked rows) that have no `utama` indicator."""
     with_utama = skp.loc[skp["jenis"] == "utama", "nip"].unique()
-    return pegawai.loc[~pegawai["nip"].isin(with_utama), ["nip", "nama", "kode_unit", "_baris"]]
+    return pegawai.loc[~isin_text(pegawai["nip"], with_utama), ["nip", "nama", "kode_unit", "_baris"]]
 
 
 def completeness_by_unit(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -47,11 +48,11 @@ def completeness_by_unit(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
         kaskade=utama & ~ind["kepala"] & ind["id_indikator_atasan"].notna(),
     )
     if "realisasi" in frames and len(frames["realisasi"]):
-        ind = ind.assign(ada_realisasi=ind["id_indikator"].isin(frames["realisasi"]["id_indikator"]))
+        ind = ind.assign(ada_realisasi=isin_text(ind["id_indikator"], frames["realisasi"]["id_indikator"]))
     else:
         ind = ind.assign(ada_realisasi=False)
     with_utama = ind.loc[ind["utama"], "nip"].unique()
-    staff = peg.assign(dengan_utama=peg["nip"].isin(with_utama)).groupby("kode_unit").agg(
+    staff = peg.assign(dengan_utama=isin_text(peg["nip"], with_utama)).groupby("kode_unit").agg(
         pegawai=("nip", "size"), pegawai_dengan_utama=("dengan_utama", "sum")
     )
     indicators = ind.groupby("kode_unit").agg(

@@ -120,7 +120,7 @@ def _read_csv(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame, np.n
         data = path.read_bytes()
     except OSError as exc:
         raise InputUnreadable(f"{name}: tidak bisa dibuka ({exc.strerror}) / cannot be opened") from exc
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): no copy of a large file
         raise InputUnreadable(f"{name}: berkas kosong (tanpa baris judul) / file is empty (no header row)")
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputUnreadable(
@@ -133,7 +133,8 @@ def _read_csv(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame, np.n
     if data.startswith(_BOM):
         data = data[len(_BOM):]
     try:
-        text = data.decode("utf-8")
+        if not data.isascii():  # ASCII is UTF-8; otherwise validate, without keeping a text copy
+            data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputUnreadable(
@@ -141,7 +142,8 @@ def _read_csv(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame, np.n
             f" / not UTF-8 (byte 0x{data[exc.start]:02x} at line {line}, offset {exc.start});"
             " simpan sebagai CSV UTF-8 / save as CSV UTF-8"
         ) from None
-    first = text.split("\n", 1)[0].rstrip("\r")
+    end = data.find(b"\n")
+    first = (data if end < 0 else data[:end]).decode("utf-8").rstrip("\r")
     sep = ";" if first.count(";") > first.count(",") else ","
     header = next(csv.reader([first], delimiter=sep), [])
     width = len(header)
@@ -149,7 +151,7 @@ def _read_csv(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame, np.n
     try:
         cells = _parse_arrow(data, sep, width, quoted)
     except (pa.ArrowInvalid, ValueError):
-        cells = _parse_ragged(data, text, sep, width)
+        cells = _parse_ragged(data, data.decode("utf-8"), sep, width)
     if quoted:
         spans = 1 + sum(cells[c].str.count("\n").to_numpy() for c in cells.columns)
     else:
@@ -298,7 +300,7 @@ def _assemble(
             values = stripped[cells.columns[keys.index(kolom)]]
             values = values.where(values != "")
         else:
-            values = pd.Series(np.nan, index=cells.index)
+            values = pd.Series(np.nan, index=cells.index, dtype="str")
         frame[kolom] = values.astype("str")
     if sep == ";":
         for kolom in spec.integers + spec.floats:

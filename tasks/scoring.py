@@ -202,7 +202,14 @@ def realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> pd
     bulan = r["bulan"] if "bulan" in r else r["periode"].astype("str").str[5:7].astype("int64")
     r = r.assign(bulan=bulan.astype("int64"))
     r = r.loc[r["bulan"] <= bulan_batas, ["id_indikator", "bulan", "realisasi"]]
-    r = r.sort_values(["id_indikator", "bulan"], kind="stable").drop_duplicates("id_indikator", keep="last")
+    # The last row of each indicator after a stable sort by (indicator, month), found on integer codes
+    # (a string sort of millions of rows costs more); only the picked rows are sorted by text.
+    codes, _ = pd.factorize(r["id_indikator"])
+    order = np.lexsort((r["bulan"].to_numpy(), codes))
+    sorted_codes = codes[order]
+    last = np.ones(len(order), dtype=bool)
+    last[:-1] = sorted_codes[1:] != sorted_codes[:-1]
+    r = r.iloc[order[last]].sort_values("id_indikator", kind="stable")
     return r[["id_indikator", "realisasi"]].astype({"realisasi": "float64"}).reset_index(drop=True)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tasks.rules import isin_text
+
 
 def _rows(frame: pd.DataFrame, kolom: str, alasan: str) -> pd.DataFrame:
     return pd.DataFrame({"baris": frame["_baris"].to_numpy(), "kolom": kolom,
@@ -14,7 +16,7 @@ def realisation_coverage(frames: dict[str, pd.DataFrame], bulan_batas: int) -> t
     """Indicators with no realisation on or before the cut-off month."""
     skp, realisasi = frames["skp"], frames["realisasi"]
     realised = realisasi.loc[realisasi["bulan"] <= bulan_batas, "id_indikator"].unique()
-    missing = skp[~skp["id_indikator"].isin(realised)]
+    missing = skp[~isin_text(skp["id_indikator"], realised)]
     return _rows(missing, "id_indikator", f"belum ada realisasi s.d. bulan {bulan_batas}"), len(skp)
 
 
@@ -32,7 +34,7 @@ def supervisor_rating_coverage(
         pairs = with_boss.merge(sel[["nip", "nip_penilai"]], left_on=["nip", "nip_atasan"],
                                 right_on=["nip", "nip_penilai"], how="inner")
         rated = pd.Index(pairs["nip"].unique())
-    missing = with_boss[~with_boss["nip"].isin(rated)]
+    missing = with_boss[~isin_text(with_boss["nip"], rated)]
     label = f"S{semester}" if semester else "tahun ini"
     return _rows(missing, "nip", f"belum ada penilaian perilaku oleh atasan ({label})"), len(with_boss)
 
@@ -40,7 +42,7 @@ def supervisor_rating_coverage(
 def units_without_predikat(frames: dict[str, pd.DataFrame]) -> tuple[pd.DataFrame, int]:
     """Units with staff but no predikat_organisasi (required before year-end scoring)."""
     units = frames["unit_kerja"]
-    staffed = units[units["kode_unit"].isin(frames["pegawai"]["kode_unit"])]
+    staffed = units[isin_text(units["kode_unit"], frames["pegawai"]["kode_unit"])]
     missing = staffed[staffed["predikat_organisasi"].isna()]
     return _rows(missing, "kode_unit", "predikat_organisasi kosong"), len(staffed)
 
@@ -51,7 +53,7 @@ def unscored_by_instansi(frames: dict[str, pd.DataFrame], tidak_dinilai: pd.Data
     pegawai = frames["pegawai"].merge(frames["unit_kerja"][["kode_unit", "kode_instansi"]], on="kode_unit")
     out = []
     for kode, group in pegawai.groupby("kode_instansi", sort=True):
-        bad = group[group["nip"].isin(tidak_dinilai["nip"])]
+        bad = group[isin_text(group["nip"], tidak_dinilai["nip"])]
         reasons = bad.merge(tidak_dinilai[["nip", "alasan"]].drop_duplicates("nip"), on="nip", how="left")
         out.append((str(kode), pd.DataFrame({"baris": reasons["_baris"], "kolom": "nip",
                                              "nilai": reasons["nip"], "alasan": reasons["alasan"]}),
