@@ -2,68 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
+from expectations.gate import GateCheck, GateResult
+from tasks.monitoring import MidYearResult
 from tasks.schema import BERAKHLAK, PREDIKAT
+from tasks.scoring import YearEndResult
+from tasks.training import TrainingResult
+
+__all__ = ["GateCheck", "GateResult", "MidYearResult", "TrainingResult", "YearEndResult"]
 
 XSS = "<script>alert('x')</script>"
-
-
-@dataclass
-class GateCheck:
-    kode: str
-    berkas: str
-    deskripsi: str
-    sumber: str
-    lulus: bool
-    diperiksa: int
-    gagal: int
-    ambang: str
-    contoh: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class GateResult:
-    tahap: str
-    tahun: int
-    checks: list[GateCheck]
-    ringkasan_unit: pd.DataFrame | None = None
-
-    @property
-    def lulus(self) -> bool:
-        return all(c.lulus for c in self.checks)
-
-
-@dataclass
-class YearEndResult:
-    indikator: pd.DataFrame
-    hasil: pd.DataFrame
-    tidak_dinilai: pd.DataFrame
-    bias: pd.DataFrame
-    kurva: pd.DataFrame
-    ruleset_label: str
-
-
-@dataclass
-class MidYearResult:
-    pemantauan: pd.DataFrame
-    berisiko: pd.DataFrame
-    ikm: pd.DataFrame
-    ikm_bulanan: pd.DataFrame
-    tanpa_realisasi: pd.DataFrame
-
-
-@dataclass
-class TrainingResult:
-    rekomendasi: pd.DataFrame
-    penghargaan: pd.DataFrame
-    tindak_lanjut: pd.DataFrame
-    rencana_unit: pd.DataFrame
-    jp_unit: pd.DataFrame
-    jp_pegawai: pd.DataFrame
 
 
 def _nips(n: int) -> np.ndarray:
@@ -276,6 +226,7 @@ def make_training(year_end: YearEndResult, *, teks: str = "") -> TrainingResult:
             }
         ),
         jp_pegawai=pd.DataFrame(),
+        tanpa_pelatihan=pd.DataFrame(),
     )
 
 

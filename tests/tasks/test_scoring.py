@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tasks.ruleset import load_ruleset
-from tasks.schema import BERAKHLAK, FILES
+from tasks.schema import BERAKHLAK
 from tasks.scoring import (
     YearEndResult,
     bias_penilai,
@@ -25,6 +25,7 @@ from tasks.scoring import (
     to_bias_penilai_csv,
     to_hasil_penilaian_csv,
 )
+from tests.tasks.input_frames import frame
 
 TAHUN = 2026
 
@@ -37,25 +38,6 @@ def ruleset():
 def nip(i: int) -> str:
     """An 18-digit NIP: born 1990-01-01, CPNS 2015-01, male, sequence i."""
     return f"199001012015011{i:03d}"
-
-
-def frame(sheet: str, rows: list[dict]) -> pd.DataFrame:
-    """A clean input frame: every FORMATS.md column present (NA when absent), `_baris`, derived columns."""
-    spec = FILES[sheet]
-    df = pd.DataFrame(rows, columns=list(spec.columns))
-    for col in spec.columns:
-        if col in spec.integers:
-            df[col] = df[col].astype("int64")
-        elif col in spec.floats:
-            df[col] = df[col].astype("float64")
-        else:
-            df[col] = df[col].astype("str")
-    df["_baris"] = np.arange(2, len(df) + 2, dtype="int64")
-    if sheet == "realisasi":
-        df["bulan"] = df["periode"].str[5:7].astype("int64")
-    if sheet == "perilaku":
-        df["semester"] = df["periode"].str[-1].astype("int64")
-    return df
 
 
 def unit(kode, org="Baik", instansi="I1"):
