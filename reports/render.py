@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -591,11 +592,15 @@ def write_training_plans(training: Any, out_dir: Path) -> list[Path]:
         }
     )
     out_dir.mkdir(parents=True, exist_ok=True)
+    rows = list(tabel.itertuples(index=False, name=None))
     paths = []
     posisi = pd.Series(range(len(kode)), index=kode.to_numpy()).groupby(level=0, sort=True)
-    for k, baris in posisi:
+    for k, baris in posisi:  # thousands of units: the csv module, not one DataFrame.to_csv each
         path = out_dir / f"rencana_pelatihan_{safe_name(k)}.csv"
-        tabel.iloc[baris.to_numpy()].to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(tabel.columns)
+            writer.writerows(rows[i] for i in baris.to_numpy())
         paths.append(path)
     return paths
 
