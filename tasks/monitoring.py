@@ -25,7 +25,7 @@ import pandas as pd
 
 from tasks.numbers import clean, format_2, round_half_up
 from tasks.ruleset import Pemantauan, Ruleset
-from tasks.schema import FILES
+from tasks.schema import input_frame
 from tasks.scoring import capaian, realisasi_akhir
 
 STATUS = ("sesuai_jalur", "berisiko", "tertinggal")
@@ -45,18 +45,6 @@ class MidYearResult:
     tanpa_realisasi: pd.DataFrame
     ruleset_label: str = ""
     ruleset_checksum: str = ""
-
-
-def input_frame(frames: dict[str, pd.DataFrame], sheet: str) -> pd.DataFrame:
-    """An optional input file that was not supplied behaves as an empty one."""
-    if sheet in frames:
-        return frames[sheet]
-    spec = FILES[sheet]
-    jenis = {k: "int64" if k in spec.integers else "float64" if k in spec.floats else "str"
-             for k in spec.columns}
-    turunan = {"bulan": "int64"} if sheet in ("realisasi", "survei_masyarakat") else {}
-    kolom = {**jenis, "_baris": "int64", **turunan}
-    return pd.DataFrame({k: pd.Series(dtype=t) for k, t in kolom.items()})
 
 
 def gabung_teks(tabel: pd.DataFrame, kunci: list[str], kolom: str, pemisah: str = "; ") -> pd.DataFrame:

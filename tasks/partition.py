@@ -24,8 +24,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tasks.monitoring import MidYearResult, indeks_kepuasan, input_frame
+from tasks.monitoring import MidYearResult, indeks_kepuasan
 from tasks.ruleset import Ruleset
+from tasks.schema import input_frame
 from tasks.scoring import YearEndResult, bias_penilai
 from tasks.training import TrainingResult, peringkat_prioritas
 

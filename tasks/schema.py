@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 BERAKHLAK: tuple[str, ...] = (
     "berorientasi_pelayanan",
     "akuntabel",
@@ -101,3 +103,17 @@ FILES: dict[str, FileSpec] = {
         ),
     )
 }
+
+
+def input_frame(frames: dict[str, pd.DataFrame], sheet: str) -> pd.DataFrame:
+    """The checked frame of `sheet`; an optional file that was not supplied behaves as an empty one."""
+    if sheet in frames:
+        return frames[sheet]
+    spec = FILES[sheet]
+    jenis = {k: "int64" if k in spec.integers else "float64" if k in spec.floats else "str"
+             for k in spec.columns}
+    turunan = {"bulan": "int64"} if sheet in ("realisasi", "survei_masyarakat") else {}
+    if sheet == "perilaku":
+        turunan = {"semester": "int64"}
+    kolom = {**jenis, "_baris": "int64", **turunan}
+    return pd.DataFrame({k: pd.Series(dtype=t) for k, t in kolom.items()})

@@ -36,7 +36,7 @@ from tasks.numbers import clean, format_2
 from tasks.ruleset import BatasanKurva, Capaian, Kurva, Ruleset
 from tasks.ruleset import Bias as AturanBias
 from tasks.ruleset import Perilaku as AturanPerilaku
-from tasks.schema import BERAKHLAK, PREDIKAT, PREDIKAT_ORGANISASI
+from tasks.schema import BERAKHLAK, PREDIKAT, PREDIKAT_ORGANISASI, input_frame
 
 RERATA = tuple(f"rerata_{nilai}" for nilai in BERAKHLAK)
 KUNCI_PREDIKAT = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
@@ -588,14 +588,6 @@ def bias_penilai(hasil: pd.DataFrame, aturan: AturanBias) -> pd.DataFrame:
 # ---------------------------------------------------------------- the stage
 
 
-def _frame(frames: dict[str, pd.DataFrame], nama: str, kolom: list[str]) -> pd.DataFrame:
-    """An input frame, or an empty one with the expected columns when the optional file is absent."""
-    df = frames.get(nama)
-    if df is None:
-        return pd.DataFrame({k: pd.Series(dtype="str") for k in kolom})
-    return df
-
-
 def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int) -> YearEndResult:
     """The whole year-end scoring: indicators -> ratings -> matrix -> curve -> rater bias."""
     unit_kerja = frames["unit_kerja"]
@@ -607,11 +599,9 @@ def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
         on="kode_unit",
         how="left",
     )
-    realisasi = _frame(frames, "realisasi", ["id_indikator", "periode", "realisasi", "bulan"])
-    perilaku = _frame(frames, "perilaku", ["nip", "nip_penilai", "periode", *BERAKHLAK])
-    rating_atasan = _frame(
-        frames, "rating_atasan", ["nip", "rating_hasil_kerja", "rating_perilaku", "alasan"]
-    )
+    realisasi = input_frame(frames, "realisasi")
+    perilaku = input_frame(frames, "perilaku")
+    rating_atasan = input_frame(frames, "rating_atasan")
 
     indikator = nilai_indikator(frames["skp"], realisasi, ruleset, tahun)
     hk = hasil_kerja_pegawai(indikator)

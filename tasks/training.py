@@ -29,10 +29,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from tasks.monitoring import gabung_teks, input_frame
+from tasks.monitoring import gabung_teks
 from tasks.numbers import clean, format_2
 from tasks.ruleset import Ruleset
-from tasks.schema import BERAKHLAK
+from tasks.schema import BERAKHLAK, input_frame
 from tasks.scoring import YearEndResult
 
 PRIORITAS = ("tinggi", "sedang", "rendah")
