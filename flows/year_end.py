@@ -55,7 +55,7 @@ def year_end(
                                      combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
-        written = write_year_end(ctx, inputs.frames, result)
+        written = write_year_end(ctx, inputs.frames, result, rules)
         reports = report_year_end(ctx, inputs.frames, result, dokumen)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
                   "dinilai": len(result.hasil), "tidak_dinilai": len(result.tidak_dinilai),

@@ -41,13 +41,22 @@ def report_mid_year(ctx: StageContext, result, frames: dict[str, pd.DataFrame]) 
 
 
 @task(name="simpan-hasil-penilaian", cache_policy=NO_CACHE, **DB_RETRIES)
-def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result) -> dict[str, int]:
-    """Scores, the inputs they came from, and rater bias — all or nothing."""
+def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, rules) -> dict[str, int]:
+    """Scores, the inputs they came from, and rater bias — all or nothing.
+
+    Of realisasi.csv only the row each indicator's score used is kept (its latest month up to the
+    cut-off, `scoring.baris_realisasi_akhir`): one row per indicator instead of up to twelve, which is
+    what recomputing and explaining a score needs; the whole file stays identified by its sha256 in
+    the stage run. Writing every monthly row cost more than the rest of the stage at 100,000 employees.
+    """
+    from tasks.scoring import baris_realisasi_akhir
+
+    realisasi = frames["realisasi"]
     tables = {
         "capaian_indikator": result.indikator,
         "hasil_penilaian": result.hasil.assign(ruleset_label=result.ruleset_label),
         "bias_penilai": result.bias,
-        "realisasi": frames["realisasi"],
+        "realisasi": realisasi.iloc[baris_realisasi_akhir(realisasi, rules.penilaian.bulan_batas, ctx.tahun)],
         "perilaku": frames["perilaku"],
     }
     for name in ("umpan_balik", "rating_atasan"):

@@ -194,23 +194,34 @@ def kepala_unit(pegawai: pd.DataFrame) -> pd.Series:
     return pd.Series(kepala, index=pegawai.index, name="kepala_unit", dtype="bool")
 
 
-def realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> pd.DataFrame:
-    """Cumulative realisasi at the latest month <= the cut-off, one row per indicator (not a sum)."""
+def baris_realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> np.ndarray:
+    """Positions of the rows `realisasi_akhir` picks (latest month <= cut-off per indicator), by indicator.
+
+    The last row of each indicator after a stable sort by (indicator, month) is found on integer codes
+    (a string sort of millions of rows costs more); only the picked rows are sorted by text.
+    """
+    posisi = np.arange(len(realisasi))
     r = realisasi
     if "periode" in r:
-        r = r.loc[r["periode"].astype("str").str[:4].eq(str(tahun)).fillna(False).to_numpy()]
-    bulan = r["bulan"] if "bulan" in r else r["periode"].astype("str").str[5:7].astype("int64")
-    r = r.assign(bulan=bulan.astype("int64"))
-    r = r.loc[r["bulan"] <= bulan_batas, ["id_indikator", "bulan", "realisasi"]]
-    # The last row of each indicator after a stable sort by (indicator, month), found on integer codes
-    # (a string sort of millions of rows costs more); only the picked rows are sorted by text.
-    codes, _ = pd.factorize(r["id_indikator"])
-    order = np.lexsort((r["bulan"].to_numpy(), codes))
+        tahun_ini = r["periode"].astype("str").str[:4].eq(str(tahun)).fillna(False).to_numpy()
+        r, posisi = r.loc[tahun_ini], posisi[tahun_ini]
+    bulan = (r["bulan"] if "bulan" in r else r["periode"].astype("str").str[5:7]).astype("int64").to_numpy()
+    sampai_batas = bulan <= bulan_batas
+    ids, bulan, posisi = r["id_indikator"].loc[sampai_batas], bulan[sampai_batas], posisi[sampai_batas]
+    codes, _ = pd.factorize(ids)
+    order = np.lexsort((bulan, codes))
     sorted_codes = codes[order]
     last = np.ones(len(order), dtype=bool)
     last[:-1] = sorted_codes[1:] != sorted_codes[:-1]
-    r = r.iloc[order[last]].sort_values("id_indikator", kind="stable")
-    return r[["id_indikator", "realisasi"]].astype({"realisasi": "float64"}).reset_index(drop=True)
+    picked = order[last]
+    by_id = ids.iloc[picked].reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    return posisi[picked[by_id]]
+
+
+def realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> pd.DataFrame:
+    """Cumulative realisasi at the latest month <= the cut-off, one row per indicator (not a sum)."""
+    rows = realisasi.iloc[baris_realisasi_akhir(realisasi, bulan_batas, tahun)]
+    return rows[["id_indikator", "realisasi"]].astype({"realisasi": "float64"}).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- tables
