@@ -94,9 +94,11 @@ def canonical_time(value: object) -> str | None:
 
 def _text_array(values: pd.Series) -> pa.Array:
     try:
-        return pa.array(values, type=pa.large_string(), from_pandas=True)
+        text = pa.array(values, type=pa.large_string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a stray non-text value (SQLite's dynamic typing)
         return pa.array(values.map(lambda v: None if pd.isna(v) else str(v)), type=pa.large_string())
+    # an Arrow-backed pandas column comes back chunked; canonical_lines hashes one contiguous buffer
+    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def canonical_column(values: pd.Series, kind: str) -> pa.Array:
@@ -214,9 +216,64 @@ def _stream(engine: Engine, query: sa.Select) -> Iterator[list[tuple]]:
         raw.close()
 
 
-def result_digests(engine: Engine, stage_run_id: int) -> dict[str, dict]:
-    """Digest of every row the stage run wrote, per table (tables without rows left out)."""
-    digests = {name: table_digest(engine, name, stage_run_id) for name in run_tables()}
+def rows_digest(name: str, frame: pd.DataFrame) -> dict | None:
+    """The digest `table_digest` reads back once `frame` is the stage run's rows of table `name`.
+
+    Computed in memory when the rows are written, so sealing need not read millions of rows back.
+    It mirrors what the database holds and how it orders it: a column the frame lacks is NULL (the
+    writes insert only the frame's columns, and no table has a server default), text is compared as
+    text whatever the frame's dtype, numbers by value, NULLs first. None for a table with timestamp
+    columns (none of the stage tables have one): those are read back.
+    """
+    columns = _hashed_columns(SQLModel.metadata.tables[name])
+    kinds = {c.name: _kind(c) for c in columns}
+    if "time" in kinds.values():
+        return None
+    data = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    for column, kind in kinds.items():
+        values = frame[column].reset_index(drop=True) if column in frame else pd.Series(
+            None, index=data.index, dtype="object")
+        data[column] = values.astype("str") if kind == "text" and values.dtype != "str" else values
+    key = [c.name for c in SQLModel.metadata.tables[name].primary_key.columns if c.name != "id"]
+    return digest_frame(name, data, kinds, key or list(kinds))
+
+
+# Digests of rows written by a stage run in this process, per (database URL, stage run): see
+# remember_digests. Sealing takes them instead of reading the rows back (after a count check).
+_WRITTEN: dict[tuple[str, int], dict[str, dict]] = {}
+
+
+def remember_digests(db_url: str, stage_run_id: int, digests: Mapping[str, dict | None]) -> None:
+    """Record the digests of rows a stage run has just COMMITTED (call after the transaction)."""
+    known = _WRITTEN.setdefault((db_url, int(stage_run_id)), {})
+    for name, digest in digests.items():
+        if digest is None:
+            known.pop(name, None)
+        else:
+            known[name] = digest
+
+
+def _count(engine: Engine, name: str, stage_run_id: int) -> int:
+    tbl = SQLModel.metadata.tables[name]
+    with engine.connect() as conn:
+        return int(conn.execute(select(sa.func.count()).select_from(tbl)
+                                .where(tbl.c.stage_run_id == int(stage_run_id))).scalar_one())
+
+
+def result_digests(engine: Engine, stage_run_id: int, db_url: str | None = None) -> dict[str, dict]:
+    """Digest of every row the stage run wrote, per table (tables without rows left out).
+
+    A table whose rows this process wrote for the run (remember_digests under `db_url`) takes the
+    digest computed at write time when the database holds that many rows of the run; any other table,
+    or a count that differs, is read back and digested from the database.
+    """
+    known = _WRITTEN.pop((db_url, int(stage_run_id)), {}) if db_url else {}
+    digests = {}
+    for name in run_tables():
+        digest = known.get(name)
+        if digest is None or _count(engine, name, stage_run_id) != digest["baris"]:
+            digest = table_digest(engine, name, stage_run_id)
+        digests[name] = digest
     return {name: d for name, d in digests.items() if d["baris"]}
 
 

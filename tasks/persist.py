@@ -10,6 +10,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from models.db import replace_rows, transaction
+from tasks.audit import remember_digests, rows_digest
 from tasks.stage import StageContext, previous_identical_run
 from tasks.steps import DB_RETRIES
 
@@ -32,14 +33,16 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         logger.info("Input, ruleset dan kode sama dengan stage run %s: basis data tidak diubah", same)
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
+    rows = {name: _with_run(frame, ctx, **extra) for name, frame in tables.items()}
     crash_point("tulis-mulai")
     with transaction(ctx.engine) as conn:
-        for name, frame in tables.items():
-            counts[f"{name}_ditulis"] = replace_rows(conn, name, _with_run(frame, ctx, **extra),
-                                                     tahun=ctx.tahun)
+        for name, frame in rows.items():
+            counts[f"{name}_ditulis"] = replace_rows(conn, name, frame, tahun=ctx.tahun)
             crash_point("tulis-tengah")
         crash_point("tulis-akhir")
     crash_point("tulis-selesai")
+    # committed: the audit seal digests these rows from memory instead of reading them back
+    remember_digests(ctx.db_url, ctx.stage_run_id, {name: rows_digest(name, f) for name, f in rows.items()})
     logger.info("Ditulis ke basis data: %s", counts)
     return counts
 

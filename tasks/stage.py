@@ -192,7 +192,7 @@ def close_stage_run(ctx: StageContext, outcome: str, counts: dict, pesan: str | 
     from tasks.audit import GENESIS, digests_json, record_hash, result_digests
 
     runs, head = table("stage_run"), table("rantai_audit")
-    digests = digests_json(result_digests(ctx.engine, ctx.stage_run_id))
+    digests = digests_json(result_digests(ctx.engine, ctx.stage_run_id, ctx.db_url))
     this = runs.c.id == ctx.stage_run_id
     with transaction(ctx.engine) as conn:
         if not conn.execute(head.update().where(head.c.id == 1).values(jumlah=head.c.jumlah)).rowcount:
@@ -227,11 +227,14 @@ def _announce_seal(ctx: StageContext, urutan: int, sealed: str) -> None:
 
 def store_gate(ctx: StageContext, gate_frame: pd.DataFrame, karantina: pd.DataFrame) -> None:
     """Keep the gate's checks and the quarantined rows of this run in the database."""
-    checks = gate_frame.assign(stage_run_id=ctx.stage_run_id)
-    rows = karantina.assign(stage_run_id=ctx.stage_run_id, tahun=ctx.tahun)
+    from tasks.audit import remember_digests, rows_digest
+
+    tables = {"gate_check": gate_frame.assign(stage_run_id=ctx.stage_run_id),
+              "karantina": karantina.assign(stage_run_id=ctx.stage_run_id, tahun=ctx.tahun)}
     with transaction(ctx.engine) as conn:
-        replace_rows(conn, "gate_check", checks, stage_run_id=ctx.stage_run_id)
-        replace_rows(conn, "karantina", rows, stage_run_id=ctx.stage_run_id)
+        for name, frame in tables.items():
+            replace_rows(conn, name, frame, stage_run_id=ctx.stage_run_id)
+    remember_digests(ctx.db_url, ctx.stage_run_id, {n: rows_digest(n, f) for n, f in tables.items()})
 
 
 def write_karantina_csv(ctx: StageContext, karantina: pd.DataFrame) -> Path:
