@@ -7,10 +7,13 @@ per process, with progress bars and usage analytics switched off in its configur
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 import math
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -123,9 +126,14 @@ class GateResult:
 
 
 def validate_inputs(
-    tahap: str, tahun: int, raw: dict[str, pd.DataFrame], *, maks_karantina_persen: float
+    tahap: str, tahun: int, raw: dict[str, pd.DataFrame], *, maks_karantina_persen: float,
+    checksums: Mapping[str, str] | None = None,
 ) -> list[GateCheck]:
-    """Run each present file's GX suite on its raw frame, plus a non-empty check per file."""
+    """Run each present file's GX suite on its raw frame, plus a non-empty check per file.
+
+    With `checksums` (file name -> sha256, as the stage run records them) a file already validated in
+    this process with the same bytes and an identical suite gets that validation's result again.
+    """
     tahap = _tahap(tahap)
     p = ParameterSuite(tahun=tahun, maks_karantina_persen=maks_karantina_persen, tahap=tahap)
     wajib = BERKAS_WAJIB.get(tahap, _INTI)
@@ -138,8 +146,59 @@ def validate_inputs(
         frame = raw[sheet]
         checks.append(_cek_baris_ada(sheet, len(frame), wajib=sheet in wajib))
         if len(frame):
-            checks.extend(_jalankan_suite(sheet, frame_validasi(sheet, frame), p))
+            checks.extend(_suite_berkas(sheet, frame, p, _sha_berkas(checksums or {}, sheet)))
     return checks
+
+
+# Results of GX suites per (file, its sha256, row count, suite content). One `kinerja cycle` validates
+# the same files with mostly the same suites in up to five stages; the same bytes under the same
+# expectations give the same result, so each is computed once per process. Only recent ones are kept.
+_HASIL_SUITE: dict[tuple[str, str, int, str], list[GateCheck]] = {}
+_HASIL_SUITE_MAKS = 32
+
+
+def _sha_berkas(checksums: Mapping[str, str], sheet: str) -> str | None:
+    """The recorded sha256 of the file a sheet was read from: its CSV, else the workbook."""
+    from tasks.reader import WORKBOOK
+
+    by_name = {name.lower(): sha for name, sha in checksums.items()}
+    return by_name.get(FILES[sheet].name.lower()) or by_name.get(WORKBOOK)
+
+
+def _suite_berkas(sheet: str, frame: pd.DataFrame, p: ParameterSuite, sha: str | None) -> list[GateCheck]:
+    """One file's suite results: validated now, or an identical earlier validation's (see above)."""
+    if sha is None:
+        return _jalankan_suite(sheet, frame_validasi(sheet, frame), p)
+    with _KUNCI:
+        kunci = (sheet, sha, len(frame), _sidik_suite(sheet, p))
+    hasil = _HASIL_SUITE.get(kunci)
+    if hasil is None:
+        hasil = _jalankan_suite(sheet, frame_validasi(sheet, frame), p)
+        while len(_HASIL_SUITE) >= _HASIL_SUITE_MAKS:
+            _HASIL_SUITE.pop(next(iter(_HASIL_SUITE)))
+        _HASIL_SUITE[kunci] = hasil
+    return [replace(c, contoh=copy.deepcopy(c.contoh)) for c in hasil]
+
+
+_SIDIK: dict[str, str] = {}
+
+
+def _sidik_suite(sheet: str, p: ParameterSuite) -> str:
+    """What a suite checks (types, arguments, codes; not its name): equal text, equal expectations."""
+    nama = nama_suite(sheet, p)
+    if nama not in _SIDIK:
+        _SIDIK[nama] = _sidik(sheet, p)
+    return _SIDIK[nama]
+
+
+def _sidik(sheet: str, p: ParameterSuite) -> str:
+    config = []
+    for expectation in _definisi_validasi(sheet, p).suite.expectations:
+        item = expectation.configuration.to_json_dict()
+        item.pop("id", None)
+        item.pop("rendered_content", None)
+        config.append(item)
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def quarantine_checks(

@@ -162,7 +162,8 @@ def gate(ctx: StageContext, inputs: Inputs, rules: Ruleset, extra: list | None =
     from expectations.gate import GateResult, quarantine_checks, validate_inputs
 
     maks = rules.gerbang.maks_karantina_persen
-    checks = validate_inputs(ctx.tahap, ctx.tahun, inputs.raw, maks_karantina_persen=maks)
+    checks = validate_inputs(ctx.tahap, ctx.tahun, inputs.raw, maks_karantina_persen=maks,
+                             checksums=ctx.checksums)
     checks += quarantine_checks(inputs.karantina, inputs.counts(), maks_karantina_persen=maks)
     checks += list(extra or [])
     checks += warning_checks(inputs.peringatan, inputs.counts())

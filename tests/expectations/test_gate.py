@@ -511,3 +511,38 @@ def test_gx_is_imported_lazily_and_suites_build_without_a_context():
         cwd=Path(__file__).resolve().parents[2],
     )
     assert out.stdout.strip() == "9"
+
+
+def test_identical_file_and_suite_are_validated_once_per_process(monkeypatch: pytest.MonkeyPatch):
+    """A cycle validates the same files in several stages: same bytes + same suite -> same result, once."""
+    import expectations.gate as gate
+
+    runs: list[str] = []
+    real = gate._jalankan_suite
+    monkeypatch.setattr(gate, "_jalankan_suite", lambda sheet, frame, p: runs.append(sheet) or real(
+        sheet, frame, p))
+    monkeypatch.setattr(gate, "_HASIL_SUITE", {})
+    rows = pegawai_rows(10)
+    rows[3]["nip"] = "NIP-3"
+    raw = {"pegawai": raw_frame("pegawai", rows), "unit_kerja": raw_bersih()["unit_kerja"]}
+    sums = {"pegawai.csv": "a" * 64, "unit_kerja.csv": "b" * 64}
+
+    first = validate_inputs("mid-year", TAHUN, raw, maks_karantina_persen=20, checksums=sums)
+    assert sorted(runs) == ["pegawai", "unit_kerja"]
+    by_kode(first)["pegawai.nip.format"].contoh.clear()  # a caller changing its copy changes nothing
+    again = validate_inputs("mid-year", TAHUN, raw, maks_karantina_persen=20, checksums=sums)
+    assert len(runs) == 2
+    fresh = validate_inputs("mid-year", TAHUN, raw, maks_karantina_persen=20)  # no checksums: runs GX
+    assert len(runs) == 4 and again == fresh
+    assert [(c["baris"], c["nilai"]) for c in by_kode(again)["pegawai.nip.format"].contoh] == [(5, "NIP-3")]
+
+    # another stage with the same pegawai suite reuses it; unit_kerja's year-end suite differs
+    runs.clear()
+    validate_inputs("validation", TAHUN, raw, maks_karantina_persen=20, checksums=sums)
+    assert runs == []
+    validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=20, checksums=sums)
+    assert runs == ["unit_kerja"]
+    # changed bytes (another sha256) or another threshold: validated again
+    validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=20, checksums={**sums, "pegawai.csv": "c" * 64})
+    validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=10, checksums=sums)
+    assert runs == ["unit_kerja", "pegawai", "unit_kerja", "pegawai"]
