@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from prefect import flow, task
+from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.executor import compute_by_instansi
 from tasks.outputs import report_training, require_year_end, write_training
 from tasks.partition import combine_training, combine_year_end
+from tasks.scoring import recall_year_end, year_end_key
 from tasks.stage import run_name
 from tasks.steps import finish, gate, load_inputs, stage_run
 
@@ -24,6 +25,16 @@ def compute(frames, rules, tahun: int):
     return year_end, recommend_trainings(year_end, frames, rules, tahun)
 
 
+@task(name="hitung-rekomendasi-dari-hasil-akhir-tahun", cache_policy=NO_CACHE)
+def recommend(frames, rules, tahun: int, year_end):
+    """Recommend from the year-end result this process scored from the same inputs and ruleset."""
+    from tasks.training import recommend_trainings
+
+    get_run_logger().info("Hasil akhir tahun yang sudah dihitung di proses ini dipakai (input dan ruleset "
+                          "sama) / the year-end result scored earlier in this process is reused")
+    return recommend_trainings(year_end, frames, rules, tahun)
+
+
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
 def training(
     tahun: int | None = None, input_dir: str | None = None, output_dir: str | None = None,
@@ -35,10 +46,14 @@ def training(
         require_year_end(ctx)
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules)
-        year_end, result = compute_by_instansi(
-            compute, executor, inputs.frames, rules, ctx.tahun,
-            combine=lambda parts: (combine_year_end([p[0] for p in parts], rules),
-                                   combine_training([p[1] for p in parts])))
+        year_end = recall_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums))
+        if year_end is not None and executor == "lokal":
+            result = recommend(inputs.frames, rules, ctx.tahun, year_end)
+        else:
+            year_end, result = compute_by_instansi(
+                compute, executor, inputs.frames, rules, ctx.tahun,
+                combine=lambda parts: (combine_year_end([p[0] for p in parts], rules),
+                                       combine_training([p[1] for p in parts])))
         written = write_training(ctx, result)
         reports = report_training(ctx, inputs.frames, year_end, result)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

@@ -9,6 +9,7 @@ from flows.executor import compute_by_instansi
 from tasks.checks import relational_checks
 from tasks.outputs import report_year_end, write_year_end
 from tasks.partition import combine_year_end
+from tasks.scoring import remember_year_end, year_end_key
 from tasks.stage import run_name
 from tasks.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
 from tasks.steps import finish, gate, gate_results, load_inputs, stage_run
@@ -55,6 +56,7 @@ def year_end(
                                      combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
+        remember_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums), result)
         written = write_year_end(ctx, inputs.frames, result, rules)
         reports = report_year_end(ctx, inputs.frames, result, dokumen)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

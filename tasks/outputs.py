@@ -13,7 +13,7 @@ from sqlalchemy import select
 from kinerja.errors import StageRefused
 from models.db import table
 from tasks.persist import write_tables
-from tasks.stage import STAGE_INPUTS, StageContext, write_csv
+from tasks.stage import StageContext, stage_checksums, write_csv
 from tasks.steps import DB_RETRIES
 
 # ---------------------------------------------------------------- mid-year
@@ -99,9 +99,9 @@ def require_year_end(ctx: StageContext) -> int:
             f"training {ctx.tahun}: belum ada hasil penilaian akhir tahun; jalankan dulu "
             f"`kinerja run year-end --tahun {ctx.tahun}` / no year-end results yet: run year-end first"
         )
-    scored = json.loads(row.input_checksums)
-    required, optional = STAGE_INPUTS["year-end"]
-    changed = sorted(n for n in required + optional if scored.get(n) != ctx.checksums.get(n))
+    scored = stage_checksums(json.loads(row.input_checksums), "year-end")
+    now = stage_checksums(ctx.checksums, "year-end")
+    changed = sorted(n for n in scored.keys() | now.keys() if scored.get(n) != now.get(n))
     if changed:
         raise StageRefused(
             f"training {ctx.tahun}: input berubah sejak penilaian akhir tahun ({', '.join(changed)}); "

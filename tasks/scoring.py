@@ -27,7 +27,7 @@ Interpretations of DOMAIN.md made explicit here (one place, so the documents and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -597,6 +597,36 @@ def bias_penilai(hasil: pd.DataFrame, aturan: AturanBias) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the stage
+
+
+# The year-end result last scored in this process, by what it was scored from (remember_year_end).
+_TERAKHIR: dict[tuple, YearEndResult] = {}
+
+
+def year_end_key(tahun: int, ruleset_checksum: str, checksums: dict[str, str]) -> tuple:
+    """What a year-end result depends on: the year, the ruleset and the year-end input files' bytes."""
+    from tasks.stage import stage_checksums
+
+    return (int(tahun), ruleset_checksum, tuple(stage_checksums(checksums, "year-end").items()))
+
+
+def _shallow(result: YearEndResult) -> YearEndResult:
+    """A copy whose frames share data copy-on-write: changes to one never reach the other."""
+    return replace(result, **{f.name: getattr(result, f.name).copy(deep=False) for f in fields(result)
+                              if isinstance(getattr(result, f.name), pd.DataFrame)})
+
+
+def remember_year_end(key: tuple, result: YearEndResult) -> None:
+    """Keep the latest year-end result. Training builds on exactly that result (it refuses to run when
+    the year-end inputs changed, tasks/outputs.require_year_end), so a cycle run in one process takes it
+    from here instead of scoring the year a second time."""
+    _TERAKHIR.clear()
+    _TERAKHIR[key] = _shallow(result)
+
+
+def recall_year_end(key: tuple) -> YearEndResult | None:
+    found = _TERAKHIR.get(key)
+    return None if found is None else _shallow(found)
 
 
 def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int) -> YearEndResult:

@@ -47,6 +47,20 @@ STAGE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def stage_checksums(checksums: dict[str, str], tahap: str) -> dict[str, str]:
+    """Of recorded input checksums (file name -> sha256), those of the files stage `tahap` reads.
+
+    Names are compared case-insensitively (the reader finds files that way); the workbook counts for
+    every stage, since any sheet may come from it.
+    """
+    from tasks.reader import WORKBOOK
+    from tasks.schema import FILES
+
+    required, optional = STAGE_INPUTS[tahap]
+    names = {FILES[sheet].name.lower() for sheet in required + optional} | {WORKBOOK.lower()}
+    return {name.lower(): sha for name, sha in sorted(checksums.items()) if name.lower() in names}
+
+
 @dataclass
 class StageContext:
     """Everything a stage run needs to know about itself; small and picklable."""

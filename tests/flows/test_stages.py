@@ -144,6 +144,44 @@ def test_training_refuses_to_run_before_year_end(
         _run("training", demo_input, tmp_path / "out", db)
 
 
+def test_training_refuses_when_year_end_inputs_changed_since_scoring(
+    prefect_harness: None, demo_input: Path, tmp_path: Path
+) -> None:
+    db, input_dir = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "input"
+    shutil.copytree(demo_input, input_dir)
+    for stage in ("plan-collection", "year-end"):
+        _run(stage, input_dir, tmp_path / "out", db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
+    perilaku = input_dir / "perilaku.csv"
+    perilaku.write_text(perilaku.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(StageRefused, match="perilaku.csv"):
+        _run("training", input_dir, tmp_path / "out", db)
+
+
+def test_training_reuses_the_year_end_result_of_the_same_process_with_identical_output(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tasks.scoring
+
+    db, out = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "out"
+    for stage in ("plan-collection", "year-end"):
+        _run(stage, demo_input, out, db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
+    scored: list[int] = []
+    real = tasks.scoring.score_year_end
+    monkeypatch.setattr(tasks.scoring, "score_year_end", lambda *a: scored.append(1) or real(*a))
+    year = out / str(TAHUN)
+
+    _run("training", demo_input, out, db)
+    assert scored == []  # taken from the year-end stage just run
+    reused = {p.name: p.read_bytes() for p in year.glob("*.csv")} | {
+        p.name: p.read_bytes() for p in year.glob("ringkasan_*.html")}
+    tasks.scoring._TERAKHIR.clear()  # as in a new process
+    _run("training", demo_input, out, db)
+    assert scored == [1]
+    fresh = {p.name: p.read_bytes() for p in year.glob("*.csv")} | {
+        p.name: p.read_bytes() for p in year.glob("ringkasan_*.html")}
+    assert "rekomendasi_pelatihan.csv" in fresh and reused == fresh
+
+
 def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
     prefect_harness: None, demo_input: Path, tmp_path: Path, db_url: str
 ) -> None:
