@@ -50,6 +50,7 @@ def mid_year(
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules) + coverage_checks(inputs, rules))
+        inputs.release_raw()
         result = compute_by_instansi(
             compute, executor, inputs.frames, rules, ctx.tahun,
             combine=lambda parts: combine_mid_year(parts, inputs.frames, rules, ctx.tahun))

@@ -22,6 +22,7 @@ def plan_collection(
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
+        inputs.release_raw()
         written = write_plan(ctx, inputs.frames)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina), **written}
         return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",

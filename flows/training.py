@@ -46,6 +46,7 @@ def training(
         require_year_end(ctx)
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules)
+        inputs.release_raw()
         year_end = recall_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums))
         if year_end is not None and executor == "lokal":
             result = recommend(inputs.frames, rules, ctx.tahun, year_end)

@@ -27,6 +27,7 @@ def validation(
         summary = completeness(inputs.frames)
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules, rencana=True),
              ringkasan_unit=summary)
+        inputs.release_raw()
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
                   "peringatan": len(inputs.peringatan), "unit": len(summary)}
         return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",

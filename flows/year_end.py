@@ -52,6 +52,7 @@ def year_end(
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         passed = gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
+        inputs.release_raw()
         result = compute_by_instansi(compute, executor, inputs.frames, rules, ctx.tahun,
                                      combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),

@@ -60,9 +60,19 @@ class Inputs:
     frames: dict[str, pd.DataFrame]
     karantina: pd.DataFrame
     peringatan: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KARANTINA_COLUMNS))
+    baris: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.baris = self.baris or {name: int(len(frame)) for name, frame in sorted(self.raw.items())}
 
     def counts(self) -> dict[str, int]:
-        return {name: int(len(frame)) for name, frame in sorted(self.raw.items())}
+        """Rows read per file (kept when the raw frames are released)."""
+        return dict(self.baris)
+
+    def release_raw(self) -> None:
+        """Free the raw text frames once the gate has seen them: nothing after it reads them, and at
+        1,000,000 employees they are a second copy of the inputs (≈ 5 GiB) beside the clean frames."""
+        self.raw = {}
 
 
 @task(name="mulai-tahap", cache_policy=NO_CACHE, **DB_RETRIES)
