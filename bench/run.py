@@ -4,7 +4,8 @@
 in its own child process so one size's memory does not count against the next. Per size: demo data
 (generated once into BENCH_DIR, default /tmp/kinerja-bench/<n>/in, with `--tanpa-baris-rusak`), a fresh
 SQLite database, and the five stage flows of flows.cycle.STAGE_FLOWS run in-process one after the other
-against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak").
+against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"); after the cycle the
+per-employee documents of every scored employee are rendered on their own and timed (documents/s).
 
 Measured per stage:
 - wall time and peak RSS (VmHWM of /proc/self/status, reset through /proc/self/clear_refs before it);
@@ -140,6 +141,39 @@ def _task_times(flow_run_id: str) -> dict[str, float]:
     return out
 
 
+def _documents(input_dir: Path, work_dir: Path) -> dict:
+    """Every scored employee's evaluation document rendered into a scratch folder, timed alone.
+
+    The cycle runs year-end with dokumen "tidak", so the issue's target (>= 1,000 documents/s) is
+    measured here: the year-end result is recomputed from the same input with the pure functions
+    (not timed), then only render_documents is timed. The scratch folder is deleted afterwards.
+    """
+    import shutil
+
+    from reports.render import render_documents
+    from tasks.reader import read_inputs
+    from tasks.rules import check_values
+    from tasks.ruleset import load_ruleset
+    from tasks.scoring import score_year_end
+    from tasks.stage import STAGE_INPUTS
+
+    required, optional = STAGE_INPUTS["year-end"]
+    raw, _ = read_inputs(input_dir, required, optional)
+    frames, _, _ = check_values(raw, TAHUN, "year-end")
+    del raw
+    year_end = score_year_end(frames, load_ruleset(None), TAHUN)
+    scratch = work_dir / "dokumen-bench"
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        started = time.perf_counter()
+        count = render_documents(year_end=year_end, frames=frames, out_dir=scratch, pilihan="semua",
+                                 tahun=TAHUN)
+        seconds = time.perf_counter() - started
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"jumlah": count, "detik": seconds}
+
+
 def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
     """The whole cycle at one size, stage by stage, in this process."""
     import shutil
@@ -175,8 +209,12 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
         stages.append({"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": rows, "floor": floor,
                        "times": times})
         print(f"  {n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB", flush=True)
-    return {"pegawai": n, "stages": stages, "rss_max_proses": _status_kib("VmHWM") * 1024,
-            "beban": " ".join(f"{x:.2f}" for x in os.getloadavg())}
+    rss_max = _status_kib("VmHWM") * 1024  # the cycle's, before the documents below
+    dokumen = _documents(input_dir, work_dir)
+    print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
+          f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
+    return {"pegawai": n, "stages": stages, "rss_max_proses": rss_max,
+            "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen}
 
 
 # --------------------------------------------------------------------------- driver (parent process)
@@ -295,6 +333,40 @@ def _targets(results: list[dict]) -> list[str]:
     return lines
 
 
+DOKUMEN_PER_DETIK = 1_000  # the issue's target for render_documents
+
+
+def _documents_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
+    """Per size: documents rendered, seconds, documents/s and the target (sizes measured before
+    the documents were part of the benchmark have none)."""
+    head = ["pegawai", "dokumen", "detik", "dokumen/s", f"target >= {DOKUMEN_PER_DETIK:,}/s"]
+    body = []
+    for res in results:
+        if "dokumen" not in res:
+            continue
+        d = res["dokumen"]
+        rate = d["jumlah"] / d["detik"] if d["detik"] else 0.0
+        body.append([f"{res['pegawai']:,}", f"{d['jumlah']:,}", f"{d['detik']:.1f}", f"{rate:,.0f}",
+                     "terpenuhi / met" if rate >= DOKUMEN_PER_DETIK else "**tidak / missed**"])
+    return head, body
+
+
+def _documents_markdown(results: list[dict]) -> list[str]:
+    head, body = _documents_table(results)
+    if not body:
+        return []
+    return [
+        "",
+        "Dokumen evaluasi per pegawai / per-employee documents (after the cycle: `render_documents` for"
+        " every scored employee, year-end result recomputed from the same input and not timed; files"
+        " written to a scratch folder, deleted afterwards):",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
+        *["| " + " | ".join(row) + " |" for row in body],
+    ]
+
+
 def _markdown(results: list[dict], machine: dict[str, str], generated: dict[int, float | None]) -> str:
     head, body = _rows_table(results)
     lines = [
@@ -318,6 +390,7 @@ def _markdown(results: list[dict], machine: dict[str, str], generated: dict[int,
         "",
         "Target:",
         *_targets(results),
+        *_documents_markdown(results),
         END,
     ]
     return "\n".join(lines)
@@ -351,6 +424,14 @@ def _print(results: list[dict]) -> None:
     console.print(table)
     for line in _targets(results):
         console.print(line.replace("**", ""))
+    head, body = _documents_table(results)
+    if body:
+        documents = Table(title="Dokumen evaluasi per pegawai / per-employee documents")
+        for name in head:
+            documents.add_column(name, justify="right")
+        for row in body:
+            documents.add_row(*[c.replace("**", "") for c in row])
+        console.print(documents)
 
 
 def main() -> int:

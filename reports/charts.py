@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -17,13 +18,18 @@ def _c(x: float) -> str:
     return f"{x:.1f}"
 
 
+@lru_cache(maxsize=1 << 16)
 def _nilai(v: float) -> str:
-    """A bar value label: whole numbers plain, others with 2 decimals and a decimal comma."""
+    """A bar value label: whole numbers plain, others with 2 decimals and a decimal comma.
+
+    Cached: thousands of unit charts show the same small counts over and over.
+    """
     return bilangan(v) if float(v).is_integer() else angka(v)
 
 
-def _e(text: object) -> str:
-    """Escape a label for SVG text / attributes."""
+@lru_cache(maxsize=1 << 16)
+def _e(text: str) -> str:
+    """Escape a label for SVG text / attributes (cached: the same labels recur in every unit's chart)."""
     return str(escape(str(text)))
 
 
@@ -47,7 +53,9 @@ def _bersih(values: Sequence[float]) -> list[float]:
     return [0.0 if v is None or v != v else float(v) for v in values]
 
 
+@lru_cache(maxsize=64)
 def _kosong(judul: str) -> Markup:
+    """The no-data note (cached: most units have no survey data, so it is the same every time)."""
     return Markup('<p class="kosong">{}: tidak ada data untuk grafik.</p>').format(judul)
 
 
@@ -79,16 +87,18 @@ def _batang_horizontal(
     ruang = lebar - kiri - 60
     tinggi = atas + baris * len(vals) + 8
     out = _buka(judul, lebar, tinggi)
+    x_label, x_batang, tinggi_batang = _c(kiri - 6), _c(kiri), _c(baris - 6)
     for i, (label, v) in enumerate(zip(labels, vals, strict=True)):
         y = atas + i * baris
         w = max(ruang * v / vmax, 0.0)
+        nilai, teks_y = _e(_nilai(v)), _c(y + 14)
         out.append(
-            f"<g><title>{_e(label)}: {_e(_nilai(v))}</title>"
-            f'<text x="{_c(kiri - 6)}" y="{_c(y + 14)}" text-anchor="end" {_FONT}>'
+            f"<g><title>{_e(label)}: {nilai}</title>"
+            f'<text x="{x_label}" y="{teks_y}" text-anchor="end" {_FONT}>'
             f"{_e(_pendek(label, 34))}</text>"
-            f'<rect x="{_c(kiri)}" y="{_c(y + 3)}" width="{_c(w)}" height="{_c(baris - 6)}" '
+            f'<rect x="{x_batang}" y="{_c(y + 3)}" width="{_c(w)}" height="{tinggi_batang}" '
             f'fill="{warna}"/>'
-            f'<text x="{_c(kiri + w + 4)}" y="{_c(y + 14)}" {_FONT}>{_e(_nilai(v))}</text></g>'
+            f'<text x="{_c(kiri + w + 4)}" y="{teks_y}" {_FONT}>{nilai}</text></g>'
         )
     out.append("</svg>")
     return Markup("".join(out))
@@ -107,18 +117,19 @@ def _batang_vertikal(
         f'<line x1="{_c(kiri)}" y1="{_c(tinggi - bawah)}" x2="{_c(lebar - kiri)}" '
         f'y2="{_c(tinggi - bawah)}" stroke="#000" stroke-width="0.5"/>'
     )
+    lebar_batang, y_label, maks_label = _c(w), _c(tinggi - bawah + 16), int(slot / 6) + 1
     for i, (label, v) in enumerate(zip(labels, vals, strict=True)):
         h = ruang_y * v / vmax
         x = kiri + i * slot + (slot - w) / 2
         y = tinggi - bawah - h
-        tengah = x + w / 2
+        tengah, nilai = _c(x + w / 2), _e(_nilai(v))
         out.append(
-            f"<g><title>{_e(label)}: {_e(_nilai(v))}</title>"
-            f'<rect x="{_c(x)}" y="{_c(y)}" width="{_c(w)}" height="{_c(h)}" fill="{warna}"/>'
-            f'<text x="{_c(tengah)}" y="{_c(y - 4)}" text-anchor="middle" {_FONT}>'
-            f"{_e(_nilai(v))}</text>"
-            f'<text x="{_c(tengah)}" y="{_c(tinggi - bawah + 16)}" text-anchor="middle" {_FONT}>'
-            f"{_e(_pendek(label, int(slot / 6) + 1))}</text></g>"
+            f"<g><title>{_e(label)}: {nilai}</title>"
+            f'<rect x="{_c(x)}" y="{_c(y)}" width="{lebar_batang}" height="{_c(h)}" fill="{warna}"/>'
+            f'<text x="{tengah}" y="{_c(y - 4)}" text-anchor="middle" {_FONT}>'
+            f"{nilai}</text>"
+            f'<text x="{tengah}" y="{y_label}" text-anchor="middle" {_FONT}>'
+            f"{_e(_pendek(label, maks_label))}</text></g>"
         )
     out.append("</svg>")
     return Markup("".join(out))
@@ -156,23 +167,26 @@ def grouped_bar_chart(
         f'<line x1="{_c(kiri)}" y1="{_c(tinggi - bawah)}" x2="{_c(lebar - kiri)}" '
         f'y2="{_c(tinggi - bawah)}" stroke="#000" stroke-width="0.5"/>'
     )
+    lebar_batang, y_label, maks_label = _c(w - 2), _c(tinggi - bawah + 16), int(slot / 6) + 1
     for i, cat in enumerate(cats):
         x0 = kiri + i * slot + slot * 0.1
+        kategori = _e(cat)
         for j, (name, vals) in enumerate(data):
             v = vals[i]
             h = ruang_y * v / vmax
             x = x0 + j * w
             y = tinggi - bawah - h
+            nilai = _e(_nilai(v))
             out.append(
-                f"<g><title>{_e(cat)} — {_e(name)}: {_e(_nilai(v))}</title>"
-                f'<rect x="{_c(x)}" y="{_c(y)}" width="{_c(w - 2)}" height="{_c(h)}" '
+                f"<g><title>{kategori} — {_e(name)}: {nilai}</title>"
+                f'<rect x="{_c(x)}" y="{_c(y)}" width="{lebar_batang}" height="{_c(h)}" '
                 f'fill="{PALET[j % len(PALET)]}"/>'
                 f'<text x="{_c(x + (w - 2) / 2)}" y="{_c(y - 4)}" text-anchor="middle" {_FONT}>'
-                f"{_e(_nilai(v))}</text></g>"
+                f"{nilai}</text></g>"
             )
         out.append(
-            f'<text x="{_c(kiri + i * slot + slot / 2)}" y="{_c(tinggi - bawah + 16)}" '
-            f'text-anchor="middle" {_FONT}>{_e(_pendek(cat, int(slot / 6) + 1))}</text>'
+            f'<text x="{_c(kiri + i * slot + slot / 2)}" y="{y_label}" '
+            f'text-anchor="middle" {_FONT}>{_e(_pendek(cat, maks_label))}</text>'
         )
     out.append("</svg>")
     return Markup("".join(out))

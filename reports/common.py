@@ -68,7 +68,7 @@ def safe_name(value: object) -> str:
 
 def check_safe_names(values: pd.Series) -> None:
     """Vectorised safe_name over a whole column, so one bad nip stops the batch before any write."""
-    text = teks_kolom(values)
+    text = pd.Series(teks_kolom(values).unique(), dtype=object)  # each distinct name once
     ok = text.str.fullmatch(_SAFE.pattern).astype(bool) & ~text.isin([".", ".."])
     if not ok.all():
         safe_name(text[~ok].iloc[0])
@@ -103,6 +103,8 @@ def angka_kolom(values: pd.Series) -> pd.Series:
 
 def bilangan(value: Any) -> str:
     """A count as Indonesian text with '.' thousands separator; empty for NA."""
+    if type(value) is int:  # the common case in every template, ahead of the slower NA checks
+        return f"{value:,}".replace(",", ".")
     if value is None or value is pd.NA:
         return ""
     try:
@@ -137,16 +139,17 @@ def group_records(kolom: Mapping[str, pd.Series | np.ndarray], key: str) -> dict
     arrays = [np.asarray(kolom[k].to_numpy() if isinstance(kolom[k], pd.Series) else kolom[k]) for k in nama]
     if not len(arrays) or not len(arrays[0]):
         return {}
-    keys = arrays[nama.index(key)].astype(object)
-    urut = np.argsort(keys, kind="stable")
-    keys = keys[urut]
+    # Integer codes sort far faster than text; the dict is looked up by key, so its order is free.
+    kode, unik = pd.factorize(arrays[nama.index(key)].astype(object), use_na_sentinel=False)
+    urut = np.argsort(kode, kind="stable")
+    kode = kode[urut]
     records = [
         dict(zip(nama, row, strict=True)) for row in zip(*(a[urut].tolist() for a in arrays), strict=True)
     ]
-    cuts = np.flatnonzero(keys[1:] != keys[:-1]) + 1
+    cuts = np.flatnonzero(kode[1:] != kode[:-1]) + 1
     starts = np.concatenate(([0], cuts)).tolist()
-    ends = np.concatenate((cuts, [len(keys)])).tolist()
-    return {keys[s]: records[s:e] for s, e in zip(starts, ends, strict=True)}
+    ends = np.concatenate((cuts, [len(kode)])).tolist()
+    return {unik[kode[s]]: records[s:e] for s, e in zip(starts, ends, strict=True)}
 
 
 def records(kolom: Mapping[str, pd.Series | np.ndarray]) -> list[dict[str, Any]]:

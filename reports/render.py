@@ -21,7 +21,6 @@ from reports.common import (
     PREDIKAT_KEY,
     RATING_LABEL,
     STATUS_LABEL,
-    angka,
     angka_kolom,
     check_safe_names,
     frame_or_empty,
@@ -50,14 +49,20 @@ BATCH_DOKUMEN = 20_000  # employees formatted at a time, so 1,000,000 employees 
 # ---------------------------------------------------------------- shared lookups
 
 
-def _lookup(df: pd.DataFrame, key: str, value: str) -> pd.Series:
-    """value by key as a Series for .map (first row wins if a key repeats)."""
+def _lookup(df: pd.DataFrame, key: str, value: str, hanya: pd.Series | None = None) -> pd.Series:
+    """value by key as a Series for .map (first row wins if a key repeats).
+
+    hanya: the keys that will be looked up, when they are few; a big frame (e.g. every SKP
+    indicator) is then cut down to their rows before anything else is done with it.
+    """
     if df.empty or key not in df or value not in df:
         return pd.Series(dtype=object)
-    keys = teks_kolom(df[key])
-    vals = teks_kolom(df[value])
-    first = ~keys.duplicated()
-    return pd.Series(vals[first].to_numpy(), index=keys[first].to_numpy())
+    keys = teks_kolom(df[key]).reset_index(drop=True)  # index = row position
+    if hanya is not None:
+        keys = keys[keys.isin(hanya).to_numpy()]
+    keys = keys[~keys.duplicated().to_numpy()]
+    vals = teks_kolom(df[value].iloc[keys.index.to_numpy()])
+    return pd.Series(vals.to_numpy(), index=keys.to_numpy())
 
 
 def _peta(values: pd.Series, lookup: pd.Series) -> pd.Series:
@@ -366,49 +371,63 @@ def _per_unit(df: pd.DataFrame, kolom: Mapping[str, pd.Series], kode_unit: pd.Se
     return group_records({"_unit": teks_kolom(kode_unit), **kolom}, "_unit")
 
 
-def _bilangan_bulat(value: Any) -> int:
-    """A count from a frame cell; missing counts as 0."""
-    return 0 if value is None or pd.isna(value) else int(value)
+def _hitungan(df: pd.DataFrame, kolom: str) -> np.ndarray:
+    """A count column as ints; a missing column or a missing count is 0."""
+    if kolom not in df:
+        return np.zeros(len(df), dtype=int)
+    return pd.to_numeric(df[kolom]).fillna(0).astype(int).to_numpy()
 
 
 def _kurva_unit(kurva: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Per unit: predikat counts before/after calibration, shares, the grouped bar chart."""
-    out: dict[str, dict[str, Any]] = {}
+    """Per unit: predikat counts before/after calibration, shares, the grouped bar chart.
+
+    Counts and shares are formatted column-wise for all units at once; a unit listed twice keeps
+    its last row.
+    """
     if kurva.empty:
-        return out
-    kurva = kurva.assign(_unit=teks_kolom(kurva["kode_unit"])).sort_values("_unit", kind="stable")
-    for row in kurva.to_dict("records"):
-        n = _bilangan_bulat(row["n"])
-        baris = []
-        for p in PREDIKAT:
-            key = PREDIKAT_KEY[p]
-            sebelum = _bilangan_bulat(row.get(f"sebelum_{key}"))
-            sesudah = _bilangan_bulat(row.get(f"sesudah_{key}"))
-            baris.append(
+        return {}
+    n = _hitungan(kurva, "n")
+    jumlah, persen = {}, {}
+    for tahap in ("sebelum", "sesudah"):
+        tabel = np.column_stack([_hitungan(kurva, f"{tahap}_{PREDIKAT_KEY[p]}") for p in PREDIKAT])
+        bagian = np.divide(tabel * 100, n[:, None], out=np.full(tabel.shape, np.nan), where=n[:, None] != 0)
+        teks = angka_kolom(pd.Series(bagian.ravel())).to_numpy().reshape(tabel.shape)
+        jumlah[tahap], persen[tahap] = tabel.tolist(), teks.tolist()
+    n_unit = n.tolist()
+    dikalibrasi = kurva["dikalibrasi"].astype(object).fillna(False).astype(bool).tolist()
+    catatan = teks_kolom(kurva["catatan"]).tolist()
+    out: dict[str, dict[str, Any]] = {}
+    for i, kode in enumerate(teks_kolom(kurva["kode_unit"]).tolist()):
+        sebelum, sesudah = jumlah["sebelum"][i], jumlah["sesudah"][i]
+        out[kode] = {
+            "n": n_unit[i],
+            "dikalibrasi": dikalibrasi[i],
+            "catatan": catatan[i],
+            "baris": [
                 {
                     "predikat": p,
-                    "sebelum": sebelum,
-                    "sesudah": sesudah,
-                    "sebelum_persen": angka(sebelum * 100 / n) if n else "",
-                    "sesudah_persen": angka(sesudah * 100 / n) if n else "",
+                    "sebelum": sebelum[j],
+                    "sesudah": sesudah[j],
+                    "sebelum_persen": persen["sebelum"][i][j],
+                    "sesudah_persen": persen["sesudah"][i][j],
                 }
-            )
-        catatan = row.get("catatan")
-        out[row["_unit"]] = {
-            "n": n,
-            "dikalibrasi": bool(row.get("dikalibrasi")) if pd.notna(row.get("dikalibrasi")) else False,
-            "catatan": "" if catatan is None or pd.isna(catatan) else str(catatan),
-            "baris": baris,
+                for j, p in enumerate(PREDIKAT)
+            ],
             "grafik": grouped_bar_chart(
-                list(PREDIKAT),
-                [
-                    ("Sebelum kalibrasi", [b["sebelum"] for b in baris]),
-                    ("Sesudah kalibrasi (kurva)", [b["sesudah"] for b in baris]),
-                ],
+                PREDIKAT,
+                [("Sebelum kalibrasi", sebelum), ("Sesudah kalibrasi (kurva)", sesudah)],
                 judul="Jumlah pegawai per predikat",
             ),
         }
     return out
+
+
+def _hitung_per_unit(kode_unit: pd.Series, kelas: np.ndarray, jumlah_kelas: int) -> dict[str, list[int]]:
+    """Per unit (a text column): how many rows fall in each class 0..jumlah_kelas-1 (class -1: none)."""
+    kode, unik = pd.factorize(kode_unit.to_numpy())
+    ada = kelas >= 0
+    tabel = np.bincount(kode[ada] * jumlah_kelas + kelas[ada], minlength=len(unik) * jumlah_kelas)
+    return dict(zip(unik.tolist(), tabel.reshape(len(unik), jumlah_kelas).tolist(), strict=True))
 
 
 def _sebaran_capaian(hasil: pd.DataFrame) -> dict[str, list[int]]:
@@ -417,9 +436,7 @@ def _sebaran_capaian(hasil: pd.DataFrame) -> dict[str, list[int]]:
         return {}
     nilai = clean(pd.to_numeric(hasil["capaian_hasil_kerja"]).astype("float64").to_numpy())
     pita = np.digitize(nilai, BATAS_CAPAIAN)
-    tabel = pd.crosstab(teks_kolom(hasil["kode_unit"]).to_numpy(), pita)
-    tabel = tabel.reindex(columns=range(len(LABEL_CAPAIAN)), fill_value=0)
-    return {str(k): [int(v) for v in row] for k, row in zip(tabel.index, tabel.to_numpy(), strict=True)}
+    return _hitung_per_unit(teks_kolom(hasil["kode_unit"]), pita, len(LABEL_CAPAIAN))
 
 
 def _pelatihan_unit(training: Any) -> dict[str, dict[str, Any]]:
@@ -545,6 +562,7 @@ def render_unit_summaries(
 
     tpl = template("ringkasan.html.j2")
     label = str(year_end.ruleset_label)
+    out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for unit in units.to_dict("records"):
         k = unit["kode_unit"]
@@ -567,7 +585,7 @@ def render_unit_summaries(
             tidak_dinilai=tidak_dinilai.get(k, []),
             pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
         )
-        paths.append(_tulis_html(out_dir, f"ringkasan_{safe_name(k)}.html", html))
+        paths.append(write_text(out_dir / f"ringkasan_{safe_name(k)}.html", html))
     return paths
 
 
@@ -582,25 +600,27 @@ def write_training_plans(training: Any, out_dir: Path) -> list[Path]:
         return []
     kode = teks_kolom(ren["kode_unit"])
     check_safe_names(kode)
-    tabel = pd.DataFrame(
-        {
-            "kode_pelatihan": teks_kolom(ren["kode_pelatihan"]).to_numpy(),
-            "nama_pelatihan": teks_kolom(ren["nama_pelatihan"]).to_numpy(),
-            "kompetensi": teks_kolom(ren["kompetensi"]).to_numpy(),
-            "jumlah_pegawai": pd.to_numeric(ren["jumlah_pegawai"]).fillna(0).astype(int).to_numpy(),
-            "total_jp": format_2(pd.to_numeric(ren["total_jp"]).astype("float64")).to_numpy(),
-        }
-    )
+    kolom = {
+        "kode_pelatihan": teks_kolom(ren["kode_pelatihan"]),
+        "nama_pelatihan": teks_kolom(ren["nama_pelatihan"]),
+        "kompetensi": teks_kolom(ren["kompetensi"]),
+        "jumlah_pegawai": pd.to_numeric(ren["jumlah_pegawai"]).fillna(0).astype(int),
+        "total_jp": format_2(pd.to_numeric(ren["total_jp"]).astype("float64")),
+    }
+    # Thousands of units: rows sorted by unit once and cut into slices, each written with the
+    # csv module (not a groupby and a DataFrame.to_csv per unit).
+    urut = _urutan(kode)
+    kode_urut = kode.to_numpy()[urut]
+    rows = list(zip(*(k.to_numpy()[urut].tolist() for k in kolom.values()), strict=True))
+    awal = np.flatnonzero(np.r_[True, kode_urut[1:] != kode_urut[:-1]]).tolist()
     out_dir.mkdir(parents=True, exist_ok=True)
-    rows = list(tabel.itertuples(index=False, name=None))
     paths = []
-    posisi = pd.Series(range(len(kode)), index=kode.to_numpy()).groupby(level=0, sort=True)
-    for k, baris in posisi:  # thousands of units: the csv module, not one DataFrame.to_csv each
-        path = out_dir / f"rencana_pelatihan_{safe_name(k)}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
+    for mulai, selesai in zip(awal, [*awal[1:], len(rows)], strict=True):
+        path = out_dir / f"rencana_pelatihan_{safe_name(kode_urut[mulai])}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(tabel.columns)
-            writer.writerows(rows[i] for i in baris.to_numpy())
+            writer.writerow(list(kolom))
+            writer.writerows(rows[mulai:selesai])
         paths.append(path)
     return paths
 
@@ -629,13 +649,15 @@ def render_mid_year_reports(
     tahun = resolve_tahun(tahun, mid_year, frames)
     pegawai = frame_or_empty(frames, "pegawai", ("nip", "nama", "kode_unit"))
     unit_pegawai = _lookup(pegawai, "nip", "kode_unit")
+    nama_pegawai = _lookup(pegawai, "nip", "nama")
 
     pem = frame_or_empty(mid_year, "pemantauan", ("nip", "id_indikator", "status", "kode_unit", "indikator"))
     pem_unit = teks_kolom(pem["kode_unit"])
-    pem_unit = pem_unit.where(pem_unit != "", _peta(teks_kolom(pem["nip"]), unit_pegawai))
-    hitung = pd.crosstab(pem_unit.to_numpy(), teks_kolom(pem["status"]).to_numpy())
-    hitung = hitung.reindex(columns=list(STATUS_URUT), fill_value=0)
-    status = {str(k): [int(v) for v in row] for k, row in zip(hitung.index, hitung.to_numpy(), strict=True)}
+    tanpa_unit = (pem_unit == "").to_numpy()
+    if tanpa_unit.any():  # only those rows need the employee's unit
+        pem_unit[tanpa_unit] = _peta(teks_kolom(pem["nip"][tanpa_unit]), unit_pegawai).to_numpy()
+    kelas = pd.Index(STATUS_URUT).get_indexer(teks_kolom(pem["status"]))
+    status = _hitung_per_unit(pem_unit, kelas, len(STATUS_URUT))
 
     ber = frame_or_empty(
         mid_year,
@@ -659,7 +681,7 @@ def render_mid_year_reports(
         ber,
         {
             "nip_atasan": atasan,
-            "nama_atasan": _peta(atasan, _lookup(pegawai, "nip", "nama")),
+            "nama_atasan": _peta(atasan, nama_pegawai),
             "nip": teks_kolom(ber["nip"]),
             "nama": teks_kolom(ber["nama"]),
             "jumlah_berisiko": pd.to_numeric(ber["jumlah_berisiko"]).fillna(0).astype(int),
@@ -698,19 +720,20 @@ def render_mid_year_reports(
     urut = _urutan(tr_nip, tr_id)
     tr, tr_nip, tr_id = tr.iloc[urut], tr_nip.iloc[urut], tr_id.iloc[urut]
     skp = frame_or_empty(frames, "skp", ("id_indikator", "indikator"))
-    nama_indikator = _lookup(skp if len(skp) else pem, "id_indikator", "indikator")
+    nama_indikator = _lookup(skp if len(skp) else pem, "id_indikator", "indikator", hanya=tr_id)
     tanpa = _per_unit(
         tr,
         {
             "id_indikator": tr_id,
             "indikator": _peta(tr_id, nama_indikator),
             "nip": tr_nip,
-            "nama": _peta(tr_nip, _lookup(pegawai, "nip", "nama")),
+            "nama": _peta(tr_nip, nama_pegawai),
         },
         _peta(tr_nip, unit_pegawai),
     )
 
     tpl = template("pemantauan.html.j2")
+    out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
     for unit in units.to_dict("records"):
         k = unit["kode_unit"]
@@ -734,5 +757,5 @@ def render_mid_year_reports(
             ),
             tanpa_realisasi=tanpa.get(k, []),
         )
-        paths.append(_tulis_html(out_dir, f"pemantauan_{safe_name(k)}.html", html))
+        paths.append(write_text(out_dir / f"pemantauan_{safe_name(k)}.html", html))
     return paths

@@ -319,6 +319,33 @@ def test_unit_summaries_without_training_and_bad_unit_code(tmp_path, data):
         render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "x")
 
 
+def test_unit_summary_curve_shares_missing_counts_and_a_repeated_unit(tmp_path, data):
+    """Shares are of the unit's n (none when n is 0), a missing count is 0, a repeated unit: its last row."""
+    frames, year_end, _, _ = data
+    kurva = pd.DataFrame(
+        {
+            "kode_unit": ["U01", "U02", "U01"],
+            "n": [3, 0, 8],
+            "dikalibrasi": [True, pd.NA, False],
+            "sebelum_sangat_baik": [3, 0, 1],
+            "sebelum_baik": [0, 0, 7],
+            "sesudah_baik": [3, 0, 8],
+            "catatan": ["pertama", None, "terakhir"],
+        }
+    )
+    ulang = type(year_end)(**{**year_end.__dict__, "kurva": kurva})
+    paths = render_unit_summaries(year_end=ulang, frames=frames, out_dir=tmp_path)
+    u01, u02 = (p.read_text(encoding="utf-8") for p in paths)
+    sel = '<td class="angka">{}</td>'
+    baris = "<tr><td>{}</td>" + sel * 4 + "</tr>"
+    assert baris.format("Sangat Baik", 1, "12,50", 0, "0,00") in u01
+    assert baris.format("Baik", 7, "87,50", 8, "100,00") in u01
+    assert baris.format("Kurang", 0, "0,00", 0, "0,00") in u01
+    assert "Tidak dikalibrasi. Ketentuan kurva: terakhir" in u01 and "pertama" not in u01
+    assert baris.format("Baik", 0, "", 0, "") in u02
+    assert "Tidak dikalibrasi. Ketentuan kurva: —" in u02
+
+
 def test_write_training_plans_csv(tmp_path, data):
     _, _, training, _ = data
     paths = write_training_plans(training, tmp_path)
