@@ -30,4 +30,9 @@ def round_half_up(values: pd.Series | np.ndarray | float, decimals: int = 2):
 def format_2(values: pd.Series) -> pd.Series:
     """Format numbers for an output CSV: half-up to 2 decimals, '.' as the decimal point, NA empty."""
     rounded = round_half_up(values.astype("float64"))
-    return rounded.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    if rounded.empty:
+        return rounded
+    # each distinct value is formatted once: a Python call per cell cost 1.5 s on 350,000 indicators
+    codes, distinct = pd.factorize(rounded, use_na_sentinel=True)
+    text = np.array([f"{v:.2f}" for v in distinct] + [""], dtype=object)
+    return pd.Series(text[codes], index=values.index, name=values.name, dtype="str")
