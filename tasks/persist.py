@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 from prefect import get_run_logger, task
@@ -34,15 +35,19 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
     rows = {name: _with_run(frame, ctx, **extra) for name, frame in tables.items()}
-    crash_point("tulis-mulai")
-    with transaction(ctx.engine) as conn:
-        for name, frame in rows.items():
-            counts[f"{name}_ditulis"] = replace_rows(conn, name, frame, tahun=ctx.tahun)
-            crash_point("tulis-tengah")
-        crash_point("tulis-akhir")
-    crash_point("tulis-selesai")
-    # committed: the audit seal digests these rows from memory instead of reading them back
-    remember_digests(ctx.db_url, ctx.stage_run_id, {name: rows_digest(name, f) for name, f in rows.items()})
+    # The audit seal digests these rows from memory (not by reading them back); the digests are
+    # computed in a second thread while the database takes the rows (Arrow kernels and the SQLite
+    # engine release the GIL) and recorded only once the transaction has committed.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinerja-digest") as pool:
+        digests = pool.submit(lambda: {name: rows_digest(name, f) for name, f in rows.items()})
+        crash_point("tulis-mulai")
+        with transaction(ctx.engine) as conn:
+            for name, frame in rows.items():
+                counts[f"{name}_ditulis"] = replace_rows(conn, name, frame, tahun=ctx.tahun)
+                crash_point("tulis-tengah")
+            crash_point("tulis-akhir")
+        crash_point("tulis-selesai")
+        remember_digests(ctx.db_url, ctx.stage_run_id, digests.result())
     logger.info("Ditulis ke basis data: %s", counts)
     return counts
 
