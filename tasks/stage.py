@@ -9,12 +9,14 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -275,9 +277,48 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     """An output CSV the way the contract wants it: UTF-8, ',' separator, LF, no index."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    frame.to_csv(tmp, index=False, lineterminator="\n", na_rep="")
+    text = _csv_text(frame)
+    if text is None:
+        frame.to_csv(tmp, index=False, lineterminator="\n", na_rep="")
+    else:
+        tmp.write_bytes(text)
     tmp.replace(path)
     return path
+
+
+_PERLU_KUTIP = r'[,"\r\n]'
+
+
+def _csv_text(frame: pd.DataFrame) -> bytes | None:
+    """The bytes `to_csv` writes, joined by Arrow, for the common case: two or more text columns
+    (outputs format their numbers beforehand) with no value that needs quoting. None otherwise,
+    and the caller lets pandas write it (quoting, numbers, a lone empty field). pandas formats
+    through Python's csv module row by row: 1.4 s for the 350,000 mid-year rows, this 0.1 s."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(frame.columns) < 2 or not all(pd.api.types.is_string_dtype(t) for t in frame.dtypes):
+        return None
+    names = [str(c) for c in frame.columns]
+    if any(re.search(_PERLU_KUTIP, name) for name in names):
+        return None
+    try:
+        columns = [pa.array(frame[c], type=pa.large_string(), from_pandas=True) for c in frame.columns]
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column holding something other than text
+        return None
+    columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in columns]
+    if any(pc.any(pc.match_substring_regex(c, _PERLU_KUTIP)).as_py() for c in columns):
+        return None
+    def text(value: str) -> pa.Scalar:
+        return pa.scalar(value, pa.large_string())
+
+    header = (",".join(names) + "\n").encode("utf-8")
+    if not len(frame):
+        return header
+    lines = pc.binary_join_element_wise(*[pc.fill_null(c, text("")) for c in columns], text(","))
+    lines = pc.binary_join_element_wise(lines, text(""), text("\n"))  # each row + "\n"
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset: lines.offset + len(lines) + 1]
+    return header + lines.buffers()[2].to_pybytes()[int(offsets[0]): int(offsets[-1])]
 
 
 def file_checksum(path: Path) -> str:
