@@ -387,8 +387,19 @@ def _matches(values: pd.Series, pattern: str) -> np.ndarray:
 
 
 def _to_float(values: pd.Series) -> np.ndarray:
-    """Parse decimal text ('.' as point) into float64; anything that is not a plain number is NaN."""
+    """Parse decimal text ('.' as point) into float64; anything that is not a plain number is NaN.
+
+    Arrow's cast accepts exactly the finite numbers `_NUMBER` does, plus spellings of nan and inf;
+    so when every cell casts to a finite number (or is empty) the cast alone is the answer, without
+    running the regex over millions of cells. Otherwise the regex decides.
+    """
     arr = _arrow(values)
+    try:
+        number = pc.cast(arr, pa.float64()).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        number = None
+    if number is not None and (np.isfinite(number) | values.isna().to_numpy()).all():
+        return number
     ok = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), False)
     parsed = pc.cast(pc.if_else(ok, arr, "nan"), pa.float64())
     return parsed.to_numpy(zero_copy_only=False)
@@ -407,10 +418,17 @@ def _real_date(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarr
     return (year >= 1) & month_ok & (day >= 1) & (day <= last)
 
 
-def _digits(values: np.ndarray, width: int) -> np.ndarray:
-    """Fixed-width ASCII digit strings -> (n, width) int matrix."""
-    raw = np.asarray(values, dtype=f"S{width}")
-    return (np.frombuffer(raw.tobytes(), dtype=np.uint8).reshape(-1, width) - 48).astype(np.int64)
+def _digits(values: pd.Series, width: int) -> np.ndarray:
+    """Strings of exactly `width` ASCII digits -> (n, width) int matrix.
+
+    Such strings lie back to back in Arrow's data buffer, so the matrix is a view of those bytes
+    (no Python string per value).
+    """
+    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
+    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    data = arr.buffers()[2]
+    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]] if data else np.zeros(0, np.uint8)
+    return (raw.reshape(-1, width) - 48).astype(np.int64)
 
 
 def _number_of(digits: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -473,23 +491,31 @@ def _lookup(keys: pd.Series, table: pd.DataFrame, key: str, kolom: str) -> pd.Se
     return _take(table[kolom], _index_in(keys, table[key])).set_axis(keys.index)
 
 
-def _enum(values: pd.Series, allowed: tuple[str, ...]) -> tuple[pd.Series, np.ndarray]:
-    """Canonical spelling of an enumerated column and the mask of filled cells that are not allowed."""
-    codes, uniques = pd.factorize(values)
+def _per_row_text(per_unique: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """Text computed on factorize uniques spread back to the rows (code -1 -> NA), in one Arrow take."""
+    taken = pc.take(pa.array(per_unique, type=pa.large_string(), from_pandas=True),
+                    pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"), index=index)
+
+
+def _enum(
+    codes: np.ndarray, uniques: pd.Series, allowed: tuple[str, ...], index: pd.Index
+) -> tuple[pd.Series, np.ndarray]:
+    """Canonical spelling of an enumerated column (given factorized) and the mask of filled cells
+    that are not allowed."""
     canon = {_key(pd.Series([a]))[0]: a for a in allowed}
-    mapped = _key(pd.Series(uniques, dtype="str")).map(canon).to_numpy(dtype=object)
-    out = pd.Series(_per_row(mapped, codes, None), index=values.index, dtype="str")
-    return out, values.notna().to_numpy() & out.isna().to_numpy()
+    mapped = _key(uniques).map(canon)
+    return _per_row_text(mapped, codes, index), _per_row(mapped.isna().to_numpy(), codes, False)
 
 
-def _kompetensi(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Lower-cased kompetensi and the mask of filled cells that are neither BerAKHLAK nor a tag."""
-    codes, uniques = pd.factorize(values)
-    normal = _key(pd.Series(uniques, dtype="str"))
+def _kompetensi(
+    codes: np.ndarray, uniques: pd.Series, index: pd.Index
+) -> tuple[pd.Series, np.ndarray]:
+    """Lower-cased kompetensi (given factorized) and the mask of filled cells that are neither
+    BerAKHLAK nor a tag."""
+    normal = _key(uniques)
     ok = _matches(normal, _TAG.pattern)
-    out = pd.Series(_per_row(normal.to_numpy(dtype=object), codes, None), index=values.index,
-                    dtype="str")
-    return out, _per_row(~ok, codes, False)
+    return _per_row_text(normal, codes, index), _per_row(~ok, codes, False)
 
 
 # --------------------------------------------------------------------------- checking one file
@@ -509,7 +535,8 @@ class _Berkas:
         self.rusak = np.zeros(len(self.raw), dtype=bool)
         self.temuan: list[pd.DataFrame] = []
         self.nilai: dict[str, pd.Series] = {}
-        self.pos_atasan = np.full(len(self.raw), -1, dtype=np.int64)
+        self.pos_atasan = np.empty(0, dtype=np.int64)  # pegawai only, set by _pegawai
+        self._faktor: dict[str, tuple[pd.Series | None, np.ndarray, pd.Series]] = {}
 
     def col(self, kolom: str) -> pd.Series:
         if kolom in self.nilai:
@@ -521,18 +548,36 @@ class _Berkas:
     def filled(self, kolom: str) -> np.ndarray:
         return self.col(kolom).notna().to_numpy()
 
+    def faktor(self, kolom: str) -> tuple[np.ndarray, pd.Series]:
+        """Row codes and distinct values of a column, computed once per file.
+
+        Several rules look at the same column (format, duplicates, references, warnings); hashing
+        millions of cells once and then working on the distinct values is most of the speed.
+        Code -1 is an empty cell. A column replaced in `nilai` (canonical spelling) is factorized anew.
+        """
+        sumber = self.nilai.get(kolom)
+        hit = self._faktor.get(kolom)
+        if hit is None or hit[0] is not sumber:
+            codes, uniques = pd.factorize(self.col(kolom))
+            hit = self._faktor[kolom] = (sumber, codes, pd.Series(uniques, dtype="str"))
+        return hit[1], hit[2]
+
     def flag(
         self, mask: np.ndarray, kode: str, kolom: str, nilai: pd.Series | None = None,
         drop: bool = True, **tetap: object,
     ) -> None:
-        """Record rule `kode` broken on the rows in `mask`; those rows leave the clean frame."""
+        """Record rule `kode` broken on the rows in `mask`; those rows leave the clean frame.
+
+        `nilai` (default: the raw column) is looked up by row label, so it may hold just the
+        flagged rows.
+        """
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
         rows = self.raw.loc[mask]
         if nilai is None:
             nilai = self.raw[kolom] if kolom in self.raw.columns else self.col(kolom)
-        shown = nilai[mask]
+        shown = nilai.loc[rows.index]
         self.temuan.append(
             karantina_rows(self.spec.name, rows, kode, kolom, shown, self.tahap,
                            tahun=self.tahun, **tetap)
@@ -548,14 +593,12 @@ class _Berkas:
 
     def nip(self, kolom: str) -> np.ndarray:
         """Check a NIP column; returns the mask of well-formed NIPs (filled and every NIP rule met)."""
-        values = self.col(kolom)
-        codes, uniques = pd.factorize(values)
-        uniq = pd.Series(uniques, dtype="str")
+        codes, uniq = self.faktor(kolom)
         shape = _matches(uniq, r"^[0-9]{18}$")
         n = len(uniq)
         broken = {k: np.zeros(n, dtype=bool) for k in ("lahir", "tmt", "kelamin", "urut")}
         if shape.any():
-            digits = _digits(uniq[shape].to_numpy(dtype=object).astype("U18"), 18)
+            digits = _digits(uniq[shape], 18)
             lahir_y = _number_of(digits, 0, 4)
             lahir = _real_date(lahir_y, _number_of(digits, 4, 6), _number_of(digits, 6, 8))
             tmt_y, tmt_m = _number_of(digits, 8, 12), _number_of(digits, 12, 14)
@@ -583,12 +626,12 @@ class _Berkas:
         self.flag(self.filled(kolom) & unsafe, "KODE_TIDAK_AMAN", kolom)
 
     def enum(self, kolom: str, allowed: tuple[str, ...], kode: str) -> None:
-        normal, bad = _enum(self.col(kolom), allowed)
+        normal, bad = _enum(*self.faktor(kolom), allowed, self.raw.index)
         self.flag(bad, kode, kolom)
         self.nilai[kolom] = normal
 
     def kompetensi(self, kolom: str = "kompetensi") -> None:
-        normal, bad = _kompetensi(self.col(kolom))
+        normal, bad = _kompetensi(*self.faktor(kolom), self.raw.index)
         self.flag(bad, "KOMPETENSI", kolom)
         self.nilai[kolom] = normal
 
@@ -600,46 +643,59 @@ class _Berkas:
         if integer:
             good &= _integral(number)
         self.flag(self.filled(kolom) & ~good, kode, kolom)
-        self.nilai[kolom] = pd.Series(number, index=self.raw.index)
+        self.nilai[kolom] = pd.Series(number, index=self.raw.index, copy=False)
 
     def tanggal(self, kolom: str = "tanggal") -> None:
-        values = self.col(kolom)
+        """A real date written YYYY-MM-DD (checked once per distinct date)."""
+        codes, values = self.faktor(kolom)
         shape = _matches(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         good = np.zeros(len(values), dtype=bool)
         if shape.any():
-            digits = _digits(values[shape].str.replace("-", "").to_numpy(dtype=object).astype("U8"), 8)
+            digits = _digits(values[shape].str.replace("-", ""), 8)
             good[shape] = _real_date(
                 _number_of(digits, 0, 4), _number_of(digits, 4, 6), _number_of(digits, 6, 8)
             )
-        self.flag(self.filled(kolom) & ~good, "TANGGAL", kolom)
+        self.flag(self.filled(kolom) & ~_per_row(good, codes, False), "TANGGAL", kolom)
 
     def periode_bulan(self) -> None:
         """YYYY-MM within tahun; adds the helper column `bulan` (parsed once per distinct periode)."""
-        codes, uniques = pd.factorize(self.col("periode"))
-        periode = pd.Series(uniques, dtype="str")
+        codes, periode = self.faktor("periode")
         shape_u = _matches(periode, r"^[0-9]{4}-(0[1-9]|1[0-2])$")
         year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
         bulan_u = pd.to_numeric(periode.str.slice(5, 7).where(shape_u), errors="coerce")
-        shape = _per_row(shape_u, codes, False)
-        self.flag(self.filled("periode") & ~shape, "PERIODE", "periode")
-        year = _per_row(year_u.to_numpy(dtype="float64"), codes, np.nan)
-        self.flag(shape & (year != self.tahun), "PERIODE_TAHUN", "periode")
+        self.flag(self.filled("periode") & ~_per_row(shape_u, codes, False), "PERIODE", "periode")
+        lain_u = shape_u & (year_u.to_numpy(dtype="float64") != self.tahun)
+        self.flag(_per_row(lain_u, codes, False), "PERIODE_TAHUN", "periode")
         bulan = _per_row(bulan_u.to_numpy(dtype="float64"), codes, np.nan)
-        self.nilai["bulan"] = pd.Series(bulan, index=self.raw.index)
+        self.nilai["bulan"] = pd.Series(bulan, index=self.raw.index, copy=False)
 
     def ganda(self, kolom: list[str], kode: str) -> None:
-        """Every row of a key that occurs more than once (rows with an empty key part are skipped)."""
-        filled = np.logical_and.reduce([self.filled(k) for k in kolom])
+        """Every row of a key that occurs more than once (rows with an empty key part are skipped).
+
+        The key is the columns' codes combined into one integer and counted with a bincount; once
+        the combination could outgrow the row count it is renumbered, so the counts stay small and
+        the integer cannot overflow.
+        """
         key = np.zeros(len(self.raw), dtype=np.int64)
+        size = 1
         for k in kolom:
-            codes, uniques = pd.factorize(self.col(k))
-            key = key * (len(uniques) + 1) + (codes + 1)
-        dup = pd.Series(key).duplicated(keep=False).to_numpy() & filled
+            codes, uniques = self.faktor(k)
+            key *= len(uniques) + 1  # in place: no temporary copies of millions of rows
+            key += codes + 1
+            size *= len(uniques) + 1
+            if size > 2 * len(key) + 1:
+                key, distinct = pd.factorize(key)
+                size = len(distinct)
+        dup = np.bincount(key, minlength=size)[key] > 1
         if not dup.any():
             return
-        shown = self.col(kolom[0])
+        dup &= np.logical_and.reduce([self.filled(k) for k in kolom])
+        if not dup.any():
+            return
+        rows = np.flatnonzero(dup)
+        shown = self.col(kolom[0]).iloc[rows]
         for k in kolom[1:]:
-            shown = shown + ", " + self.col(k)
+            shown = shown + ", " + self.col(k).iloc[rows]
         self.flag(dup, kode, ",".join(kolom), shown)
 
     def rujukan(
@@ -651,31 +707,34 @@ class _Berkas:
         Returns each row's position in the parent (first occurrence; -1 when absent). A duplicated
         parent key has all its rows quarantined, so the first occurrence tells whether any is clean.
         """
-        pos = _index_in(self.col(kolom), induk.col(induk_kolom))
-        ada = pos >= 0
-        self.flag(ok & ~ada, tidak_ada, kolom)
+        codes, values = self.faktor(kolom)  # looked up once per distinct value
+        pos = _index_in(values, induk.col(induk_kolom))
+        self.flag(ok & ~_per_row(pos >= 0, codes, False), tidak_ada, kolom)
         if ikut_induk:
-            sehat = ada & ~_at(induk.rusak, pos, True)
-            self.flag(ok & ada & ~sehat, "INDUK_DIKARANTINA", kolom, induk=induk.spec.name)
-        return pos
+            dikarantina = (pos >= 0) & _at(induk.rusak, pos, True)
+            self.flag(ok & _per_row(dikarantina, codes, False), "INDUK_DIKARANTINA", kolom,
+                      induk=induk.spec.name)
+        return _per_row(pos, codes, -1)
 
     def clean(self) -> pd.DataFrame:
-        """The rows that broke no rule, with contract types and helper columns."""
-        keep = ~self.rusak
-        out = {}
-        for kolom in self.spec.columns:
-            values = self.col(kolom)[keep]
-            if kolom in self.spec.integers:
-                out[kolom] = values.astype("int64")
-            elif kolom in self.spec.floats:
-                out[kolom] = values.astype("float64")
-            else:
-                out[kolom] = values.astype("str")
-        out["_baris"] = self.raw["_baris"][keep].astype("int64")
-        for extra in ("bulan", "semester"):
-            if extra in self.nilai:
-                out[extra] = self.nilai[extra][keep].astype("int64")
-        return pd.DataFrame(out).reset_index(drop=True)
+        """The rows that broke no rule, with contract types and helper columns.
+
+        The columns are put side by side without copying (copy-on-write keeps the raw frame safe),
+        filtered once, then typed: integers only after the broken rows (NaN) are gone.
+        """
+        out = {kolom: self.col(kolom) for kolom in self.spec.columns}
+        out["_baris"] = self.raw["_baris"]
+        out.update({extra: self.nilai[extra] for extra in ("bulan", "semester") if extra in self.nilai})
+        frame = pd.DataFrame(out, copy=False)
+        if self.rusak.any():
+            frame = frame[~self.rusak]
+        jenis = {
+            kolom: "str" if kolom in self.spec.columns else "int64"  # _baris, bulan, semester
+            for kolom in frame.columns
+        }
+        jenis.update({kolom: "int64" for kolom in self.spec.integers})
+        jenis.update({kolom: "float64" for kolom in self.spec.floats})
+        return frame.astype(jenis).reset_index(drop=True)
 
     def karantina(self) -> pd.DataFrame:
         if not self.temuan:
@@ -709,7 +768,7 @@ def _unit_kerja(b: _Berkas) -> None:
     b.wajib()
     b.kode_aman("kode_unit")
     b.ganda(["kode_unit"], "UNIT_GANDA")
-    normal, bad = _enum(b.col("predikat_organisasi"), PREDIKAT_ORGANISASI)
+    normal, bad = _enum(*b.faktor("predikat_organisasi"), PREDIKAT_ORGANISASI, b.raw.index)
     if b.tahap in TAHAP_BUTUH_PREDIKAT:
         bad = bad | normal.isna().to_numpy()
     b.flag(bad, "PREDIKAT_ORGANISASI", "predikat_organisasi")
@@ -796,12 +855,15 @@ def _perilaku(b: _Berkas, pegawai: _Berkas | None) -> None:
     b.wajib()
     nip_ok = b.nip("nip")
     penilai_ok = b.nip("nip_penilai")
-    periode = b.col("periode")
-    shape = _matches(periode, r"^[0-9]{4}-S[12]$")
-    b.flag(b.filled("periode") & ~shape, "SEMESTER", "periode")
-    year = pd.to_numeric(periode.str.slice(0, 4).where(shape), errors="coerce").to_numpy()
-    b.flag(shape & (year != b.tahun), "PERIODE_TAHUN", "periode")
-    b.nilai["semester"] = pd.to_numeric(periode.str.slice(6, 7).where(shape), errors="coerce")
+    codes, periode = b.faktor("periode")  # a handful of distinct semesters
+    shape_u = _matches(periode, r"^[0-9]{4}-S[12]$")
+    year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
+    semester_u = pd.to_numeric(periode.str.slice(6, 7).where(shape_u), errors="coerce")
+    b.flag(b.filled("periode") & ~_per_row(shape_u, codes, False), "SEMESTER", "periode")
+    lain_u = shape_u & (year_u.to_numpy(dtype="float64") != b.tahun)
+    b.flag(_per_row(lain_u, codes, False), "PERIODE_TAHUN", "periode")
+    semester = _per_row(semester_u.to_numpy(dtype="float64"), codes, np.nan)
+    b.nilai["semester"] = pd.Series(semester, index=b.raw.index, copy=False)
     for kolom in BERAKHLAK:
         b.angka(kolom, "NILAI_PERILAKU", lambda x: (x >= 1) & (x <= 5), integer=True)
     b.ganda(["nip", "nip_penilai", "periode"], "PERILAKU_GANDA")
@@ -888,32 +950,50 @@ def check_values(
     clean = {sheet: b.clean() for sheet, b in berkas.items()}
     parts = [b.karantina() for b in berkas.values()]
     karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
-    return clean, karantina, check_warnings(clean, tahap)
+    peringatan = (
+        _check_warnings(berkas["realisasi"], skp, tahap) if "realisasi" in berkas
+        else empty_karantina()
+    )
+    return clean, karantina, peringatan
 
 
-def check_warnings(clean: dict[str, pd.DataFrame], tahap: str = "") -> pd.DataFrame:
-    """Suspicious but acceptable values in clean frames: a cumulative realisation that decreases."""
-    realisasi = clean.get("realisasi")
-    if realisasi is None or realisasi.empty:
-        return empty_karantina()
-    data = realisasi[["id_indikator", "bulan", "realisasi", "_baris"]]
-    skp = clean.get("skp")
+def _check_warnings(realisasi: _Berkas, skp: _Berkas | None, tahap: str) -> pd.DataFrame:
+    """Suspicious but acceptable values in clean rows: a cumulative realisation that decreases.
+
+    Works on the checked file's codes and numbers, not on the clean frame: sorting millions of rows
+    of integers is cheap, copying their text columns is not; only the flagged rows become a frame.
+    Rows of indicators with arah 'turun' (in the clean skp rows) are left out.
+    """
+    codes, ids = realisasi.faktor("id_indikator")
+    pakai = ~realisasi.rusak
     if skp is not None:
-        turun = skp.loc[skp["arah"] == "turun", "id_indikator"]
-        data = data[~_isin(data["id_indikator"], turun)]
-    codes, _ = pd.factorize(data["id_indikator"])
-    order = np.lexsort((data["bulan"].to_numpy(), codes))
-    codes = codes[order]
-    nilai = data["realisasi"].to_numpy()[order]
+        turun = (skp.col("arah") == "turun").fillna(False).to_numpy() & ~skp.rusak
+        pakai &= ~_per_row(_isin(ids, skp.col("id_indikator")[turun]), codes, False)
+    if not pakai.any():
+        return empty_karantina()
+    dipakai = None if pakai.all() else np.flatnonzero(pakai)  # usually every row: no gathers
+
+    def ambil(values: np.ndarray) -> np.ndarray:
+        return values if dipakai is None else values[dipakai]
+
+    kode = ambil(codes)
+    bulan = ambil(realisasi.nilai["bulan"].to_numpy())  # 1-12 in clean rows: code * 13 + month
+    order = np.argsort(kode * 13 + bulan, kind="stable")  # by indicator, then month
+    kode = kode[order]
+    nilai = ambil(realisasi.nilai["realisasi"].to_numpy())[order]
     same = np.zeros(len(order), dtype=bool)
-    same[1:] = codes[1:] == codes[:-1]
+    same[1:] = kode[1:] == kode[:-1]
     previous = np.empty(len(order))
     previous[1:] = nilai[:-1]
     drop = same & (nilai < previous)
     if not drop.any():
         return empty_karantina()
-    rows = data.iloc[order[drop]].assign(sebelumnya=pd.Series(previous[drop]).astype("str").to_numpy())
-    shown = rows["realisasi"].astype("str")
+    pos = order[drop] if dipakai is None else dipakai[order[drop]]
+    rows = pd.DataFrame({
+        "_baris": realisasi.raw["_baris"].to_numpy()[pos],
+        "sebelumnya": pd.Series(previous[drop]).astype("str").to_numpy(),
+    })
+    shown = pd.Series(nilai[drop]).astype("str")
     out = karantina_rows(FILES["realisasi"].name, rows, "REALISASI_TURUN", "realisasi", shown,
                          tahap)
     return sort_karantina(out)

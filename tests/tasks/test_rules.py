@@ -324,3 +324,33 @@ def test_decreasing_cumulative_realisation_is_a_warning() -> None:
         ["realisasi.csv", 3, "REALISASI_TURUN"]
     ]
     assert "5.0 ke 4.0" in peringatan.loc[0, "alasan"]
+
+
+@pytest.mark.parametrize("nilai", ["nan", "inf", "-Infinity", "1e999"])
+def test_numbers_arrow_reads_but_the_contract_does_not(nilai: str) -> None:
+    """Arrow's cast reads nan and inf (1e999 too, as inf): none is a realisation >= 0."""
+    clean, karantina, _ = run(with_value("realisasi", 1, "realisasi", nilai))
+    assert karantina[["baris", "kode_aturan"]].values.tolist() == [[3, "REALISASI"]]
+    assert clean["realisasi"]["_baris"].tolist() == [2]
+
+
+def test_warnings_skip_quarantined_rows_and_indicators_that_go_down() -> None:
+    data = dataset()
+    data["skp"].loc[1, "arah"] = "Turun"  # IB: lower is better, its decrease is no warning
+    data["realisasi"] = raw("realisasi", [
+        {"id_indikator": "IA", "periode": "2026-03", "realisasi": "7"},
+        {"id_indikator": "IB", "periode": "2026-01", "realisasi": "9"},
+        {"id_indikator": "IA", "periode": "2026-01", "realisasi": "5"},
+        {"id_indikator": "IB", "periode": "2026-02", "realisasi": "3"},
+        {"id_indikator": "IA", "periode": "2026-02", "realisasi": "8"},
+        {"id_indikator": "IA", "periode": "2026-04", "realisasi": "-1"},
+        {"id_indikator": "IA", "periode": "2026-05", "realisasi": "6"},
+    ])
+    _, karantina, peringatan = run(data)
+    assert karantina[["baris", "kode_aturan"]].values.tolist() == [[7, "REALISASI"]]
+    # IA by month: 5, 8, 7 (down from 8), the quarantined -1 left out, 6 (down from 7)
+    assert peringatan[["baris", "nilai", "kode_aturan"]].values.tolist() == [
+        [2, "7.0", "REALISASI_TURUN"], [8, "6.0", "REALISASI_TURUN"]
+    ]
+    assert "dari 8.0 ke 7.0" in peringatan.loc[0, "alasan"]
+    assert "from 7.0 to 6.0" in peringatan.loc[1, "reason"]
