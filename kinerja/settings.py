@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, description="SQLAlchemy URL; default SQLite")
     ruleset: str = Field(default="permenpan-6-2022", description="Ruleset name or path")
     sqlite_timeout: float = Field(default=60.0, description="Seconds SQLite waits for a lock")
+    cache_baca_maks_mb: float = Field(
+        default=1500, ge=0, description="MiB of parsed input files kept for the next stage (0: off)")
     test_postgres_url: str | None = None
     require_postgres: bool = False
 

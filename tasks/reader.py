@@ -14,6 +14,10 @@ Dialects, detected from the header line: `,` with `.` decimals, or `;` with deci
 
 Per file the CSV wins; when there is no CSV, the sheet of the same name in `kinerja.xlsx` is read.
 Whatever cannot be read at all raises InputUnreadable with one line naming the file and the problem.
+
+`kinerja cycle` runs the five stages in one process on the same files; given the files' sha256,
+`read_inputs` keeps what reading each file produced and hands it out again while the bytes are the
+same (see `_CACHE`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import csv
 import datetime as dt
 import hashlib
 import io
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -65,14 +71,33 @@ def read_table(
 
 
 def read_inputs(
-    input_dir: Path, required: Iterable[str], optional: Iterable[str] = ()
+    input_dir: Path, required: Iterable[str], optional: Iterable[str] = (),
+    checksums: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
-    """The stage's files: required ones must exist, a missing optional one is an empty frame."""
+    """The stage's files: required ones must exist, a missing optional one is an empty frame.
+
+    With `checksums` (file name -> sha256, as `sha256_of_inputs` gives them) a file read by the
+    previous call with the same bytes is not parsed again: its frame comes from the read cache.
+    Without them nothing is cached (and what was cached is dropped).
+    """
+    input_dir = Path(input_dir)
+    sheets = [(s, True) for s in required] + [(s, False) for s in optional]
+    keys = {}
+    if checksums is not None:
+        keys = {s: k for s, _ in sheets if (k := _cache_key(input_dir, s, checksums)) is not None}
+    found = _cache_take(keys)
     frames: dict[str, pd.DataFrame] = {}
     parts = []
-    for sheet, wajib in [(s, True) for s in required] + [(s, False) for s in optional]:
-        frames[sheet], karantina = read_table(Path(input_dir), sheet, required=wajib)
-        parts.append(karantina)
+    for sheet, wajib in sheets:
+        if sheet in found:
+            bacaan = found[sheet]
+        else:
+            bacaan = _bacaan(*read_table(input_dir, sheet, required=wajib))
+            if sheet in keys:
+                found[sheet] = bacaan
+        frames[sheet] = bacaan.frame.copy(deep=False)  # callers never hold the cached object
+        parts.append(bacaan.karantina)
+    _cache_keep({keys[s]: found[s] for s, _ in sheets if s in found})
     karantina = pd.concat(parts, ignore_index=True) if parts else empty_karantina()
     return frames, sort_karantina(karantina)
 
@@ -97,6 +122,70 @@ def empty_raw(sheet: str) -> pd.DataFrame:
     frame = pd.DataFrame({c: pd.Series(dtype="str") for c in FILES[sheet].columns})
     frame["_baris"] = pd.Series(dtype="int64")
     return frame
+
+
+# --------------------------------------------------------------------------- read cache
+#
+# What reading a file produced (raw frame and the reader's own quarantine rows), per sheet and
+# resolved file path, valid for one sha256 of the file. Only the files of the latest `read_inputs`
+# call stay, within KINERJA_CACHE_BACA_MAKS_MB (by the frames' memory): a file that does not fit
+# (at a million employees, realisasi alone is ~2.5 GB) is read each time rather than held twice.
+# Frames are handed out as shallow copies: with copy-on-write no caller's change reaches the cache.
+
+
+@dataclass(frozen=True)
+class _Bacaan:
+    """One file's reading: the raw frame, the quarantine rows the reader produced, their size."""
+
+    frame: pd.DataFrame
+    karantina: pd.DataFrame
+    nbytes: int
+
+
+def _bacaan(frame: pd.DataFrame, karantina: pd.DataFrame) -> _Bacaan:
+    size = frame.memory_usage(deep=True).sum() + karantina.memory_usage(deep=True).sum()
+    return _Bacaan(frame, karantina, int(size))
+
+
+_CacheKey = tuple[str, str, str]  # sheet, resolved source path, sha256 of the file
+_CACHE: dict[_CacheKey, _Bacaan] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cache_key(input_dir: Path, sheet: str, checksums: Mapping[str, str]) -> _CacheKey | None:
+    """The key of the file `sheet` is read from (its CSV, else the workbook); None when `checksums`
+    has no sha256 for it or there is no file."""
+    path = _find(input_dir, FILES[sheet].name) or _find(input_dir, WORKBOOK)
+    by_name = {name.lower(): sha for name, sha in checksums.items()}
+    if path is None or path.name.lower() not in by_name:
+        return None
+    return sheet, str(path.resolve()), by_name[path.name.lower()]
+
+
+def _cache_take(keys: Mapping[str, _CacheKey]) -> dict[str, _Bacaan]:
+    """The cached readings of these keys by sheet; every other entry (other files, older bytes)
+    is dropped first, so it is not held while this call reads."""
+    with _CACHE_LOCK:
+        wanted = set(keys.values())
+        for key in [k for k in _CACHE if k not in wanted]:
+            del _CACHE[key]
+        return {sheet: _CACHE[key] for sheet, key in keys.items() if key in _CACHE}
+
+
+def _cache_keep(readings: Mapping[_CacheKey, _Bacaan]) -> None:
+    """Make these readings the cache, in the call's file order, as far as they fit."""
+    from kinerja.settings import get_settings
+
+    # KINERJA_CACHE_BACA_MAKS_MB, 0 turns it off; a file that does not fit is not kept
+    budget = int(get_settings().cache_baca_maks_mb * 2**20)
+    keep: dict[_CacheKey, _Bacaan] = {}
+    for key, bacaan in readings.items():
+        if bacaan.nbytes <= budget:
+            keep[key] = bacaan
+            budget -= bacaan.nbytes
+    with _CACHE_LOCK:
+        _CACHE.clear()
+        _CACHE.update(keep)
 
 
 # --------------------------------------------------------------------------- CSV
@@ -152,12 +241,23 @@ def _read_csv(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame, np.n
         cells = _parse_arrow(data, sep, width, quoted)
     except (pa.ArrowInvalid, ValueError):
         cells = _parse_ragged(data, data.decode("utf-8"), sep, width)
-    if quoted:
-        spans = 1 + sum(cells[c].str.count("\n").to_numpy() for c in cells.columns)
-    else:
-        spans = np.ones(len(cells), dtype=np.int64)
+    if not quoted or _one_line_each(data, len(cells)):
+        return header, cells, np.arange(2, len(cells) + 2, dtype=np.int64), sep
+    spans = 1 + sum(cells[c].str.count("\n").to_numpy() for c in cells.columns)
     baris = 2 + np.concatenate([[0], np.cumsum(spans)[:-1]]).astype(np.int64)
     return header, cells, baris[: len(cells)], sep
+
+
+def _one_line_each(data: bytes, records: int) -> bool:
+    """Does every record (and the header) take exactly one line? Then no quoted value holds a line
+    break and counting them cell by cell can be skipped.
+
+    The header and each record end with one LF, the last record maybe not; any LF more is inside a
+    value. Files with a CR not followed by LF (old Mac line ends) are left to the cell count.
+    """
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    return data.count(b"\n") == records + data.endswith(b"\n")
 
 
 def _parse_arrow(data: bytes, sep: str, width: int, quoted: bool) -> pd.DataFrame:
@@ -286,7 +386,7 @@ def _assemble(
             f" / required column missing: {', '.join(missing)}"
         )
     cells = cells.reset_index(drop=True)
-    stripped = {c: cells[c].str.strip() for c in cells.columns}
+    stripped = {c: cells[c].str.strip() if _edge_space(cells[c]) else cells[c] for c in cells.columns}
     isi = {c: (v != "").fillna(False).to_numpy() for c, v in stripped.items()}
     data_row = np.logical_or.reduce(list(isi.values())) if isi else np.zeros(0, dtype=bool)
     surplus_cols = [c for i, c in enumerate(cells.columns) if i >= len(keys)]
@@ -297,8 +397,10 @@ def _assemble(
     frame = pd.DataFrame(index=cells.index)
     for kolom in spec.columns:
         if kolom in keys:
-            values = stripped[cells.columns[keys.index(kolom)]]
-            values = values.where(values != "")
+            c = cells.columns[keys.index(kolom)]
+            values = stripped[c]
+            if not isi[c].all():  # where() copies every cell: only when some cell is empty
+                values = values.where(isi[c])
         else:
             values = pd.Series(np.nan, index=cells.index, dtype="str")
         frame[kolom] = values.astype("str")
@@ -314,7 +416,33 @@ def _assemble(
             extra = extra + sep + stripped[c][surplus]
         karantina = karantina_rows(berkas, rows, "JUMLAH_KOLOM", "*", extra.str.strip(sep))
     keep = data_row & ~surplus
-    return frame.loc[keep].reset_index(drop=True), karantina
+    if not keep.all():
+        frame = frame.loc[keep]
+    return frame.reset_index(drop=True), karantina
+
+
+def _edge_space(values: pd.Series) -> bool:
+    """May some cell start or end with whitespace? Stripping copies every cell, so a column that
+    cannot change skips it.
+
+    Looks only at each cell's first and last byte in Arrow's buffers and answers yes for any space,
+    control or non-ASCII byte there (a superset of what `str.strip` removes, Unicode spaces included).
+    """
+    for chunk in pa.chunked_array(values).chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offset = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        start, end = offset[:-1], offset[1:]
+        filled = end > start
+        byte = np.frombuffer(data, dtype=np.uint8)
+        edge = np.concatenate([byte[start[filled]], byte[end[filled] - 1]])
+        if ((edge <= 0x20) | (edge >= 0x80)).any():
+            return True
+    return False
 
 
 def _decimal_comma(values: pd.Series) -> pd.Series:

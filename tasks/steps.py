@@ -156,7 +156,7 @@ def load_inputs(ctx: StageContext) -> Inputs:
     from tasks.rules import check_values
 
     required, optional = STAGE_INPUTS[ctx.tahap]
-    raw, read_quarantine = read_inputs(ctx.input_dir, required, optional)
+    raw, read_quarantine = read_inputs(ctx.input_dir, required, optional, checksums=ctx.checksums)
     frames, karantina, peringatan = check_values(raw, ctx.tahun, ctx.tahap)
     karantina = pd.concat([read_quarantine, karantina], ignore_index=True)
     karantina = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]

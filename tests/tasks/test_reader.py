@@ -104,6 +104,31 @@ def test_multiline_cells_keep_line_numbers(tmp_path: Path) -> None:
     assert frame["_baris"].tolist() == [2, 5]
 
 
+def test_quoted_cells_on_one_line_each_keep_line_numbers(tmp_path: Path) -> None:
+    text = 'id_indikator,periode,realisasi,bukti\r\nI1,2026-01,1,"a, b"\r\nI2,2026-02,2,"c"\r\n'
+    write(tmp_path, "realisasi.csv", text)
+    frame, _ = read_table(tmp_path, "realisasi")
+    assert frame["_baris"].tolist() == [2, 3]
+    assert frame["bukti"].tolist() == ["a, b", "c"]
+
+
+def test_line_break_in_a_cell_of_an_unterminated_last_line(tmp_path: Path) -> None:
+    text = 'id_indikator,periode,realisasi,bukti\nI1,2026-01,1,a\nI2,2026-02,2,"b\nc"'
+    write(tmp_path, "realisasi.csv", text)
+    frame, _ = read_table(tmp_path, "realisasi")
+    assert frame["_baris"].tolist() == [2, 3]
+    assert frame["bukti"].tolist() == ["a", "b\nc"]
+
+
+def test_unicode_spaces_at_cell_edges_are_stripped(tmp_path: Path) -> None:
+    text = ("kode_unit,nama_unit,kode_instansi,nama_instansi\n"
+            "U1,\u00a0Dinas A\u3000,I1,Pemda Kota\nU2,Dinas B,I1,\u2003\n")
+    write(tmp_path, "unit_kerja.csv", text)
+    frame, _ = read_table(tmp_path, "unit_kerja")
+    assert frame["nama_unit"].tolist() == ["Dinas A", "Dinas B"]
+    assert frame["nama_instansi"].tolist()[0] == "Pemda Kota" and pd.isna(frame.loc[1, "nama_instansi"])
+
+
 def test_not_utf8_names_line(tmp_path: Path) -> None:
     write(tmp_path, "unit_kerja.csv",
           b"kode_unit,nama_unit,kode_instansi,nama_instansi\nU1,Dinas \xe9,I1,P\n")
