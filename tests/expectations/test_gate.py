@@ -543,6 +543,7 @@ def test_identical_file_and_suite_are_validated_once_per_process(monkeypatch: py
     validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=20, checksums=sums)
     assert runs == ["unit_kerja"]
     # changed bytes (another sha256) or another threshold: validated again
-    validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=20, checksums={**sums, "pegawai.csv": "c" * 64})
+    changed = {**sums, "pegawai.csv": "c" * 64}
+    validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=20, checksums=changed)
     validate_inputs("year-end", TAHUN, raw, maks_karantina_persen=10, checksums=sums)
     assert runs == ["unit_kerja", "pegawai", "unit_kerja", "pegawai"]
