@@ -175,46 +175,49 @@ def _documents(input_dir: Path, work_dir: Path) -> dict:
 
 
 def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
-    """The whole cycle at one size, stage by stage, in this process."""
+    """The whole cycle at one size, stage by stage, in this process (as `kinerja cycle` runs it)."""
     import shutil
 
     from flows.cycle import STAGE_FLOWS
-    from tasks.stage import STAGE_INPUTS
+    from kinerja.prefect_server import foreground_runs
 
     db = work_dir / "kinerja.db"
     out = work_dir / "out"
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
-    stages = []
-    for tahap, flow in STAGE_FLOWS.items():
-        required, optional = STAGE_INPUTS[tahap]
-        sheets = required + optional
-        kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(out),
-                      db_url=f"sqlite:///{db}")
-        if tahap == "year-end":
-            kwargs["dokumen"] = "tidak"
-        _reset_peak()
-        started = time.perf_counter()
-        state = flow(**kwargs, return_state=True)
-        wall = time.perf_counter() - started
-        peak = _peak_rss()
-        if not state.is_completed():
-            raise SystemExit(f"{tahap} at {n}: {state.type.value}: {state.message}")
-        times = _task_times(str(state.state_details.flow_run_id))
-        tasks_total = sum(v for k, v in times.items() if k != "prefect")
-        times["prefect"] = max(wall - tasks_total, 0.0)
-        rows = _input_rows(input_dir, sheets)
-        floor = _floor(input_dir, sheets)
-        stages.append({"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": rows, "floor": floor,
-                       "times": times})
-        print(f"  {n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB", flush=True)
+    with foreground_runs():
+        stages = [_run_stage(n, tahap, flow, input_dir, out, db) for tahap, flow in STAGE_FLOWS.items()]
     rss_max = _status_kib("VmHWM") * 1024  # the cycle's, before the documents below
     dokumen = _documents(input_dir, work_dir)
     print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
           f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
     return {"pegawai": n, "stages": stages, "rss_max_proses": rss_max,
             "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen}
+
+
+def _run_stage(n: int, tahap: str, flow, input_dir: Path, out: Path, db: Path) -> dict:
+    """One stage flow: wall time, peak RSS, where the time went, input rows and the floor."""
+    from tasks.stage import STAGE_INPUTS
+
+    required, optional = STAGE_INPUTS[tahap]
+    sheets = required + optional
+    kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(out), db_url=f"sqlite:///{db}")
+    if tahap == "year-end":
+        kwargs["dokumen"] = "tidak"
+    _reset_peak()
+    started = time.perf_counter()
+    state = flow(**kwargs, return_state=True)
+    wall = time.perf_counter() - started
+    peak = _peak_rss()
+    if not state.is_completed():
+        raise SystemExit(f"{tahap} at {n}: {state.type.value}: {state.message}")
+    times = _task_times(str(state.state_details.flow_run_id))
+    tasks_total = sum(v for k, v in times.items() if k != "prefect")
+    times["prefect"] = max(wall - tasks_total, 0.0)
+    print(f"  {n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB", flush=True)
+    return {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": _input_rows(input_dir, sheets),
+            "floor": _floor(input_dir, sheets), "times": times}
 
 
 # --------------------------------------------------------------------------- driver (parent process)

@@ -74,6 +74,7 @@ def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path
 
     from flows.executor import PARTITIONED_STAGES, check_executor, dask_cluster, stage_flow
     from kinerja.errors import InputUnreadable
+    from kinerja.prefect_server import foreground_runs
 
     _check_dokumen(dokumen)
     check_executor(executor)
@@ -88,7 +89,7 @@ def _run_stages(stages: list[str], tahun: int, input_dir: Path, output_dir: Path
     results = []
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                   console=console, transient=False) as progress, \
-            dask_cluster(executor, dask_address) as address:
+            dask_cluster(executor, dask_address) as address, foreground_runs():
         for stage in stages:
             bar = progress.add_task(f"[bold]{stage}[/] {tahun}", total=1)
             kwargs = dict(tahun=tahun, input_dir=str(input_dir.resolve()),

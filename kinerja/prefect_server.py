@@ -14,6 +14,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 DEFAULT_PORT = 4200
@@ -28,6 +30,21 @@ def local_server_url(port: int | None = None, timeout: float = 0.5) -> str | Non
             return url if json.loads(response.read() or b"null") is True else None
     except (OSError, ValueError):
         return None
+
+
+@contextmanager
+def foreground_runs() -> Iterator[None]:
+    """Flow runs started here, in the foreground (`kinerja run/cycle/demo`, `make bench`): no heartbeats.
+
+    Heartbeats let the server notice a worker's flow run that died unseen; a foreground run has its
+    user watching, and its stage run is sealed `terputus` by the next run. In Prefect 3.8 the
+    heartbeat thread sleeps in 1-second steps and every flow run waits for it on exit: up to 1 s per
+    stage. Deployment runs on a worker (`make serve`) keep Prefect's default heartbeats.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
 
 
 def _home() -> Path:
