@@ -55,6 +55,8 @@ KARANTINA_COLUMNS = ["berkas", "baris", "kolom", "nilai", "kode_aturan", "alasan
 # Stages at which every unit must carry its predikat_organisasi (year-end scoring needs it).
 TAHAP_BUTUH_PREDIKAT = ("year-end", "training")
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+_PERIODE_BULAN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"  # realisasi, survei: YYYY-MM
+_PERIODE_SEMESTER = r"^[0-9]{4}-S[12]$"  # perilaku: YYYY-S1 / YYYY-S2
 _TAG = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 _KOSONG = "(kosong)"
 # Codes that may end up in file names (ringkasan_<kode_unit>.html) or paths: no separators, no dot-dirs.
@@ -657,17 +659,18 @@ class _Berkas:
             )
         self.flag(self.filled(kolom) & ~_per_row(good, codes, False), "TANGGAL", kolom)
 
-    def periode_bulan(self) -> None:
-        """YYYY-MM within tahun; adds the helper column `bulan` (parsed once per distinct periode)."""
+    def periode(self, pola: str, kode: str, nomor: slice, turunan: str) -> None:
+        """A periode of `tahun` shaped like `pola` (checked once per distinct value); the number at
+        `nomor` becomes the helper column `turunan` (the month of realisasi, the semester of perilaku)."""
         codes, periode = self.faktor("periode")
-        shape_u = _matches(periode, r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+        shape_u = _matches(periode, pola)
         year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
-        bulan_u = pd.to_numeric(periode.str.slice(5, 7).where(shape_u), errors="coerce")
-        self.flag(self.filled("periode") & ~_per_row(shape_u, codes, False), "PERIODE", "periode")
+        nomor_u = pd.to_numeric(periode.str.slice(nomor.start, nomor.stop).where(shape_u), errors="coerce")
+        self.flag(self.filled("periode") & ~_per_row(shape_u, codes, False), kode, "periode")
         lain_u = shape_u & (year_u.to_numpy(dtype="float64") != self.tahun)
         self.flag(_per_row(lain_u, codes, False), "PERIODE_TAHUN", "periode")
-        bulan = _per_row(bulan_u.to_numpy(dtype="float64"), codes, np.nan)
-        self.nilai["bulan"] = pd.Series(bulan, index=self.raw.index, copy=False)
+        nilai = _per_row(nomor_u.to_numpy(dtype="float64"), codes, np.nan)
+        self.nilai[turunan] = pd.Series(nilai, index=self.raw.index, copy=False)
 
     def ganda(self, kolom: list[str], kode: str) -> None:
         """Every row of a key that occurs more than once (rows with an empty key part are skipped).
@@ -833,7 +836,7 @@ def _skp(b: _Berkas, pegawai: _Berkas | None) -> None:
 
 def _realisasi(b: _Berkas, skp: _Berkas | None) -> None:
     b.wajib()
-    b.periode_bulan()
+    b.periode(_PERIODE_BULAN, "PERIODE", slice(5, 7), "bulan")
     b.angka("realisasi", "REALISASI", lambda x: x >= 0)
     b.ganda(["id_indikator", "periode"], "REALISASI_GANDA")
     if skp is not None:
@@ -855,15 +858,7 @@ def _perilaku(b: _Berkas, pegawai: _Berkas | None) -> None:
     b.wajib()
     nip_ok = b.nip("nip")
     penilai_ok = b.nip("nip_penilai")
-    codes, periode = b.faktor("periode")  # a handful of distinct semesters
-    shape_u = _matches(periode, r"^[0-9]{4}-S[12]$")
-    year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
-    semester_u = pd.to_numeric(periode.str.slice(6, 7).where(shape_u), errors="coerce")
-    b.flag(b.filled("periode") & ~_per_row(shape_u, codes, False), "SEMESTER", "periode")
-    lain_u = shape_u & (year_u.to_numpy(dtype="float64") != b.tahun)
-    b.flag(_per_row(lain_u, codes, False), "PERIODE_TAHUN", "periode")
-    semester = _per_row(semester_u.to_numpy(dtype="float64"), codes, np.nan)
-    b.nilai["semester"] = pd.Series(semester, index=b.raw.index, copy=False)
+    b.periode(_PERIODE_SEMESTER, "SEMESTER", slice(6, 7), "semester")
     for kolom in BERAKHLAK:
         b.angka(kolom, "NILAI_PERILAKU", lambda x: (x >= 1) & (x <= 5), integer=True)
     b.ganda(["nip", "nip_penilai", "periode"], "PERILAKU_GANDA")
@@ -881,7 +876,7 @@ def _umpan_balik(b: _Berkas, pegawai: _Berkas | None) -> None:
 
 def _survei(b: _Berkas, unit: _Berkas | None) -> None:
     b.wajib()
-    b.periode_bulan()
+    b.periode(_PERIODE_BULAN, "PERIODE", slice(5, 7), "bulan")
     b.angka("jumlah_responden", "RESPONDEN", lambda x: x >= 1, integer=True)
     b.angka("nilai_ikm", "IKM", lambda x: (x >= 25) & (x <= 100))
     b.ganda(["kode_unit", "periode", "layanan"], "SURVEI_GANDA")
