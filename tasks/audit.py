@@ -41,6 +41,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine, Table, select
 from sqlmodel import SQLModel
 
+from tasks.arrow_text import lines
 from tasks.schema import BERAKHLAK, FILES
 
 GENESIS = "0" * 64
@@ -94,11 +95,9 @@ def canonical_time(value: object) -> str | None:
 
 def _text_array(values: pd.Series) -> pa.Array:
     try:
-        text = pa.array(values, type=pa.large_string(), from_pandas=True)
+        return pa.array(values, type=pa.large_string(), from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # a stray non-text value (SQLite's dynamic typing)
         return pa.array(values.map(lambda v: None if pd.isna(v) else str(v)), type=pa.large_string())
-    # an Arrow-backed pandas column comes back chunked; canonical_lines hashes one contiguous buffer
-    return text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
 
 
 def canonical_column(values: pd.Series, kind: str) -> pa.Array:
@@ -135,12 +134,7 @@ def canonical_lines(frame: pd.DataFrame, kinds: Mapping[str, str]) -> memoryview
     """The frame's rows as canonical UTF-8 text, one line each, in the frame's order."""
     if frame.empty:
         return memoryview(b"")
-    columns = [canonical_column(frame[name], kinds[name]) for name in kinds]
-    lines = pc.binary_join_element_wise(*columns, _text("\t"))
-    lines = pc.binary_join_element_wise(lines, _text(""), _text("\n"))  # each row + "\n"
-    # the rows of a null-free string array lie back to back in its data buffer: hash it without copying
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset: lines.offset + len(lines) + 1]
-    return memoryview(lines.buffers()[2])[int(offsets[0]): int(offsets[-1])]
+    return lines([canonical_column(frame[name], kinds[name]) for name in kinds], "\t")
 
 
 class TableDigest:

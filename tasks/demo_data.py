@@ -12,6 +12,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.arrow_text import buffer_bytes
 from tasks.schema import BERAKHLAK
 
 # --------------------------------------------------------------------------------------------
@@ -831,14 +832,7 @@ class _CsvWriter:
             return
         fields = [_csv_field(c) if name in _TEKS else _nulls_to_empty(c)
                   for name, c in zip(self.header, cols, strict=True)]
-        lines = _cat(pc.binary_join_element_wise(*fields, ","), "\n")
-        if isinstance(lines, pa.ChunkedArray):
-            lines = lines.combine_chunks()
-        offsets = np.frombuffer(
-            lines.buffers()[1], dtype=np.int64 if pa.types.is_large_string(lines.type) else np.int32
-        )
-        start, end = int(offsets[lines.offset]), int(offsets[lines.offset + n])
-        self._fh.write(memoryview(lines.buffers()[2])[start:end])
+        self._fh.write(buffer_bytes(_cat(pc.binary_join_element_wise(*fields, ","), "\n")))
         self.rows += n
 
     def close(self) -> int:

@@ -39,6 +39,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from tasks.arrow_text import buffer_bytes
 from tasks.schema import (
     ARAH,
     ASPEK,
@@ -426,10 +427,7 @@ def _digits(values: pd.Series, width: int) -> np.ndarray:
     Such strings lie back to back in Arrow's data buffer, so the matrix is a view of those bytes
     (no Python string per value).
     """
-    arr = pa.array(values, type=pa.large_string(), from_pandas=True)
-    offsets = np.frombuffer(arr.buffers()[1], dtype=np.int64)[arr.offset : arr.offset + len(arr) + 1]
-    data = arr.buffers()[2]
-    raw = np.frombuffer(data, dtype=np.uint8)[offsets[0] : offsets[-1]] if data else np.zeros(0, np.uint8)
+    raw = np.frombuffer(buffer_bytes(pa.array(values, type=pa.large_string(), from_pandas=True)), np.uint8)
     return (raw.reshape(-1, width) - 48).astype(np.int64)
 
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, select
 
@@ -297,6 +296,8 @@ def _csv_text(frame: pd.DataFrame) -> bytes | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from tasks.arrow_text import lines
+
     if len(frame.columns) < 2 or not all(pd.api.types.is_string_dtype(t) for t in frame.dtypes):
         return None
     names = [str(c) for c in frame.columns]
@@ -306,19 +307,11 @@ def _csv_text(frame: pd.DataFrame) -> bytes | None:
         columns = [pa.array(frame[c], type=pa.large_string(), from_pandas=True) for c in frame.columns]
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column holding something other than text
         return None
-    columns = [c.combine_chunks() if isinstance(c, pa.ChunkedArray) else c for c in columns]
     if any(pc.any(pc.match_substring_regex(c, _PERLU_KUTIP)).as_py() for c in columns):
         return None
-    def text(value: str) -> pa.Scalar:
-        return pa.scalar(value, pa.large_string())
-
+    empty = pa.scalar("", pa.large_string())
     header = (",".join(names) + "\n").encode("utf-8")
-    if not len(frame):
-        return header
-    lines = pc.binary_join_element_wise(*[pc.fill_null(c, text("")) for c in columns], text(","))
-    lines = pc.binary_join_element_wise(lines, text(""), text("\n"))  # each row + "\n"
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64)[lines.offset: lines.offset + len(lines) + 1]
-    return header + lines.buffers()[2].to_pybytes()[int(offsets[0]): int(offsets[-1])]
+    return header + bytes(lines([pc.fill_null(c, empty) for c in columns], ","))
 
 
 def file_checksum(path: Path) -> str:
