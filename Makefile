@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := false
 demo serve bench server-up server-down ui: export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint serve ui server-up server-down bench clean
+.PHONY: help install demo test test-fast lint serve ui server-up server-down bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -31,8 +31,12 @@ demo: $(STAMP) server-up ## Generate the three demo regions and run the whole cy
 test: $(STAMP) ## Run the test suite (SQLite, and PostgreSQL when KINERJA_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-lint: $(STAMP) ## ruff
+test-fast: $(STAMP) ## The test suite without the tests marked slow (whole-cycle flows, browser, Dask)
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m "not slow"
+
+lint: $(STAMP) ## ruff, and the layer contracts of pyproject.toml (import-linter)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 serve: $(STAMP) server-up ## Serve the deployments of prefect.yaml (schedules fire; trigger runs from the UI)
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m kinerja.serve

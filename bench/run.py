@@ -92,7 +92,7 @@ def _peak_rss() -> int:
 
 
 def _input_rows(input_dir: Path, sheets: tuple[str, ...]) -> int:
-    from tasks.schema import FILES
+    from contract.schema import FILES
 
     total = 0
     for sheet in sheets:
@@ -107,7 +107,7 @@ def _floor(input_dir: Path, sheets: tuple[str, ...]) -> float:
     """Seconds to read the stage's input files into memory with pyarrow and nothing else (best of 3)."""
     import pyarrow.csv as pacsv
 
-    from tasks.schema import FILES
+    from contract.schema import FILES
 
     paths = [input_dir / FILES[s].name for s in sheets if (input_dir / FILES[s].name).exists()]
     best = float("inf")
@@ -150,14 +150,14 @@ def _documents(input_dir: Path, work_dir: Path) -> dict:
     """
     import shutil
 
+    from contract.reader import read_inputs
+    from contract.rules import check_values
+    from penilaian.ruleset import load_ruleset
+    from penilaian.scoring import score_year_end
     from reports.render import render_documents
-    from tasks.reader import read_inputs
-    from tasks.rules import check_values
-    from tasks.ruleset import load_ruleset
-    from tasks.scoring import score_year_end
-    from tasks.stage import STAGE_INPUTS
+    from stages import registry
 
-    required, optional = STAGE_INPUTS["year-end"]
+    required, optional = registry.get("year-end").required, registry.get("year-end").optional
     raw, _ = read_inputs(input_dir, required, optional)
     frames, _, _ = check_values(raw, TAHUN, "year-end")
     del raw
@@ -198,9 +198,9 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
 
 def _run_stage(n: int, tahap: str, flow, input_dir: Path, out: Path, db: Path) -> dict:
     """One stage flow: wall time, peak RSS, where the time went, input rows and the floor."""
-    from tasks.stage import STAGE_INPUTS
+    from stages import registry
 
-    required, optional = STAGE_INPUTS[tahap]
+    required, optional = registry.get(tahap).required, registry.get(tahap).optional
     sheets = required + optional
     kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(out), db_url=f"sqlite:///{db}")
     if tahap == "year-end":
@@ -231,7 +231,7 @@ def _generate(n: int, base: Path) -> tuple[Path, float | None]:
         secs = marker.parent.parent / "gen.secs"
         return input_dir, float(secs.read_text()) if secs.exists() else None
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "tasks.demo_data", str(input_dir), "--pegawai", str(n),
+    subprocess.run([sys.executable, "-m", "kinerja.demo.generator", str(input_dir), "--pegawai", str(n),
                     "--tanpa-baris-rusak"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     marker.write_text(str(n))
     seconds = time.perf_counter() - started

@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from contract.schema import FILES
 from expectations.suites import SUITES, ParameterSuite, frame_validasi, nama_suite
 from kinerja.errors import GateFailed
-from tasks.schema import FILES
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
@@ -159,7 +159,7 @@ _HASIL_SUITE_MAKS = 32
 
 def _sha_berkas(checksums: Mapping[str, str], sheet: str) -> str | None:
     """The recorded sha256 of the file a sheet was read from: its CSV, else the workbook."""
-    from tasks.reader import WORKBOOK
+    from contract.reader import WORKBOOK
 
     by_name = {name.lower(): sha for name, sha in checksums.items()}
     return by_name.get(FILES[sheet].name.lower()) or by_name.get(WORKBOOK)

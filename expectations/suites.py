@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from tasks.schema import (
+from contract.schema import (
     ARAH,
     ASPEK,
     BERAKHLAK,

@@ -7,10 +7,11 @@ from prefect import flow
 from flows.executor import dask_cluster, stage_flow
 from flows.mid_year import mid_year
 from flows.plan_collection import plan_collection
+from flows.run_names import run_name
 from flows.training import training
 from flows.validation import validation
 from flows.year_end import year_end
-from tasks.stage import resolve_tahun, run_name
+from stages.context import resolve_tahun
 
 STAGE_FLOWS = {
     "plan-collection": plan_collection,

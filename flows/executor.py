@@ -74,7 +74,7 @@ def compute_by_instansi(
     """lokal: the compute task on the whole tables; dask: one task per instansi, then combined."""
     if check_executor(executor) == "lokal":
         return compute(frames, rules, tahun)
-    from tasks.partition import split_by_instansi
+    from penilaian.partition import split_by_instansi
 
     parts = split_by_instansi(frames)
     if not parts:

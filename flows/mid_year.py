@@ -6,11 +6,11 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.executor import compute_by_instansi
+from flows.run_names import run_name
+from penilaian.partition import combine_mid_year
+from penilaian.stage_checks import realisation_coverage, supervisor_rating_coverage
 from tasks.checks import relational_checks
 from tasks.outputs import report_mid_year, write_mid_year
-from tasks.partition import combine_mid_year
-from tasks.stage import run_name
-from tasks.stage_checks import realisation_coverage, supervisor_rating_coverage
 from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "mid-year"
@@ -35,7 +35,7 @@ def coverage_checks(inputs, rules) -> list:
 @task(name="hitung-pemantauan", cache_policy=NO_CACHE)
 def compute(frames, rules, tahun: int):
     """The whole tables, or one instansi's (module-level: Dask workers import it)."""
-    from tasks.monitoring import monitor_mid_year
+    from penilaian.monitoring import monitor_mid_year
 
     return monitor_mid_year(frames, rules, tahun)
 

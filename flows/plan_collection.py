@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from prefect import flow
 
+from flows.run_names import run_name
 from tasks.checks import relational_checks
-from tasks.persist import write_plan
-from tasks.stage import run_name
+from tasks.outputs import write_plan
 from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "plan-collection"

@@ -6,10 +6,10 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.executor import compute_by_instansi
+from flows.run_names import run_name
+from penilaian.partition import combine_training, combine_year_end
+from penilaian.scoring import year_end_key
 from tasks.outputs import report_training, require_year_end, write_training
-from tasks.partition import combine_training, combine_year_end
-from tasks.scoring import recall_year_end, year_end_key
-from tasks.stage import run_name
 from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "training"
@@ -18,8 +18,8 @@ TAHAP = "training"
 @task(name="hitung-rekomendasi", cache_policy=NO_CACHE)
 def compute(frames, rules, tahun: int):
     """Recompute the (deterministic) year-end result from the same inputs, then recommend."""
-    from tasks.scoring import score_year_end
-    from tasks.training import recommend_trainings
+    from penilaian.scoring import score_year_end
+    from penilaian.training import recommend_trainings
 
     year_end = score_year_end(frames, rules, tahun)
     return year_end, recommend_trainings(year_end, frames, rules, tahun)
@@ -28,7 +28,7 @@ def compute(frames, rules, tahun: int):
 @task(name="hitung-rekomendasi-dari-hasil-akhir-tahun", cache_policy=NO_CACHE)
 def recommend(frames, rules, tahun: int, year_end):
     """Recommend from the year-end result this process scored from the same inputs and ruleset."""
-    from tasks.training import recommend_trainings
+    from penilaian.training import recommend_trainings
 
     get_run_logger().info("Hasil akhir tahun yang sudah dihitung di proses ini dipakai (input dan ruleset "
                           "sama) / the year-end result scored earlier in this process is reused")
@@ -47,8 +47,9 @@ def training(
         inputs = load_inputs(ctx)
         gate(ctx, inputs, rules)
         inputs.release_raw()
-        year_end = recall_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums))
+        year_end = ctx.cache.recall_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums))
         if year_end is not None and executor == "lokal":
+            year_end = year_end.shallow_copy()
             result = recommend(inputs.frames, rules, ctx.tahun, year_end)
         else:
             year_end, result = compute_by_instansi(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.run_names import run_name
+from penilaian.plan import completeness_by_unit
 from tasks.checks import relational_checks
-from tasks.plan import completeness_by_unit
-from tasks.stage import run_name
 from tasks.steps import finish, gate, load_inputs, stage_run
 
 TAHAP = "validation"

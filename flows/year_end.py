@@ -6,12 +6,12 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.executor import compute_by_instansi
+from flows.run_names import run_name
+from penilaian.partition import combine_year_end
+from penilaian.scoring import year_end_key
+from penilaian.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
 from tasks.checks import relational_checks
 from tasks.outputs import report_year_end, write_year_end
-from tasks.partition import combine_year_end
-from tasks.scoring import remember_year_end, year_end_key
-from tasks.stage import run_name
-from tasks.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
 from tasks.steps import finish, gate, gate_results, load_inputs, stage_run
 
 TAHAP = "year-end"
@@ -20,7 +20,7 @@ TAHAP = "year-end"
 @task(name="hitung-nilai-akhir-tahun", cache_policy=NO_CACHE)
 def compute(frames, rules, tahun: int):
     """The whole tables, or one instansi's (module-level: Dask workers import it)."""
-    from tasks.scoring import score_year_end
+    from penilaian.scoring import score_year_end
 
     return score_year_end(frames, rules, tahun)
 
@@ -57,7 +57,8 @@ def year_end(
                                      combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
-        remember_year_end(year_end_key(ctx.tahun, rules.checksum, ctx.checksums), result)
+        key = year_end_key(ctx.tahun, rules.checksum, ctx.checksums)
+        ctx.cache.remember_year_end(key, result.shallow_copy())
         written = write_year_end(ctx, inputs.frames, result, rules)
         reports = report_year_end(ctx, inputs.frames, result, dokumen)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

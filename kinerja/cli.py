@@ -152,7 +152,7 @@ def demo(
     db: DbUrl = None, dokumen: Dokumen = "semua",
 ) -> None:
     """Buat data demo tiga daerah dan jalankan seluruh siklus pada SQLite tertanam."""
-    from tasks.demo_data import generate
+    from kinerja.demo.generator import generate
 
     base = output or (get_settings().data_dir / "demo")
     input_dir, output_dir = base / "input", base / "output"
@@ -177,7 +177,7 @@ def _audit_engine(db: str | None):
 
     from kinerja.errors import UsageError
     from models.db import get_engine, redact
-    from tasks.stage import resolve_db_url
+    from stages.context import resolve_db_url
 
     url = resolve_db_url(db)
     parsed = make_url(url)
@@ -193,7 +193,7 @@ def _audit_engine(db: str | None):
 @audit_app.command("log")
 def audit_log(tahun: Tahun, db: DbUrl = None) -> None:
     """Daftar stage run satu tahun: siapa, kapan, input apa, aturan apa, hasilnya."""
-    from tasks.audit import stage_run_log
+    from audit.trail import stage_run_log
 
     frame = stage_run_log(_audit_engine(db), tahun)
     if frame.empty:
@@ -220,8 +220,8 @@ def audit_verify(
     """Jalur hash, baris hasil, hitung ulang dari arsip input, dan (opsional) berkas input."""
     from rich.markup import escape
 
+    from audit.trail import verify
     from kinerja.errors import AuditFailed
-    from tasks.audit import verify
 
     engine = _audit_engine(db)
     with console.status(f"Memverifikasi tahun {tahun}…"):
@@ -253,9 +253,9 @@ def audit_explain(
     """Langkah demi langkah: dari indikator dan perilaku sampai predikat akhir satu pegawai."""
     import pandas as pd
 
+    from audit.trail import explain
     from kinerja.errors import UsageError
-    from tasks.audit import explain
-    from tasks.numbers import format_2
+    from penilaian.numbers import format_2
 
     p = explain(_audit_engine(db), nip, tahun)
     if isinstance(p, pd.DataFrame):
@@ -344,7 +344,7 @@ def audit_explain(
 
 
 def _berakhlak() -> tuple[str, ...]:
-    from tasks.schema import BERAKHLAK
+    from contract.schema import BERAKHLAK
 
     return BERAKHLAK
 
@@ -355,7 +355,7 @@ def db_upgrade(db: DbUrl = None) -> None:
     from sqlalchemy import text
 
     from models.db import get_engine, migrate, redact
-    from tasks.stage import resolve_db_url
+    from stages.context import resolve_db_url
 
     url = resolve_db_url(db)
     engine = get_engine(url)
@@ -374,9 +374,9 @@ def db_grant_auditor(
     """Buat role PostgreSQL hanya-baca untuk auditor (SELECT saja pada semua tabel)."""
     from sqlalchemy.engine import make_url
 
+    from audit.trail import grant_auditor
     from kinerja.errors import UsageError
-    from tasks.audit import grant_auditor
-    from tasks.stage import ensure_schema, resolve_db_url
+    from stages.context import ensure_schema, resolve_db_url
 
     url = resolve_db_url(db)
     if make_url(url).get_backend_name() != "postgresql":

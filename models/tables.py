@@ -47,7 +47,7 @@ class StageRun(SQLModel, table=True):
 
 
 class RantaiAudit(SQLModel, table=True):
-    """The one-row head of the stage-run hash chain; locking it serialises sealing (tasks/audit.py)."""
+    """The one-row head of the stage-run hash chain; locking it serialises sealing (audit/trail.py)."""
 
     __tablename__ = "rantai_audit"
 

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from tasks.numbers import round_half_up
-from tasks.schema import BERAKHLAK, PREDIKAT
+from contract.schema import BERAKHLAK, PREDIKAT
+from penilaian.numbers import round_half_up
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")

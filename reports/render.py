@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from contract.schema import BERAKHLAK, PREDIKAT
+from penilaian.numbers import clean, format_2
 from reports.charts import bar_chart, grouped_bar_chart, line_chart
 from reports.common import (
     JENIS_INDIKATOR_LABEL,
@@ -33,8 +35,6 @@ from reports.common import (
     template,
     write_text,
 )
-from tasks.numbers import clean, format_2
-from tasks.schema import BERAKHLAK, PREDIKAT
 
 Frames = Mapping[str, pd.DataFrame]
 

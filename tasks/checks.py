@@ -6,8 +6,8 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from tasks.plan import employees_without_utama, relational_findings
-from tasks.ruleset import Ruleset
+from penilaian.plan import employees_without_utama, relational_findings
+from penilaian.ruleset import Ruleset
 from tasks.steps import Inputs
 
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from sqlalchemy import select
 
+from contract.files import stage_checksums
+from contract.output import write_csv
 from kinerja.errors import StageRefused
-from models.db import table
-from tasks.persist import write_tables
-from tasks.stage import StageContext, stage_checksums, write_csv
+from models import stage_runs
+from stages.context import StageContext
+from stages.records import write_tables
 from tasks.steps import DB_RETRIES
+
+# ---------------------------------------------------------------- plan collection
+
+
+@task(name="simpan-rencana", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_plan(ctx: StageContext, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Units, employees and SKP indicators of the year."""
+    return write_tables(ctx, {
+        "unit_kerja": frames["unit_kerja"],
+        "pegawai": frames["pegawai"],
+        "indikator_skp": frames["skp"].drop(columns=["tahun"]),
+    })
+
 
 # ---------------------------------------------------------------- mid-year
 
@@ -28,8 +41,8 @@ def write_mid_year(ctx: StageContext, result) -> dict[str, int]:
 @task(name="laporan-pemantauan", cache_policy=NO_CACHE)
 def report_mid_year(ctx: StageContext, result, frames: dict[str, pd.DataFrame]) -> list[Path]:
     """pemantauan_tengah_tahun.csv and one HTML report per unit."""
+    from penilaian.monitoring import to_pemantauan_csv
     from reports.render import render_mid_year_reports
-    from tasks.monitoring import to_pemantauan_csv
 
     csv = write_csv(to_pemantauan_csv(result), ctx.output_dir / "pemantauan_tengah_tahun.csv")
     pages = render_mid_year_reports(mid_year=result, frames=frames, out_dir=ctx.output_dir)
@@ -49,7 +62,7 @@ def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, r
     what recomputing and explaining a score needs; the whole file stays identified by its sha256 in
     the stage run. Writing every monthly row cost more than the rest of the stage at 100,000 employees.
     """
-    from tasks.scoring import baris_realisasi_akhir
+    from penilaian.scoring import baris_realisasi_akhir
 
     realisasi = frames["realisasi"]
     tables = {
@@ -68,8 +81,8 @@ def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, r
 @task(name="laporan-akhir-tahun", cache_policy=NO_CACHE)
 def report_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, dokumen: str) -> list[Path]:
     """hasil_penilaian.csv, bias_penilai.csv, the documents and the unit summaries."""
+    from penilaian.scoring import to_bias_penilai_csv, to_hasil_penilaian_csv
     from reports.render import render_documents, render_unit_summaries
-    from tasks.scoring import to_bias_penilai_csv, to_hasil_penilaian_csv
 
     out = ctx.output_dir
     hasil = write_csv(to_hasil_penilaian_csv(result), out / "hasil_penilaian.csv")
@@ -86,20 +99,14 @@ def report_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, 
 @task(name="periksa-hasil-akhir-tahun", cache_policy=NO_CACHE, **DB_RETRIES)
 def require_year_end(ctx: StageContext) -> int:
     """Refuse to run before year-end scoring, or when its inputs have changed since."""
-    runs = table("stage_run")
-    with ctx.engine.connect() as conn:
-        row = conn.execute(
-            select(runs.c.id, runs.c.input_checksums)
-            .where(runs.c.tahun == ctx.tahun, runs.c.tahap == "year-end",
-                   runs.c.outcome.in_(("berhasil", "tanpa_perubahan")))
-            .order_by(runs.c.id.desc()).limit(1)
-        ).first()
+    row = stage_runs.latest_successful_run(ctx.engine, ctx.tahun, "year-end")
     if row is None:
         raise StageRefused(
             f"training {ctx.tahun}: belum ada hasil penilaian akhir tahun; jalankan dulu "
             f"`kinerja run year-end --tahun {ctx.tahun}` / no year-end results yet: run year-end first"
         )
-    scored = stage_checksums(json.loads(row.input_checksums), "year-end")
+    year_end_run, recorded = row
+    scored = stage_checksums(recorded, "year-end")
     now = stage_checksums(ctx.checksums, "year-end")
     changed = sorted(n for n in scored.keys() | now.keys() if scored.get(n) != now.get(n))
     if changed:
@@ -107,7 +114,7 @@ def require_year_end(ctx: StageContext) -> int:
             f"training {ctx.tahun}: input berubah sejak penilaian akhir tahun ({', '.join(changed)}); "
             f"jalankan ulang year-end / inputs changed since year-end scoring: re-run year-end"
         )
-    return int(row.id)
+    return year_end_run
 
 
 @task(name="simpan-rekomendasi", cache_policy=NO_CACHE, **DB_RETRIES)
@@ -125,8 +132,8 @@ def write_training(ctx: StageContext, result) -> dict[str, int]:
 @task(name="laporan-pelatihan", cache_policy=NO_CACHE)
 def report_training(ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result) -> list[Path]:
     """rekomendasi_pelatihan.csv, the unit training plans, unit summaries with follow-up."""
+    from penilaian.training import to_rekomendasi_csv
     from reports.render import render_unit_summaries, write_training_plans
-    from tasks.training import to_rekomendasi_csv
 
     out = ctx.output_dir
     csv = write_csv(to_rekomendasi_csv(result), out / "rekomendasi_pelatihan.csv")

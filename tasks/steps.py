@@ -16,22 +16,13 @@ import pandas as pd
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from contract.karantina import KARANTINA_COLUMNS, write_karantina_csv
 from kinerja.errors import GateFailed, InputUnreadable
 from kinerja.settings import get_settings
-from tasks.ruleset import Ruleset, load_ruleset
-from tasks.stage import (
-    KARANTINA_COLUMNS,
-    STAGE_INPUTS,
-    StageContext,
-    close_interrupted_runs,
-    close_stage_run,
-    ensure_schema,
-    open_stage_run,
-    resolve_db_url,
-    resolve_tahun,
-    store_gate,
-    write_karantina_csv,
-)
+from penilaian.ruleset import Ruleset, load_ruleset
+from stages import registry
+from stages.context import StageContext, ensure_schema, resolve_db_url, resolve_tahun
+from stages.records import close_interrupted_runs, close_stage_run, open_stage_run, store_gate
 
 
 def _transient(_task: object, _task_run: object, state: object) -> bool:
@@ -83,10 +74,9 @@ def begin(
     """Open the stage-run record: flow run, input checksums, ruleset, code version."""
     from prefect.runtime import flow_run
 
-    from tasks.reader import sha256_of_inputs
+    from contract.files import sha256_of_inputs
 
     rules = load_ruleset(ruleset)
-    required, optional = STAGE_INPUTS[tahap]
     ctx = StageContext(
         tahap=tahap, tahun=resolve_tahun(tahap, tahun),
         input_dir=Path(input_dir or get_settings().data_dir / "input"),
@@ -97,8 +87,8 @@ def begin(
     )
     if not ctx.input_dir.is_dir():
         raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
-    ctx.checksums = sha256_of_inputs(ctx.input_dir, required + optional)
-    ensure_schema(ctx.db_url)
+    ctx.checksums = sha256_of_inputs(ctx.input_dir, registry.get(tahap).inputs)
+    ensure_schema(ctx.db_url, ctx.cache)
     interrupted = close_interrupted_runs(ctx)
     open_stage_run(ctx, rules.label, rules.checksum)
     logger = get_run_logger()
@@ -125,7 +115,7 @@ def stage_run(
     ruleset: str | None = None, pemicu: str = "manual",
 ) -> Iterator[tuple[StageContext, Ruleset]]:
     """The frame of every stage: hold the (stage, year) lock, open the run record, close it."""
-    from tasks.locks import stage_lock
+    from models.locks import stage_lock
 
     with stage_lock(tahap, resolve_tahun(tahap, tahun), resolve_db_url(db_url)):
         ctx, rules = begin(tahap, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
@@ -152,11 +142,11 @@ def recorded(ctx: StageContext) -> Iterator[None]:
 @task(name="baca-dan-periksa-input", cache_policy=NO_CACHE)
 def load_inputs(ctx: StageContext) -> Inputs:
     """Read the stage's files and apply every value rule; bad rows go to quarantine, the rest go on."""
-    from tasks.reader import read_inputs
-    from tasks.rules import check_values
+    from contract.reader import read_inputs
+    from contract.rules import check_values
 
-    required, optional = STAGE_INPUTS[ctx.tahap]
-    raw, read_quarantine = read_inputs(ctx.input_dir, required, optional, checksums=ctx.checksums)
+    stage = registry.get(ctx.tahap)
+    raw, read_quarantine = read_inputs(ctx.input_dir, stage.required, stage.optional, checksums=ctx.checksums)
     frames, karantina, peringatan = check_values(raw, ctx.tahun, ctx.tahap)
     karantina = pd.concat([read_quarantine, karantina], ignore_index=True)
     karantina = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]
@@ -217,7 +207,7 @@ def _decide(ctx: StageContext, result: object, karantina: pd.DataFrame) -> objec
     from reports.render import render_gate_report
 
     report = render_gate_report(result, ctx.output_dir)
-    write_karantina_csv(ctx, karantina)
+    write_karantina_csv(ctx.output_dir, ctx.tahap, karantina)
     store_gate(ctx, result.to_frame(), karantina)
     publish_gate(ctx, result, report)
     get_run_logger().info("%s", result.ringkas())

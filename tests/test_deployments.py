@@ -9,7 +9,7 @@ import pytest
 from prefect import Flow
 
 from kinerja.serve import build_deployments, load_deployment_specs
-from tasks.stage import resolve_tahun
+from stages.context import resolve_tahun
 
 SPECS = load_deployment_specs()
 

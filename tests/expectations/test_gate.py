@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from contract.schema import BERAKHLAK, FILES
 from expectations.gate import (
     GateCheck,
     GateResult,
@@ -18,7 +19,6 @@ from expectations.gate import (
 )
 from expectations.suites import SUITES, ParameterSuite, frame_validasi
 from kinerja.errors import GateFailed
-from tasks.schema import BERAKHLAK, FILES
 
 TAHUN = 2026
 NIP_A = "198001012005011001"

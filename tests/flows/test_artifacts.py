@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flows.cycle import STAGE_FLOWS
-from tasks.demo_data import generate
+from kinerja.demo.generator import generate
 
 
 def test_stage_run_publishes_summary_and_gate_artifacts(prefect_harness: None, tmp_path: Path) -> None:

@@ -20,11 +20,14 @@ import sqlalchemy
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from audit.digest import result_digests
+from audit.trail import check_chain, verify
 from flows.cycle import STAGE_FLOWS
+from kinerja.demo.generator import generate
 from models.db import get_engine
-from tasks.audit import check_chain, read_chain_head, read_stage_runs, result_digests, verify
-from tasks.demo_data import generate
-from tasks.stage import StageContext, close_stage_run, ensure_schema, open_stage_run
+from models.stage_runs import read_chain_head, read_stage_runs
+from stages.context import StageContext, ensure_schema
+from stages.records import close_stage_run, open_stage_run
 
 TAHUN = 2026
 KINERJA = Path(sys.executable).with_name("kinerja")

@@ -30,8 +30,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tasks.schema import FILES
-from tasks.stage import STAGE_INPUTS
+from contract.schema import FILES
+from stages import registry
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad"
 BASE = CORPUS / "_base"
@@ -109,7 +109,7 @@ def _write_workbook(folder: Path, spec: dict) -> None:
 
 
 def _records(folder: Path, sheet: str) -> set[int]:
-    """Line numbers of the data records of one input file, counted without tasks.reader."""
+    """Line numbers of the data records of one input file, counted without contract.reader."""
     name = FILES[sheet].name
     path = folder / name
     if path.is_file():
@@ -229,14 +229,14 @@ def test_corpus_is_large_enough() -> None:
     assert len(CASES) >= 45
     for case in CASES:
         spec = _expected(case)
-        assert spec["tahap"] in STAGE_INPUTS and spec["status"] in (0, 1, 2), case
+        assert spec["tahap"] in registry.names() and spec["status"] in (0, 1, 2), case
         assert spec["status"] != 2 or spec.get("pesan"), f"{case}: exit 2 needs a message"
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_bad_input(case: str, cli, tmp_path: Path) -> None:
-    from tasks.reader import read_inputs
-    from tasks.rules import check_values
+    from contract.reader import read_inputs
+    from contract.rules import check_values
 
     spec = _expected(case)
     tahap = spec["tahap"]
@@ -264,7 +264,7 @@ def test_bad_input(case: str, cli, tmp_path: Path) -> None:
     assert (karantina["reason"] != "").all()
 
     # Every record of every input file is valid or quarantined; valid rows are where they belong.
-    required, optional = STAGE_INPUTS[tahap]
+    required, optional = registry.get(tahap).required, registry.get(tahap).optional
     raw, read_q = read_inputs(input_dir, required, optional)
     frames, _, peringatan = check_values(raw, TAHUN, tahap)
     assert len(peringatan) == spec.get("peringatan", 0)

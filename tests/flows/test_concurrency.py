@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from flows.cycle import STAGE_FLOWS
+from kinerja.demo.generator import generate
 from kinerja.errors import StageRefused
 from models.db import get_engine
-from tasks.demo_data import generate
-from tasks.locks import stage_lock
+from models.locks import stage_lock
 
 TAHUN = 2026
 

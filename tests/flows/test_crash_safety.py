@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from audit.trail import verify
 from flows.cycle import STAGE_FLOWS
+from kinerja.demo.generator import generate
 from models.db import get_engine
-from tasks.audit import verify
-from tasks.demo_data import generate
 
 TAHUN = 2026
 RESULTS = {"hasil_penilaian": "nip", "capaian_indikator": "id_indikator", "bias_penilai": "nip_penilai"}
@@ -66,11 +66,10 @@ def test_killed_during_write_then_rerun_equals_uninterrupted_run(
     expected, expected_out = baseline
     db = f"sqlite:///{tmp_path / 'k.db'}"
     _flow("plan-collection", crash_input, tmp_path / "out", db)
-    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "KINERJA_CRASH_AT": point,
-           "KINERJA_DATA_DIR": str(tmp_path)}
+    env = {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()), "KINERJA_DATA_DIR": str(tmp_path)}
     proc = subprocess.run(
-        [str(Path(sys.executable).with_name("kinerja")), "run", "year-end", "--tahun", str(TAHUN), "--input",
-         str(crash_input), "--output", str(tmp_path / "out"), "--db", db, "--dokumen", "tidak"],
+        [sys.executable, "-m", "tests.support.crash", point, "run", "year-end", "--tahun", str(TAHUN),
+         "--input", str(crash_input), "--output", str(tmp_path / "out"), "--db", db, "--dokumen", "tidak"],
         env=env, capture_output=True, text=True, timeout=300,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr

@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from flows.cycle import cycle
 from flows.executor import LOCAL_CLUSTER, stage_flow
+from kinerja.demo.generator import generate
 from kinerja.errors import UsageError
 from models.db import get_engine
-from tasks.demo_data import generate
 
 TAHUN = 2026
 OUTPUTS = ("hasil_penilaian.csv", "bias_penilai.csv", "pemantauan_tengah_tahun.csv",

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import text
 
 from flows.cycle import STAGE_FLOWS
+from kinerja.demo.generator import generate
 from kinerja.errors import GateFailed, StageRefused
 from models.db import get_engine
-from tasks.demo_data import generate
 
 TAHUN = 2026
 
@@ -160,21 +160,22 @@ def test_training_refuses_when_year_end_inputs_changed_since_scoring(
 def test_training_reuses_the_year_end_result_of_the_same_process_with_identical_output(
     prefect_harness: None, demo_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tasks.scoring
+    import penilaian.scoring
+    from stages.cache import process_cache
 
     db, out = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "out"
     for stage in ("plan-collection", "year-end"):
         _run(stage, demo_input, out, db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
     scored: list[int] = []
-    real = tasks.scoring.score_year_end
-    monkeypatch.setattr(tasks.scoring, "score_year_end", lambda *a: scored.append(1) or real(*a))
+    real = penilaian.scoring.score_year_end
+    monkeypatch.setattr(penilaian.scoring, "score_year_end", lambda *a: scored.append(1) or real(*a))
     year = out / str(TAHUN)
 
     _run("training", demo_input, out, db)
     assert scored == []  # taken from the year-end stage just run
     reused = {p.name: p.read_bytes() for p in year.glob("*.csv")} | {
         p.name: p.read_bytes() for p in year.glob("ringkasan_*.html")}
-    tasks.scoring._TERAKHIR.clear()  # as in a new process
+    process_cache().year_end.clear()  # as in a new process
     _run("training", demo_input, out, db)
     assert scored == [1]
     fresh = {p.name: p.read_bytes() for p in year.glob("*.csv")} | {

@@ -2,7 +2,7 @@
 
 Datasets (pegawai=250, clean, tahun 2026), each in the ',' dialect and in the ';' + decimal-comma
 dialect:
-- ``demo``: tasks.demo_data as generated;
+- ``demo``: kinerja.demo.generator as generated;
 - ``stress``: the same, mutated to reach the rules the demo data rarely reaches: every
   predikat_organisasi, indicators without realisasi or with no value after June, realisasi on
   band edges / far beyond the target, value means below 2.0, employees without a supervisor
@@ -115,7 +115,7 @@ def _stress(src: Path, dst: Path, seed: int = 3) -> None:
 def datasets(tmp_path_factory) -> dict[tuple[str, str], Path]:
     root = tmp_path_factory.mktemp("reference")
     demo = root / "demo_koma"
-    subprocess.run([sys.executable, "-m", "tasks.demo_data", str(demo), "--pegawai",
+    subprocess.run([sys.executable, "-m", "kinerja.demo.generator", str(demo), "--pegawai",
                     str(PEGAWAI), "--tahun", str(TAHUN), "--tanpa-baris-rusak"],
                    check=True, capture_output=True)
     stress = root / "stress_koma"
@@ -132,24 +132,24 @@ def datasets(tmp_path_factory) -> dict[tuple[str, str], Path]:
 # ------------------------------------------------------------------------------ Kinerja
 def _csv_text(frame) -> str:
     buf = io.StringIO()
-    frame.to_csv(buf, index=False, lineterminator="\n", na_rep="")  # as tasks.stage.write_csv
+    frame.to_csv(buf, index=False, lineterminator="\n", na_rep="")  # as contract.output.write_csv
     return buf.getvalue()
 
 
 def kinerja_csvs(input_dir: Path) -> dict[str, str]:
     """The four contract CSVs as Kinerja's stages produce them (no Prefect, no database)."""
-    from tasks.monitoring import monitor_mid_year, to_pemantauan_csv
-    from tasks.reader import read_inputs
-    from tasks.rules import check_values
-    from tasks.ruleset import load_ruleset
-    from tasks.scoring import score_year_end, to_bias_penilai_csv, to_hasil_penilaian_csv
-    from tasks.stage import STAGE_INPUTS
-    from tasks.training import recommend_trainings, to_rekomendasi_csv
+    from contract.reader import read_inputs
+    from contract.rules import check_values
+    from penilaian.monitoring import monitor_mid_year, to_pemantauan_csv
+    from penilaian.ruleset import load_ruleset
+    from penilaian.scoring import score_year_end, to_bias_penilai_csv, to_hasil_penilaian_csv
+    from penilaian.training import recommend_trainings, to_rekomendasi_csv
+    from stages import registry
 
     rules = load_ruleset(None)
 
     def frames(tahap):
-        required, optional = STAGE_INPUTS[tahap]
+        required, optional = registry.get(tahap).required, registry.get(tahap).optional
         raw, read_q = read_inputs(input_dir, required, optional)
         fr, karantina, _warn = check_values(raw, TAHUN, tahap)
         assert read_q.empty and karantina.empty, f"clean data quarantined in {tahap}"
@@ -237,7 +237,7 @@ def test_sample_sd_reading_gives_different_bias(datasets, kinerja):
 @pytest.mark.xfail(strict=False, reason=(
     "AMBIGUITY: whether rule 3 (20 JP) covers employees that could not be scored; the reference "
     "read 'per employee' after year-end scoring as scored employees, Kinerja covers every "
-    "employee in pegawai (tasks/training.py _populasi)."))
+    "employee in pegawai (penilaian/training.py _populasi)."))
 def test_training_only_scored_employees(datasets, kinerja):
     _own_reading_differs(datasets, kinerja, ("stress", "koma"), "rekomendasi_pelatihan.csv",
                          training_population="scored")

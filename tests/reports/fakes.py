@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from contract.schema import BERAKHLAK, PREDIKAT
 from expectations.gate import GateCheck, GateResult
-from tasks.monitoring import MidYearResult
-from tasks.schema import BERAKHLAK, PREDIKAT
-from tasks.scoring import YearEndResult
-from tasks.training import TrainingResult
+from penilaian.monitoring import MidYearResult
+from penilaian.scoring import YearEndResult
+from penilaian.training import TrainingResult
 
 __all__ = ["GateCheck", "GateResult", "MidYearResult", "TrainingResult", "YearEndResult"]
 

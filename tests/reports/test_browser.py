@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from contract.reader import read_inputs
+from contract.rules import check_values
+from kinerja.demo.generator import generate
+from penilaian.ruleset import load_ruleset
+from penilaian.scoring import score_year_end
 from reports.render import render_documents, render_unit_summaries
-from tasks.demo_data import generate
-from tasks.reader import read_inputs
-from tasks.rules import check_values
-from tasks.ruleset import load_ruleset
-from tasks.scoring import score_year_end
-from tasks.stage import STAGE_INPUTS
+from stages import registry
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -92,7 +92,7 @@ def _browse(page: Path, tmp_path: Path, name: str) -> tuple[Path, str]:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     base = tmp_path_factory.mktemp("browser")
     generate(base / "in", pegawai=120, tahun=2026, seed=3, bad_rows=True)
-    required, optional = STAGE_INPUTS["year-end"]
+    required, optional = registry.get("year-end").required, registry.get("year-end").optional
     raw, _ = read_inputs(base / "in", required, optional)
     frames, _, _ = check_values(raw, 2026, "year-end")
     result = score_year_end(frames, load_ruleset(), 2026)

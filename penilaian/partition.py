@@ -1,0 +1,150 @@
+"""Split the clean input frames by instansi, and put per-instansi results back together.
+
+Why this is exact: every rule of mid-year, year-end and training compares an employee only with
+others of the same instansi (the curve per unit, rater bias per instansi, the rest per employee or
+per unit), and units never span two instansi. So scoring each instansi alone and concatenating
+gives the whole-table result row for row, once sorted the way the whole-table functions sort.
+A supervisor outside the employee's instansi is necessarily outside the unit too, so "head of
+unit" reads the same either way (supervisor absent vs. supervisor in another unit).
+
+Rows whose instansi cannot be found (an employee of an unknown unit, an indicator of an unknown
+employee...) form one more partition, ``TANPA_INSTANSI``, so nothing is lost.
+Bit for bit: pandas (3.1) sums a group with ``np.add.reduceat`` when the group labels are sorted
+and with Kahan summation otherwise, so a statistic over a whole instansi (alone, hence sorted, in
+its partition; interleaved with other instansi in the whole table) can differ in the last bit.
+The combiners therefore recompute the two cheap statistics over many rows, rater bias and IKM,
+once over the combined tables, with the same functions the single-process run uses. Every other
+aggregate is per employee over rows sorted by nip (the same path in both runs) or over one value.
+
+No Prefect and no database here: the flows decide where each partition runs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from contract.schema import input_frame
+from penilaian.monitoring import MidYearResult, indeks_kepuasan
+from penilaian.ruleset import Ruleset
+from penilaian.scoring import YearEndResult, bias_penilai
+from penilaian.training import TrainingResult, peringkat_prioritas
+
+TANPA_INSTANSI = ""
+# Sheet -> (column, what it refers to): how each row finds its instansi.
+KUNCI_PARTISI: dict[str, tuple[str, str]] = {
+    "unit_kerja": ("kode_unit", "unit"),
+    "pegawai": ("nip", "pegawai"),
+    "skp": ("nip", "pegawai"),
+    "realisasi": ("id_indikator", "indikator"),
+    "perilaku": ("nip", "pegawai"),
+    "umpan_balik": ("nip", "pegawai"),
+    "survei_masyarakat": ("kode_unit", "unit"),
+    "riwayat_pelatihan": ("nip", "pegawai"),
+    "rating_atasan": ("nip", "pegawai"),
+}
+UTUH = ("katalog_pelatihan",)  # shared reference data: every partition gets all of it
+
+
+def _peta(tabel: pd.DataFrame, kunci: str, nilai: pd.Series) -> pd.Series:
+    """key -> value, first occurrence wins (as the whole-table functions deduplicate)."""
+    peta = pd.Series(nilai.to_numpy(), index=tabel[kunci].to_numpy())
+    return peta[~peta.index.duplicated(keep="first")]
+
+
+def instansi_per_baris(frames: dict[str, pd.DataFrame]) -> dict[str, np.ndarray]:
+    """Each partitioned frame's rows labelled with their kode_instansi (TANPA_INSTANSI if unknown)."""
+    unit_kerja = frames["unit_kerja"]
+    unit = _peta(unit_kerja, "kode_unit", unit_kerja["kode_instansi"])
+    pegawai = frames["pegawai"]
+    nip = _peta(pegawai, "nip", pegawai["kode_unit"].map(unit))
+    skp = frames.get("skp")
+    indikator = _peta(skp, "id_indikator", skp["nip"].map(nip)) if skp is not None else pd.Series()
+    peta = {"unit": unit, "pegawai": nip, "indikator": indikator}
+    label = {}
+    for nama, frame in frames.items():
+        if nama in UTUH:
+            continue
+        if nama not in KUNCI_PARTISI:
+            raise KeyError(f"{nama}: tidak diketahui cara membaginya per instansi / no partition rule")
+        kolom, rujukan = KUNCI_PARTISI[nama]
+        instansi = frame[kolom].map(peta[rujukan]).fillna(TANPA_INSTANSI)
+        label[nama] = instansi.astype("str").to_numpy(dtype=object)
+    return label
+
+
+def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
+    """kode_instansi -> that instansi's frames (same sheets, rows in file order), sorted by kode."""
+    label = instansi_per_baris(frames)
+    kode = sorted(set().union(*(pd.unique(v) for v in label.values())))
+    bagian: dict[str, dict[str, pd.DataFrame]] = {k: {} for k in kode}
+    for nama, frame in frames.items():
+        if nama in UTUH:
+            for k in kode:
+                bagian[k][nama] = frame
+            continue
+        nomor = pd.Index(kode).get_indexer(label[nama])
+        urutan = np.argsort(nomor, kind="stable")
+        batas = np.searchsorted(nomor[urutan], np.arange(len(kode) + 1))
+        for i, k in enumerate(kode):
+            bagian[k][nama] = frame.iloc[urutan[batas[i]:batas[i + 1]]]
+    return bagian
+
+
+def _gabung(tabel: list[pd.DataFrame], urut: list[str]) -> pd.DataFrame:
+    """Concatenate partition tables and sort them as the whole-table function does (stable)."""
+    isi = [t for t in tabel if len(t)] or tabel[:1]
+    gabungan = pd.concat(isi, ignore_index=True)
+    return gabungan.sort_values(urut, kind="stable").reset_index(drop=True)
+
+
+def combine_year_end(results: list[YearEndResult], ruleset: Ruleset) -> YearEndResult:
+    """One YearEndResult from per-instansi ones, ordered exactly like score_year_end."""
+    pertama = results[0]
+    hasil = _gabung([r.hasil for r in results], ["nip"])
+    return YearEndResult(
+        indikator=_gabung([r.indikator for r in results], ["nip", "id_indikator"]),
+        hasil=hasil,
+        tidak_dinilai=_gabung([r.tidak_dinilai for r in results], ["nip", "kode_aturan"]),
+        bias=bias_penilai(hasil, ruleset.bias),
+        kurva=_gabung([r.kurva for r in results], ["kode_unit"]),
+        ruleset_label=pertama.ruleset_label,
+        ruleset_checksum=pertama.ruleset_checksum,
+    )
+
+
+def combine_mid_year(
+    results: list[MidYearResult], frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
+) -> MidYearResult:
+    """One MidYearResult from per-instansi ones, ordered exactly like monitor_mid_year."""
+    pertama = results[0]
+    ikm, ikm_bulanan = indeks_kepuasan(input_frame(frames, "survei_masyarakat"), tahun, ruleset)
+    return MidYearResult(
+        pemantauan=_gabung([r.pemantauan for r in results], ["nip", "id_indikator"]),
+        berisiko=_gabung([r.berisiko for r in results], ["nip_atasan", "nip"]),
+        ikm=ikm,
+        ikm_bulanan=ikm_bulanan,
+        tanpa_realisasi=_gabung([r.tanpa_realisasi for r in results], ["nip", "id_indikator"]),
+        ruleset_label=pertama.ruleset_label,
+        ruleset_checksum=pertama.ruleset_checksum,
+    )
+
+
+def combine_training(results: list[TrainingResult]) -> TrainingResult:
+    """One TrainingResult from per-instansi ones, ordered exactly like recommend_trainings."""
+    pertama = results[0]
+    rekomendasi = [r.rekomendasi.assign(_prioritas=peringkat_prioritas(r.rekomendasi["prioritas"]))
+                   for r in results]
+    return TrainingResult(
+        rekomendasi=_gabung(rekomendasi, ["nip", "_prioritas", "kode_pelatihan"]).drop(
+            columns="_prioritas"),
+        penghargaan=_gabung([r.penghargaan for r in results], ["nip"]),
+        tindak_lanjut=_gabung([r.tindak_lanjut for r in results], ["nip"]),
+        rencana_unit=_gabung([r.rencana_unit for r in results],
+                             ["kode_unit", "kode_pelatihan", "nama_pelatihan", "kompetensi"]),
+        jp_unit=_gabung([r.jp_unit for r in results], ["kode_unit"]),
+        jp_pegawai=_gabung([r.jp_pegawai for r in results], ["nip"]),
+        tanpa_pelatihan=_gabung([r.tanpa_pelatihan for r in results], ["nip", "kompetensi"]),
+        ruleset_label=pertama.ruleset_label,
+        ruleset_checksum=pertama.ruleset_checksum,
+    )

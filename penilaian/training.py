@@ -1,0 +1,414 @@
+"""Tindak lanjut: competency development (PP 11/2017 jo. PP 17/2020 Pasal 203-206), rewards, counselling.
+
+Interpretations of DOMAIN.md made explicit here:
+
+- Rules 1-2 need ratings, so they apply to scored employees (``year_end.hasil``); rule 3 (20 JP,
+  Pasal 203) applies to every employee in pegawai, scored or not. A value mean that is missing
+  (no supervisor rating) is no gap. Thresholds are compared on ``numbers.clean``-ed values.
+- JP attended = riwayat_pelatihan rows dated in ``tahun``. A catalogue training counts as attended
+  when its nama_pelatihan matches ignoring case and all whitespace; trainings attended in earlier
+  years may be recommended again.
+- A training that qualifies for several gaps appears once, with the highest priority and the
+  reasons joined by "; " (rule 1 in BerAKHLAK order, then rule 2 by id_indikator).
+- Rule 3 fills ``jp_minimum - attended - JP of rules 1-2`` greedily from the catalogue trainings not
+  yet attended or recommended, ordered gap kompetensi first, then jp, then kode_pelatihan; a row is
+  taken while the total before it is still short. (Rules 1-2 already take every catalogue training
+  of a gap kompetensi, so the gap-first key only matters if those rules are narrowed.)
+- Rekomendasi holds real catalogue trainings only. Gaps with no new training (no catalogue entry,
+  or every entry already attended) go to ``tanpa_pelatihan`` and, like a catalogue too small to
+  reach the minimum, to ``jp_pegawai.catatan``. ``mencapai_minimum`` and ``jp_unit`` count JP
+  attended, not planned.
+- Numbers inside reasons use the Indonesian decimal comma, half-up to 2 decimals (JP and
+  thresholds without trailing zeros): "Nilai 'akuntabel' 2,50 di bawah 3,00".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from contract.schema import BERAKHLAK, input_frame
+from penilaian.monitoring import gabung_teks
+from penilaian.numbers import clean, format_2
+from penilaian.ruleset import Ruleset
+from penilaian.scoring import YearEndResult
+
+PRIORITAS = ("tinggi", "sedang", "rendah")
+REKOMENDASI_COLUMNS = (
+    "nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas",
+)
+PREDIKAT_TINDAK_LANJUT = ("Kurang", "Sangat Kurang")
+# Rows of the rule-3 candidate cross product (employee x catalogue) handled at once: bounds memory.
+_BARIS_PER_BLOK = 2_000_000
+
+
+@dataclass
+class TrainingResult:
+    """Everything the training stage reports: per employee, per unit, and the follow-up lists."""
+
+    rekomendasi: pd.DataFrame
+    penghargaan: pd.DataFrame
+    tindak_lanjut: pd.DataFrame
+    rencana_unit: pd.DataFrame
+    jp_unit: pd.DataFrame
+    jp_pegawai: pd.DataFrame
+    tanpa_pelatihan: pd.DataFrame
+    ruleset_label: str = ""
+    ruleset_checksum: str = ""
+
+
+def angka(values: pd.Series, ringkas: bool = False) -> pd.Series:
+    """Indonesian number text for reasons: 2,50 (or 8 / 8,5 when ringkas drops trailing zeros)."""
+    teks = format_2(values.astype("float64")).astype("str")
+    if ringkas:
+        teks = teks.str.replace(r"\.?0+$", "", regex=True)
+    return teks.str.replace(".", ",", regex=False)
+
+
+def _satu_angka(nilai: float, ringkas: bool = False) -> str:
+    """angka() for a single threshold from the ruleset."""
+    return angka(pd.Series([nilai], dtype="float64"), ringkas).iloc[0]
+
+
+def kunci_nama(nama: pd.Series) -> pd.Series:
+    """Training names compared case- and space-insensitively ('Etika  ASN' = 'etika asn')."""
+    return nama.astype("str").str.lower().str.replace(r"\s+", "", regex=True)
+
+
+def jp_diikuti(riwayat: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """JP attended per employee in the year (riwayat_pelatihan rows dated in tahun)."""
+    tahun_ini = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) == str(tahun), ["nip", "jp"]]
+    jumlah = tahun_ini.astype({"jp": "float64"}).groupby("nip", sort=True, as_index=False)["jp"].sum()
+    return jumlah.rename(columns={"jp": "jp_diikuti"})
+
+
+def sudah_diikuti(riwayat: pd.DataFrame, katalog: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """(nip, kode_pelatihan) of catalogue trainings the employee already attended, up to `tahun`.
+
+    DOMAIN.md excludes "trainings already attended" without a year limit, so an earlier year's
+    training is not recommended again either.
+    """
+    sampai = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) <= str(tahun), ["nip", "nama_pelatihan"]]
+    diikuti = pd.DataFrame({"nip": sampai["nip"], "kunci": kunci_nama(sampai["nama_pelatihan"])})
+    kode = pd.DataFrame(
+        {"kunci": kunci_nama(katalog["nama_pelatihan"]), "kode_pelatihan": katalog["kode_pelatihan"]}
+    )
+    pasangan = diikuti.merge(kode, on="kunci", how="inner")[["nip", "kode_pelatihan"]]
+    return pasangan.drop_duplicates().reset_index(drop=True)
+
+
+def _prioritas(rating: pd.Series) -> pd.Series:
+    """tinggi when the matching rating is di_bawah, else sedang."""
+    return pd.Series(
+        np.where((rating == "di_bawah").fillna(False), "tinggi", "sedang"), index=rating.index,
+        dtype="str",
+    )
+
+
+def kesenjangan_perilaku(hasil: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
+    """Rule 1: each BerAKHLAK value whose supervisor mean is below 3.0 is a competency gap."""
+    batas = ruleset.pelatihan.nilai_lemah_di_bawah
+    kolom = [f"rerata_{nilai}" for nilai in BERAKHLAK]
+    panjang = hasil[["nip", "rating_perilaku", *kolom]].melt(
+        id_vars=["nip", "rating_perilaku"], value_vars=kolom, var_name="kolom", value_name="nilai"
+    )
+    panjang["nilai"] = panjang["nilai"].astype("float64")
+    lemah = panjang.loc[panjang["nilai"].notna() & (clean(panjang["nilai"]) < batas)]
+    kompetensi = lemah["kolom"].str.removeprefix("rerata_")
+    return pd.DataFrame(
+        {
+            "nip": lemah["nip"],
+            "kompetensi": kompetensi,
+            "prioritas": _prioritas(lemah["rating_perilaku"]),
+            "alasan": "Nilai '" + kompetensi + "' " + angka(lemah["nilai"])
+            + f" di bawah {_satu_angka(batas)}",
+            "aturan": 1,
+            "urutan": kompetensi.map({nilai: f"{i}" for i, nilai in enumerate(BERAKHLAK)}),
+        }
+    )
+
+
+def kesenjangan_hasil_kerja(
+    hasil: pd.DataFrame, indikator: pd.DataFrame, ruleset: Ruleset
+) -> pd.DataFrame:
+    """Rule 2: each utama indicator below 90% that names a kompetensi is a performance gap."""
+    batas = ruleset.pelatihan.capaian_lemah_di_bawah
+    capaian = indikator["capaian"].astype("float64").fillna(0.0)
+    pilih = (
+        (indikator["jenis"] == "utama").fillna(False)
+        & indikator["kompetensi"].notna()
+        & (clean(capaian) < batas)
+    )
+    lemah = indikator.loc[pilih, ["nip", "id_indikator", "indikator", "kompetensi"]].assign(
+        capaian=capaian[pilih]
+    ).merge(hasil[["nip", "rating_hasil_kerja"]], on="nip", how="inner")
+    return pd.DataFrame(
+        {
+            "nip": lemah["nip"],
+            "kompetensi": lemah["kompetensi"],
+            "prioritas": _prioritas(lemah["rating_hasil_kerja"]),
+            "alasan": "Indikator " + lemah["id_indikator"] + " '" + lemah["indikator"]
+            + "' capaian " + angka(lemah["capaian"]) + f"% di bawah {_satu_angka(batas, True)}%",
+            "aturan": 2,
+            "urutan": lemah["id_indikator"],
+        }
+    )
+
+
+def _anti_join(kiri: pd.DataFrame, kanan: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """Rows of kiri with no match in kanan."""
+    gabung = kiri.merge(kanan[on].drop_duplicates(), on=on, how="left", indicator=True)
+    return gabung.loc[gabung["_merge"] == "left_only"].drop(columns="_merge")
+
+
+def peringkat_prioritas(prioritas: pd.Series) -> np.ndarray:
+    """tinggi 0, sedang 1, rendah 2: the sort key of a priority."""
+    return pd.Categorical(prioritas, categories=PRIORITAS).codes.astype("int64")
+
+
+def rekomendasi_kesenjangan(
+    kesenjangan: pd.DataFrame, katalog: pd.DataFrame, diikuti: pd.DataFrame
+) -> pd.DataFrame:
+    """Rules 1-2: every catalogue training for a gap, once per employee, highest priority kept."""
+    kunci = ["nip", "kode_pelatihan"]
+    kandidat = kesenjangan.merge(katalog, on="kompetensi", how="inner")
+    kandidat = _anti_join(kandidat, diikuti, kunci)
+    kandidat = kandidat.sort_values([*kunci, "aturan", "urutan"], kind="stable").reset_index(drop=True)
+    peringkat = pd.Series(peringkat_prioritas(kandidat["prioritas"]), index=kandidat.index)
+    terbaik = peringkat.groupby([kandidat["nip"], kandidat["kode_pelatihan"]], sort=False).transform("min")
+    kandidat["prioritas"] = np.asarray(PRIORITAS)[terbaik.to_numpy()]
+    ganda = kandidat.duplicated(kunci, keep=False).to_numpy()
+    tunggal = kandidat.loc[~ganda]
+    gabungan = gabung_teks(kandidat.loc[ganda], kunci, "alasan").merge(
+        kandidat.loc[ganda].drop(columns="alasan").drop_duplicates(kunci), on=kunci, how="left"
+    )
+    kolom = ["nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas"]
+    return pd.concat([tunggal[kolom], gabungan[kolom]], ignore_index=True).astype(
+        {"prioritas": "str"}
+    )
+
+
+def tanpa_pelatihan(
+    kesenjangan: pd.DataFrame, katalog: pd.DataFrame, rekomendasi: pd.DataFrame, tahun: int
+) -> pd.DataFrame:
+    """Gaps for which no new training can be recommended, with the reason why."""
+    kosong = _anti_join(kesenjangan, rekomendasi, ["nip", "kompetensi"])
+    kosong = kosong.sort_values(["nip", "kompetensi", "aturan", "urutan"], kind="stable")
+    kosong = gabung_teks(kosong, ["nip", "kompetensi"], "alasan")
+    keterangan = np.where(
+        kosong["kompetensi"].isin(katalog["kompetensi"]),
+        "semua pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"]
+        + f"' sudah pernah diikuti (s.d. {tahun})",
+        "tidak ada pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"] + "'",
+    )
+    return kosong.assign(keterangan=pd.Series(keterangan, index=kosong.index, dtype="str"))[
+        ["nip", "kompetensi", "alasan", "keterangan"]
+    ].reset_index(drop=True)
+
+
+def pemenuhan_jp(
+    kebutuhan: pd.DataFrame, katalog: pd.DataFrame, dikecualikan: pd.DataFrame,
+    kesenjangan: pd.DataFrame,
+) -> pd.DataFrame:
+    """Rule 3, greedy: per employee take catalogue trainings (gap first, shortest, kode) until JP met.
+
+    kebutuhan: nip, kurang (JP still missing); dikecualikan: (nip, kode_pelatihan) never to offer.
+    Returns (nip, kode_pelatihan) of the trainings taken, in the order taken.
+    """
+    urut = katalog.sort_values(["jp", "kode_pelatihan"], kind="stable").reset_index(drop=True)
+    n_katalog, n_pegawai = len(urut), len(kebutuhan)
+    kosong = pd.DataFrame({"nip": pd.Series(dtype="str"), "kode_pelatihan": pd.Series(dtype="str")})
+    if n_katalog == 0 or n_pegawai == 0:
+        return kosong
+    pegawai = pd.Index(kebutuhan["nip"])
+    kurang = clean(kebutuhan["kurang"].to_numpy("float64"))
+    jp = urut["jp"].to_numpy("float64")
+    kode_komp, daftar_komp = pd.factorize(urut["kompetensi"])
+    n_komp = len(daftar_komp)
+    kunci_kecuali = _kunci_pasangan(
+        pegawai.get_indexer(dikecualikan["nip"]),
+        pd.Index(urut["kode_pelatihan"]).get_indexer(dikecualikan["kode_pelatihan"]), n_katalog,
+    )
+    kunci_celah = _kunci_pasangan(
+        pegawai.get_indexer(kesenjangan["nip"]),
+        pd.Index(daftar_komp).get_indexer(kesenjangan["kompetensi"]), n_komp,
+    )
+    diambil = []
+    per_blok = max(1, _BARIS_PER_BLOK // n_katalog)
+    for awal in range(0, n_pegawai, per_blok):
+        baris_pegawai = np.arange(awal, min(n_pegawai, awal + per_blok), dtype="int64")
+        e = np.repeat(baris_pegawai, n_katalog)
+        k = np.tile(np.arange(n_katalog, dtype="int64"), len(baris_pegawai))
+        boleh = ~np.isin(e * n_katalog + k, kunci_kecuali)
+        e, k = e[boleh], k[boleh]
+        cocok = np.isin(e * n_komp + kode_komp[k], kunci_celah)
+        urutan = np.lexsort((k, ~cocok, e))
+        e, k = e[urutan], k[urutan]
+        jp_baris = jp[k]
+        kumulatif = np.cumsum(jp_baris)
+        mulai = np.r_[True, e[1:] != e[:-1]] if len(e) else np.zeros(0, dtype=bool)
+        dasar = (kumulatif - jp_baris)[mulai][np.cumsum(mulai) - 1]
+        sebelum = clean(kumulatif - jp_baris - dasar)
+        ambil = sebelum < kurang[e]
+        diambil.append(pd.DataFrame({"nip": pegawai[e[ambil]], "kode_pelatihan":
+                                     urut["kode_pelatihan"].to_numpy()[k[ambil]]}))
+    return pd.concat([kosong, *diambil], ignore_index=True)
+
+
+def _kunci_pasangan(kiri: np.ndarray, kanan: np.ndarray, lebar: int) -> np.ndarray:
+    """Encode (row, column) position pairs as one int64 key, dropping pairs with an unknown side."""
+    sah = (kiri >= 0) & (kanan >= 0)
+    return np.unique(kiri[sah].astype("int64") * lebar + kanan[sah].astype("int64"))
+
+
+def _populasi(hasil: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Every employee (Pasal 203 applies to all, scored or not): nip, kode_unit."""
+    pegawai = input_frame(frames, "pegawai")[["nip", "kode_unit"]]
+    semua = pd.concat([hasil[["nip", "kode_unit"]], pegawai], ignore_index=True)
+    return semua.drop_duplicates("nip").sort_values("nip", kind="stable").reset_index(drop=True)
+
+
+def _catatan(tanpa: pd.DataFrame, kurang_katalog: pd.Series, jp_minimum: float) -> pd.DataFrame:
+    """Per employee, why the plan is incomplete: gaps without training, catalogue too small."""
+    teks_jp = f"katalog tidak cukup untuk mencapai {_satu_angka(jp_minimum, True)} JP"
+    catatan = pd.concat(
+        [
+            tanpa[["nip", "keterangan"]].assign(urutan=0),
+            pd.DataFrame({"nip": kurang_katalog, "keterangan": teks_jp, "urutan": 1}),
+        ],
+        ignore_index=True,
+    ).sort_values(["nip", "urutan"], kind="stable")
+    return gabung_teks(catatan, ["nip"], "keterangan").rename(columns={"keterangan": "catatan"})
+
+
+def recommend_trainings(
+    year_end: YearEndResult, frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
+) -> TrainingResult:
+    """Turn the year-end result into the tindak lanjut: trainings, rewards, counselling, unit plans."""
+    aturan = ruleset.pelatihan
+    hasil, indikator = year_end.hasil, year_end.indikator
+    katalog = input_frame(frames, "katalog_pelatihan")[
+        ["kode_pelatihan", "nama_pelatihan", "kompetensi", "jp"]
+    ].drop_duplicates("kode_pelatihan").astype({"jp": "float64"})
+    riwayat = input_frame(frames, "riwayat_pelatihan")
+    populasi = _populasi(hasil, frames)
+    diikuti = sudah_diikuti(riwayat, katalog, tahun)
+
+    kesenjangan = pd.concat(
+        [kesenjangan_perilaku(hasil, ruleset), kesenjangan_hasil_kerja(hasil, indikator, ruleset)],
+        ignore_index=True,
+    )
+    utama = rekomendasi_kesenjangan(kesenjangan, katalog, diikuti)
+    tanpa = tanpa_pelatihan(kesenjangan, katalog, utama, tahun)
+
+    jp = populasi.merge(jp_diikuti(riwayat, tahun), on="nip", how="left")
+    jp["jp_diikuti"] = jp["jp_diikuti"].fillna(0.0)
+    jp_utama = utama.groupby("nip", as_index=False)["jp"].sum().rename(columns={"jp": "jp_utama"})
+    jp = jp.merge(jp_utama, on="nip", how="left")
+    jp["kurang"] = aturan.jp_minimum - jp["jp_diikuti"] - jp["jp_utama"].fillna(0.0)
+    perlu = jp.loc[(clean(jp["jp_diikuti"]) < aturan.jp_minimum) & (clean(jp["kurang"]) > 0)]
+    perlu = perlu.assign(
+        alasan=f"JP tahun {tahun} baru " + angka(perlu["jp_diikuti"], True)
+        + f" dari minimal {_satu_angka(aturan.jp_minimum, True)}",
+        prioritas=PRIORITAS[2],
+    )
+    tambahan = pemenuhan_jp(
+        perlu[["nip", "kurang"]],
+        katalog,
+        pd.concat([diikuti, utama[["nip", "kode_pelatihan"]]], ignore_index=True),
+        kesenjangan[["nip", "kompetensi"]],
+    ).merge(katalog, on="kode_pelatihan", how="left").merge(
+        perlu[["nip", "alasan", "prioritas"]], on="nip", how="left"
+    )
+    rekomendasi = _urutkan(pd.concat([utama, tambahan[list(utama.columns)]], ignore_index=True),
+                           populasi, katalog)
+
+    jp_pegawai = _jp_pegawai(jp, rekomendasi, tanpa, aturan.jp_minimum)
+    return TrainingResult(
+        rekomendasi=rekomendasi[[*REKOMENDASI_COLUMNS, "kode_unit"]],
+        penghargaan=_pilih_predikat(hasil, ("Sangat Baik",)),
+        tindak_lanjut=_tindak_lanjut(hasil, tahun),
+        rencana_unit=_rencana_unit(rekomendasi),
+        jp_unit=_jp_unit(jp_pegawai),
+        jp_pegawai=jp_pegawai,
+        tanpa_pelatihan=tanpa.merge(populasi, on="nip", how="left")[
+            ["nip", "kode_unit", "kompetensi", "alasan", "keterangan"]
+        ],
+        ruleset_label=ruleset.label,
+        ruleset_checksum=ruleset.checksum,
+    )
+
+
+def _urutkan(rekomendasi: pd.DataFrame, populasi: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
+    """Sort by nip, priority (tinggi, sedang, rendah), kode_pelatihan on integer codes; add kode_unit."""
+    nomor_pegawai = pd.Index(populasi["nip"]).get_indexer(rekomendasi["nip"])
+    nomor_kode = pd.Index(katalog["kode_pelatihan"].sort_values()).get_indexer(
+        rekomendasi["kode_pelatihan"]
+    )
+    urutan = np.lexsort(
+        (nomor_kode, peringkat_prioritas(rekomendasi["prioritas"]), nomor_pegawai)
+    )
+    tabel = rekomendasi.iloc[urutan].reset_index(drop=True)
+    tabel["kode_unit"] = populasi["kode_unit"].to_numpy()[nomor_pegawai[urutan]]
+    return tabel
+
+
+def _jp_pegawai(
+    jp: pd.DataFrame, rekomendasi: pd.DataFrame, tanpa: pd.DataFrame, jp_minimum: float
+) -> pd.DataFrame:
+    """Per employee: JP attended, JP recommended, whether the 20 JP minimum is met, and notes."""
+    direkomendasikan = rekomendasi.groupby("nip", as_index=False)["jp"].sum()
+    tabel = jp[["nip", "kode_unit", "jp_diikuti"]].merge(
+        direkomendasikan.rename(columns={"jp": "jp_direkomendasikan"}), on="nip", how="left"
+    )
+    tabel["jp_direkomendasikan"] = tabel["jp_direkomendasikan"].fillna(0.0)
+    tabel["mencapai_minimum"] = clean(tabel["jp_diikuti"]) >= jp_minimum
+    total = clean(tabel["jp_diikuti"] + tabel["jp_direkomendasikan"])
+    kurang_katalog = tabel.loc[total < jp_minimum, "nip"]
+    tabel = tabel.merge(_catatan(tanpa, kurang_katalog, jp_minimum), on="nip", how="left")
+    tabel["catatan"] = tabel["catatan"].fillna("").astype("str")
+    return tabel.sort_values("nip", kind="stable").reset_index(drop=True)
+
+
+def _jp_unit(jp_pegawai: pd.DataFrame) -> pd.DataFrame:
+    """Per unit: staff count, how many attended fewer than the minimum JP this year, and the share."""
+    tabel = jp_pegawai.assign(di_bawah=~jp_pegawai["mencapai_minimum"]).groupby(
+        "kode_unit", sort=True, as_index=False
+    ).agg(jumlah_pegawai=("nip", "size"), di_bawah_minimum=("di_bawah", "sum"))
+    tabel["di_bawah_minimum"] = tabel["di_bawah_minimum"].astype("int64")
+    tabel["persen_di_bawah_minimum"] = tabel["di_bawah_minimum"] / tabel["jumlah_pegawai"] * 100.0
+    return tabel
+
+
+def _rencana_unit(rekomendasi: pd.DataFrame) -> pd.DataFrame:
+    """Unit training-needs plan: per training, how many employees need it and the JP total."""
+    kunci = ["kode_unit", "kode_pelatihan", "nama_pelatihan", "kompetensi"]
+    return rekomendasi.groupby(kunci, sort=True, as_index=False, dropna=False).agg(
+        jumlah_pegawai=("nip", "size"), total_jp=("jp", "sum")
+    )
+
+
+def _pilih_predikat(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFrame:
+    """Employees whose predikat_final is one of the given ones, by nip."""
+    pilih = hasil.loc[hasil["predikat_final"].isin(predikat),
+                      ["nip", "nama", "kode_unit", "predikat_final"]]
+    return pilih.sort_values("nip", kind="stable").reset_index(drop=True)
+
+
+def _tindak_lanjut(hasil: pd.DataFrame, tahun: int) -> pd.DataFrame:
+    """Kurang / Sangat Kurang get a counselling and performance-improvement plan."""
+    tabel = _pilih_predikat(hasil, PREDIKAT_TINDAK_LANJUT)
+    tabel["rencana"] = (
+        f"Konseling kinerja oleh atasan langsung paling lambat Maret {tahun + 1}; "
+        "rencana perbaikan kinerja 6 bulan"
+    )
+    return tabel.astype({"rencana": "str"})
+
+
+def to_rekomendasi_csv(result: TrainingResult) -> pd.DataFrame:
+    """rekomendasi_pelatihan.csv exactly as FORMATS.md lists it, JP half-up to 2 decimals."""
+    tabel = result.rekomendasi[list(REKOMENDASI_COLUMNS)].copy()
+    tabel["jp"] = format_2(tabel["jp"])
+    return tabel.reset_index(drop=True)

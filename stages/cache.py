@@ -1,0 +1,102 @@
+"""What one process keeps between the stages it runs: one explicit object, handed through the stage context.
+
+A `kinerja cycle` runs five stages in one process; they read the same files, validate them with
+mostly the same suites and training builds on the year-end result. Each of those is computed once
+per process and kept here — never in module globals — under the same hit rules and memory bounds as
+before the cache had a home: the reader's parsed files within `KINERJA_CACHE_BACA_MAKS_MB` (only the
+files of the latest read stay), GX suite results for the latest 32 (file bytes, suite) pairs, the GX
+context with its validation definitions, the latest year-end result, and the database URLs whose
+schema was migrated by this process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+SUITE_RESULTS_MAX = 32
+
+
+@dataclass
+class ProcessCache:
+    """The per-process cache. Each section is owned by one module, which alone decides what a hit is."""
+
+    read_budget_bytes: int
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    readings: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # contract.reader
+    suite_results: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # expectations
+    suite_fingerprints: dict[str, str] = field(default_factory=dict, repr=False)  # expectations
+    gx: dict[str, Any] = field(default_factory=dict, repr=False)  # expectations: context, definitions
+    year_end: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # the latest year-end result
+    migrated: set[str] = field(default_factory=set, repr=False)  # database URLs migrated here
+
+    # ---------------------------------------------------------------- parsed input files
+
+    def take_readings(self, keys: Mapping[str, Hashable]) -> dict[str, Any]:
+        """The cached readings of these keys by sheet; every other entry (other files, older bytes) is
+        dropped first, so it is not held while the caller reads."""
+        with self.lock:
+            wanted = set(keys.values())
+            for key in [k for k in self.readings if k not in wanted]:
+                del self.readings[key]
+            return {sheet: self.readings[key] for sheet, key in keys.items() if key in self.readings}
+
+    def keep_readings(self, readings: Mapping[Hashable, Any], size: Callable[[Any], int]) -> None:
+        """Make these readings the cache, in the caller's file order, as far as they fit the budget
+        (0 turns the cache off; a file that does not fit is not kept)."""
+        budget = self.read_budget_bytes
+        keep = {}
+        for key, reading in readings.items():
+            if size(reading) <= budget:
+                keep[key] = reading
+                budget -= size(reading)
+        with self.lock:
+            self.readings.clear()
+            self.readings.update(keep)
+
+    # ---------------------------------------------------------------- gate results
+
+    def suite_result(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """The result of an identical earlier validation, else `compute()` kept for next time (the
+        oldest of SUITE_RESULTS_MAX is dropped)."""
+        found = self.suite_results.get(key)
+        if found is None:
+            found = compute()
+            while len(self.suite_results) >= SUITE_RESULTS_MAX:
+                self.suite_results.pop(next(iter(self.suite_results)))
+            self.suite_results[key] = found
+        return found
+
+    # ---------------------------------------------------------------- year-end result
+
+    def remember_year_end(self, key: Hashable, result: Any) -> None:
+        """Keep only the latest year-end result, under what it was scored from."""
+        self.year_end.clear()
+        self.year_end[key] = result
+
+    def recall_year_end(self, key: Hashable) -> Any | None:
+        return self.year_end.get(key)
+
+
+_PROCESS: ProcessCache | None = None
+_CREATE = threading.Lock()
+
+
+def process_cache() -> ProcessCache:
+    """The cache of this process, created on first use with the budget from the settings."""
+    global _PROCESS
+    with _CREATE:
+        if _PROCESS is None:
+            from kinerja.settings import get_settings
+
+            _PROCESS = ProcessCache(read_budget_bytes=int(get_settings().cache_baca_maks_mb * 2**20))
+        return _PROCESS
+
+
+def reset_process_cache() -> None:
+    """Forget everything (tests, and a settings change within one process)."""
+    global _PROCESS
+    with _CREATE:
+        _PROCESS = None

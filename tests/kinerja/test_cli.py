@@ -1,0 +1,169 @@
+"""The `kinerja` command as HR uses it: exit statuses and one-line messages, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kinerja.demo.generator import generate
+
+KINERJA = Path(sys.executable).with_name("kinerja")
+
+
+@pytest.fixture(scope="module")
+def plan_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("cli") / "input"
+    generate(folder, pegawai=120, tahun=2026, seed=5, bad_rows=True)
+    return folder
+
+
+@pytest.fixture
+def api_env(prefect_harness: None, tmp_path: Path) -> dict[str, str]:
+    """Environment for a subprocess that reports to the test harness's Prefect server."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {**os.environ, "PREFECT_API_URL": str(PREFECT_API_URL.value()),
+            "KINERJA_DATA_DIR": str(tmp_path / "data")}
+
+
+def kinerja(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(KINERJA), *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def _stage(folder: Path, out: Path, db: str, stage: str = "plan-collection") -> list[str]:
+    return ["run", stage, "--tahun", "2026", "--input", str(folder), "--output", str(out), "--db", db]
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str], status: int) -> str:
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    return proc.stderr
+
+
+def test_plan_collection_with_bad_rows_passes_and_explains_them(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"), env=api_env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    karantina = pd.read_csv(tmp_path / "out" / "2026" / "karantina.csv", dtype=str)
+    assert {"NIP_TANGGAL_LAHIR", "UNIT_TIDAK_ADA", "TARGET"} <= set(karantina["kode_aturan"])
+    assert karantina["baris"].astype(int).min() >= 2
+
+
+def test_missing_required_column_is_exit_2_with_one_line(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    pegawai = pd.read_csv(folder / "pegawai.csv", dtype=str).drop(columns=["jabatan"])
+    pegawai.to_csv(folder / "pegawai.csv", index=False)
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 2)
+    assert "pegawai.csv" in err and "jabatan" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_not_utf8_is_exit_2_naming_the_file(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = (folder / "skp.csv").read_bytes()
+    (folder / "skp.csv").write_bytes(skp.replace(b"Jumlah", "Jümlah".encode("cp1252")))
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 2)
+    assert "skp.csv" in err and "UTF-8" in err
+
+
+def test_failed_gate_is_exit_1_and_points_to_the_report(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str)
+    skp["target"] = "banyak"
+    skp.to_csv(folder / "skp.csv", index=False)
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 1)
+    assert "gerbang_plan-collection.html" in err
+    assert (tmp_path / "out" / "2026" / "gerbang_plan-collection.html").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["run", "tahap-asing", "--tahun", "2026", "--input", ".", "--output", "out"],
+        ["run", "plan-collection", "--tahun", "2026", "--input", "/tidak/ada", "--output", "out"],
+        ["run", "year-end", "--tahun", "2026", "--input", ".", "--output", "out", "--dokumen", "sebagian"],
+        ["run", "plan-collection", "--tahun", "dua-ribu", "--input", ".", "--output", "out"],
+        ["run", "plan-collection", "--tahun", "2026", "--input", "."],
+    ],
+    ids=["unknown-stage", "missing-folder", "bad-dokumen", "bad-year", "missing-output"],
+)
+def test_wrong_usage_is_exit_2_without_traceback(args: list[str], tmp_path: Path) -> None:
+    env = {**os.environ, "KINERJA_DATA_DIR": str(tmp_path)}
+    assert_clean_failure(kinerja(*args, env=env), 2)
+
+
+def test_password_in_database_url_never_shown(tmp_path: Path, plan_input: Path) -> None:
+    env = {**os.environ, "KINERJA_DATA_DIR": str(tmp_path), "PREFECT_API_URL": "http://127.0.0.1:9/api"}
+    url = "postgresql+psycopg://kinerja:rahasia-sekali@127.0.0.1:1/kinerja"
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", url), env=env)
+    assert proc.returncode != 0
+    assert "rahasia-sekali" not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_password_never_reaches_run_history_logs_or_reports(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId, LogFilter, LogFilterFlowRunId
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    secret = "rahasia-kinerja-9431"
+    url = make_url(postgres_url).set(password=secret).render_as_string(hide_password=False)
+    proc = kinerja(*_stage(plan_input, tmp_path / "out", url), env=api_env)
+    assert proc.returncode == 0, proc.stderr
+    assert secret not in proc.stdout + proc.stderr
+
+    with create_engine(postgres_url).connect() as conn:
+        flow_run_id = conn.execute(text("select flow_run_id from stage_run order by id desc")).scalar()
+    with get_client(sync_client=True) as client:
+        run = client.read_flow_run(flow_run_id)
+        logs = client.read_logs(log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
+        artifacts = client.read_artifacts(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id])))
+    history = " ".join([str(run.parameters), *(log.message for log in logs),
+                        *(str(a.data) for a in artifacts)])
+    assert logs and artifacts
+    assert secret not in history
+    for path in (tmp_path / "out").rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+def test_foreground_runs_switch_heartbeats_off_only_inside(prefect_harness: None) -> None:
+    """CLI and bench runs skip the heartbeat thread (each flow run waited up to 1 s for it on exit)."""
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    from kinerja.prefect_server import foreground_runs
+
+    @flow
+    def kosong() -> int:
+        return 1
+
+    default = get_current_settings().flows.heartbeat_frequency
+    assert default is not None  # Prefect's default for worker runs stays on
+    with foreground_runs():
+        assert get_current_settings().flows.heartbeat_frequency is None
+        assert kosong() == 1
+    assert get_current_settings().flows.heartbeat_frequency == default
