@@ -49,5 +49,15 @@ def record_hash(record: Mapping[str, object]) -> str:
 
 
 def digests_json(digests: Mapping[str, Mapping]) -> str:
+    """The `hasil_digest` text sealed into a record: table -> {baris, sha256}, canonical JSON."""
     return json.dumps(digests, sort_keys=True, separators=(",", ":"))
+
+
+def json_object(text: object) -> dict:
+    """A JSON text field of a record (counts, input_checksums, hasil_digest) as a dict; {} if not a map."""
+    try:
+        value = json.loads(str(text)) if text else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 

@@ -52,6 +52,12 @@ def canonical_time(value: object) -> str | None:
     return stamp.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def display_time(value: object) -> str:
+    """A timestamp as auditors read it: UTC to the second ('2027-01-05 03:00:01Z'), '-' when missing."""
+    stamp = canonical_time(value)
+    return f"{stamp[:10]} {stamp[11:19]}Z" if stamp else "-"
+
+
 def _text_array(values: pd.Series) -> pa.Array:
     try:
         return pa.array(values, type=pa.large_string(), from_pandas=True)
@@ -64,7 +70,7 @@ def canonical_column(values: pd.Series, kind: str) -> pa.Array:
 
     Floats are written as their shortest round-trip decimal (Arrow's cast: the digits of Python's
     repr, `100` for 100.0, `1e-7` for 1e-07) — exact, and the same on both databases;
-    tests/audit/test_trail.py pins the format so a library upgrade cannot change it unnoticed.
+    tests/audit/test_digest.py pins the format so a library upgrade cannot change it unnoticed.
     """
     missing = values.isna().to_numpy()
     if kind == "text":
@@ -189,9 +195,6 @@ def rows_digest(name: str, frame: pd.DataFrame) -> dict | None:
         data[column] = values.astype("str") if kind == "text" and values.dtype != "str" else values
     key = [c.name for c in SQLModel.metadata.tables[name].primary_key.columns if c.name != "id"]
     return digest_frame(name, data, kinds, key or list(kinds))
-
-
-# Digests of rows written by a stage run in this process, per (database URL, stage run): see
 
 
 def _count(engine: Engine, name: str, stage_run_id: int) -> int:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from reports.render import render_documents
+from reports.documents import render_documents
 from tests.reports.fakes import make_frames, make_year_end
 
 

@@ -3,9 +3,10 @@
 `python bench/run.py` (`make bench`). Sizes from BENCH_SIZES (default "10000 100000"); every size runs
 in its own child process so one size's memory does not count against the next. Per size: demo data
 (generated once into BENCH_DIR, default /tmp/kinerja-bench/<n>/in, with `--tanpa-baris-rusak`), a fresh
-SQLite database, and the five stage flows of flows.cycle.STAGE_FLOWS run in-process one after the other
-against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"); after the cycle the
-per-employee documents of every scored employee are rendered on their own and timed (documents/s).
+SQLite database, and the stage flows of the registry (stages.registry, cycle order) run in-process one
+after the other against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"); after
+the cycle the per-employee documents of every scored employee are rendered on their own and timed
+(documents/s).
 
 Measured per stage:
 - wall time and peak RSS (VmHWM of /proc/self/status, reset through /proc/self/clear_refs before it);
@@ -32,114 +33,21 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if __package__ in (None, ""):  # run as a script (`python bench/run.py`): the project root is not on the path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import measure  # noqa: E402 - after the path above
+
+if TYPE_CHECKING:
+    from stages.registry import Stage
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TAHUN = 2026
 GIB = 1024**3
-
-# Prefect task names -> the bucket their time counts in.
-BUCKETS = {
-    "baca-dan-periksa-input": "baca",
-    "gerbang-mutu-data": "gerbang",
-    "gerbang-hasil": "gerbang",
-    "periksa-relasi": "gerbang",
-    "periksa-cakupan-pemantauan": "gerbang",
-    "periksa-kelayakan-penilaian": "gerbang",
-    "kelengkapan-per-unit": "gerbang",
-    "periksa-hasil-akhir-tahun": "gerbang",
-    "mulai-tahap": "catatan",
-    "selesai": "catatan",
-}
-PREFIX_BUCKETS = (("hitung-", "hitung"), ("simpan-", "tulis"), ("laporan-", "laporan"))
-KOLOM = ("baca", "gerbang", "hitung", "tulis", "laporan", "catatan", "lain", "prefect")
-
-
-def _bucket(task_name: str) -> str:
-    if task_name in BUCKETS:
-        return BUCKETS[task_name]
-    for prefix, bucket in PREFIX_BUCKETS:
-        if task_name.startswith(prefix):
-            return bucket
-    return "lain"
-
-
-# --------------------------------------------------------------------------- memory
-
-
-def _reset_peak() -> None:
-    """Reset the process's RSS high-water mark (Linux: 5 > /proc/self/clear_refs)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass
-
-
-def _status_kib(field: str) -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
-def _peak_rss() -> int:
-    """Peak RSS in bytes since the last reset."""
-    return _status_kib("VmHWM") * 1024
-
-
-# --------------------------------------------------------------------------- one size (child process)
-
-
-def _input_rows(input_dir: Path, sheets: tuple[str, ...]) -> int:
-    from contract.schema import FILES
-
-    total = 0
-    for sheet in sheets:
-        path = input_dir / FILES[sheet].name
-        if path.exists():
-            with path.open("rb") as fh:
-                total += sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b"")) - 1
-    return total
-
-
-def _floor(input_dir: Path, sheets: tuple[str, ...]) -> float:
-    """Seconds to read the stage's input files into memory with pyarrow and nothing else (best of 3)."""
-    import pyarrow.csv as pacsv
-
-    from contract.schema import FILES
-
-    paths = [input_dir / FILES[s].name for s in sheets if (input_dir / FILES[s].name).exists()]
-    best = float("inf")
-    for _ in range(3):
-        t = time.perf_counter()
-        tables = [pacsv.read_csv(p) for p in paths]
-        best = min(best, time.perf_counter() - t)
-        del tables
-    return best
-
-
-def _task_times(flow_run_id: str) -> dict[str, float]:
-    """Seconds per bucket from the flow run's task runs (waits until the server has them all)."""
-    from prefect.client.orchestration import get_client
-    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
-    from prefect.client.schemas.sorting import TaskRunSort
-
-    flt = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
-    with get_client(sync_client=True) as client:
-        runs = []
-        for _ in range(40):
-            runs = client.read_task_runs(flow_run_filter=flt, sort=TaskRunSort.EXPECTED_START_TIME_ASC,
-                                          limit=200)
-            if runs and all(r.end_time is not None and r.state and r.state.is_final() for r in runs):
-                break
-            time.sleep(0.25)
-    out = dict.fromkeys(KOLOM, 0.0)
-    for r in runs:
-        if r.start_time is not None and r.end_time is not None:
-            out[_bucket(r.name.rsplit("-", 1)[0])] += (r.end_time - r.start_time).total_seconds()
-    return out
-
 
 def _documents(input_dir: Path, work_dir: Path) -> dict:
     """Every scored employee's evaluation document rendered into a scratch folder, timed alone.
@@ -151,15 +59,15 @@ def _documents(input_dir: Path, work_dir: Path) -> dict:
     import shutil
 
     from contract.reader import read_inputs
-    from contract.rules import check_values
+    from contract.values import check_values
     from penilaian.ruleset import load_ruleset
-    from penilaian.scoring import score_year_end
-    from reports.render import render_documents
+    from penilaian.year_end import score_year_end
+    from reports.documents import render_documents
     from stages import registry
 
-    required, optional = registry.get("year-end").required, registry.get("year-end").optional
-    raw, _ = read_inputs(input_dir, required, optional)
-    frames, _, _ = check_values(raw, TAHUN, "year-end")
+    stage = next(stage for stage in registry.STAGES if stage.documents)
+    raw, _ = read_inputs(input_dir, stage.required, stage.optional)
+    frames, _, _ = check_values(raw, TAHUN, stage.name)
     del raw
     year_end = score_year_end(frames, load_ruleset(None), TAHUN)
     scratch = work_dir / "dokumen-bench"
@@ -178,8 +86,8 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
     """The whole cycle at one size, stage by stage, in this process (as `kinerja cycle` runs it)."""
     import shutil
 
-    from flows.cycle import STAGE_FLOWS
     from kinerja.prefect_server import foreground_runs
+    from stages import registry
 
     db = work_dir / "kinerja.db"
     out = work_dir / "out"
@@ -187,8 +95,8 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
         path.unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
     with foreground_runs():
-        stages = [_run_stage(n, tahap, flow, input_dir, out, db) for tahap, flow in STAGE_FLOWS.items()]
-    rss_max = _status_kib("VmHWM") * 1024  # the cycle's, before the documents below
+        stages = [_run_stage(n, stage, input_dir, out, db) for stage in registry.STAGES]
+    rss_max = measure.status_kib("VmHWM") * 1024  # the cycle's, before the documents below
     dokumen = _documents(input_dir, work_dir)
     print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
           f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
@@ -196,28 +104,27 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
             "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen}
 
 
-def _run_stage(n: int, tahap: str, flow, input_dir: Path, out: Path, db: Path) -> dict:
+def _run_stage(n: int, stage: Stage, input_dir: Path, out: Path, db: Path) -> dict:
     """One stage flow: wall time, peak RSS, where the time went, input rows and the floor."""
-    from stages import registry
+    from flows.executor import stage_flow
 
-    required, optional = registry.get(tahap).required, registry.get(tahap).optional
-    sheets = required + optional
+    tahap, sheets = stage.name, stage.inputs
     kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(out), db_url=f"sqlite:///{db}")
-    if tahap == "year-end":
+    if stage.documents:
         kwargs["dokumen"] = "tidak"
-    _reset_peak()
+    measure.reset_peak()
     started = time.perf_counter()
-    state = flow(**kwargs, return_state=True)
+    state = stage_flow(tahap)(**kwargs, return_state=True)
     wall = time.perf_counter() - started
-    peak = _peak_rss()
+    peak = measure.peak_rss()
     if not state.is_completed():
         raise SystemExit(f"{tahap} at {n}: {state.type.value}: {state.message}")
-    times = _task_times(str(state.state_details.flow_run_id))
+    times = measure.task_times(str(state.state_details.flow_run_id))
     tasks_total = sum(v for k, v in times.items() if k != "prefect")
     times["prefect"] = max(wall - tasks_total, 0.0)
     print(f"  {n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB", flush=True)
-    return {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": _input_rows(input_dir, sheets),
-            "floor": _floor(input_dir, sheets), "times": times}
+    return {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": measure.input_rows(input_dir, sheets),
+            "floor": measure.floor_seconds(input_dir, sheets), "times": times}
 
 
 # --------------------------------------------------------------------------- driver (parent process)
@@ -291,7 +198,7 @@ def _share(stage: dict) -> float:
 
 def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
     head = ["pegawai", "tahap", "wall s", "peak RSS GiB", "baris input", "baris/s", "floor s",
-            "x floor", *[f"{k} s" for k in KOLOM], "orkestrasi+gerbang"]
+            "x floor", *[f"{k} s" for k in measure.COLUMNS], "orkestrasi+gerbang"]
     body = []
     for res in results:
         for s in res["stages"]:
@@ -299,7 +206,7 @@ def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
                 f"{res['pegawai']:,}", s["tahap"], f"{s['wall']:.1f}", f"{s['peak_rss'] / GIB:.2f}",
                 f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}", f"{s['floor']:.2f}",
                 f"{s['wall'] / s['floor']:.0f}" if s["floor"] else "-",
-                *[f"{s['times'][k]:.1f}" for k in KOLOM], f"{100 * _share(s):.0f}%",
+                *[f"{s['times'][k]:.1f}" for k in measure.COLUMNS], f"{100 * _share(s):.0f}%",
             ])
         total = sum(s["wall"] for s in res["stages"])
         floor = sum(s["floor"] for s in res["stages"])
@@ -309,7 +216,7 @@ def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
         body.append([
             f"{res['pegawai']:,}", "**siklus / cycle**", f"{total:.1f}", f"{peak / GIB:.2f}", f"{rows:,}",
             f"{rows / total:,.0f}", f"{floor:.2f}", f"{total / floor:.0f}" if floor else "-",
-            *[f"{sum(s['times'][k] for s in res['stages']):.1f}" for k in KOLOM],
+            *[f"{sum(s['times'][k] for s in res['stages']):.1f}" for k in measure.COLUMNS],
             f"{100 * over / total:.0f}%",
         ])
     return head, body
@@ -336,13 +243,13 @@ def _targets(results: list[dict]) -> list[str]:
     return lines
 
 
-DOKUMEN_PER_DETIK = 1_000  # the issue's target for render_documents
+DOCUMENTS_PER_SECOND = 1_000  # the issue's target for render_documents
 
 
 def _documents_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
     """Per size: documents rendered, seconds, documents/s and the target (sizes measured before
     the documents were part of the benchmark have none)."""
-    head = ["pegawai", "dokumen", "detik", "dokumen/s", f"target >= {DOKUMEN_PER_DETIK:,}/s"]
+    head = ["pegawai", "dokumen", "detik", "dokumen/s", f"target >= {DOCUMENTS_PER_SECOND:,}/s"]
     body = []
     for res in results:
         if "dokumen" not in res:
@@ -350,7 +257,7 @@ def _documents_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
         d = res["dokumen"]
         rate = d["jumlah"] / d["detik"] if d["detik"] else 0.0
         body.append([f"{res['pegawai']:,}", f"{d['jumlah']:,}", f"{d['detik']:.1f}", f"{rate:,.0f}",
-                     "terpenuhi / met" if rate >= DOKUMEN_PER_DETIK else "**tidak / missed**"])
+                     "terpenuhi / met" if rate >= DOCUMENTS_PER_SECOND else "**tidak / missed**"])
     return head, body
 
 
@@ -477,5 +384,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     raise SystemExit(main())

@@ -1,15 +1,89 @@
-"""The quarantine file: its columns (one copy for every producer) and the merged karantina.csv."""
+"""Quarantine rows: their columns (one copy for every producer), how rows are made and ordered, and
+the merged karantina.csv."""
 
 from __future__ import annotations
 
+import string
 from pathlib import Path
 
 import pandas as pd
 
+from contract.aturan import ATURAN
 from contract.output import write_csv
+from contract.schema import FILES
 from stages import registry
 
 KARANTINA_COLUMNS = ["berkas", "baris", "kolom", "nilai", "kode_aturan", "alasan", "reason", "tahap"]
+_EMPTY = "(kosong)"  # how an empty cell reads in a reason
+_RULE_ORDER = {kode: i for i, kode in enumerate(ATURAN)}
+_FILE_ORDER = {spec.name: i for i, spec in enumerate(FILES.values())}
+
+
+def empty_karantina() -> pd.DataFrame:
+    """A quarantine frame with no rows and the contract's columns and types."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in KARANTINA_COLUMNS})
+    frame["baris"] = frame["baris"].astype("int64")
+    return frame
+
+
+def render(template: str, rows: pd.DataFrame, nilai: pd.Series, **fields: object) -> pd.Series:
+    """Fill a reason template for many rows at once: {nilai}, constants, or columns of `rows`."""
+    out = pd.Series("", index=rows.index, dtype="str")
+    for literal, name, _spec, _conv in string.Formatter().parse(template):
+        out = out + literal
+        if name is None:
+            continue
+        if name in fields:
+            out = out + str(fields[name])
+        elif name == "nilai":
+            out = out + _text(nilai)
+        else:
+            out = out + _text(rows[name])
+    return out
+
+
+def _text(values: pd.Series) -> pd.Series:
+    """Values as text for a message; an empty cell reads as (kosong)."""
+    return values.astype("str").fillna(_EMPTY).where(values.notna(), _EMPTY)
+
+
+def karantina_rows(
+    berkas: str, rows: pd.DataFrame, kode: str, kolom: str, nilai: pd.Series,
+    tahap: str = "", **fields: object,
+) -> pd.DataFrame:
+    """Quarantine rows for `rows` (with their `_baris`) of one file that break rule `kode` in column
+    `kolom`; `fields` fill the reason templates' other placeholders."""
+    aturan = ATURAN[kode]
+    fields = {"kolom": kolom, **fields}
+    return pd.DataFrame(
+        {
+            "berkas": berkas,
+            "baris": rows["_baris"].to_numpy(dtype="int64"),
+            "kolom": kolom,
+            "nilai": nilai.astype("str").to_numpy(),
+            "kode_aturan": kode,
+            "alasan": render(aturan.alasan, rows, nilai, **fields).to_numpy(),
+            "reason": render(aturan.reason, rows, nilai, **fields).to_numpy(),
+            "tahap": tahap,
+        },
+        columns=KARANTINA_COLUMNS,
+    )
+
+
+def sort_karantina(frame: pd.DataFrame) -> pd.DataFrame:
+    """Deterministic order: file (FORMATS.md order), line, rule (catalogue order), column."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    keys = pd.DataFrame(
+        {
+            "f": frame["berkas"].map(_FILE_ORDER).fillna(len(_FILE_ORDER)).to_numpy(),
+            "b": frame["baris"].to_numpy(),
+            "a": frame["kode_aturan"].map(_RULE_ORDER).fillna(len(_RULE_ORDER)).to_numpy(),
+            "k": frame["kolom"].fillna("").to_numpy(),
+        }
+    )
+    order = keys.sort_values(["f", "b", "a", "k"], kind="stable").index.to_numpy()
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def write_karantina_csv(output_dir: Path, tahap: str, karantina: pd.DataFrame) -> Path:

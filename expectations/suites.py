@@ -27,6 +27,7 @@ from contract.schema import (
     PREDIKAT_ORGANISASI,
     RATING,
 )
+from stages import registry
 
 if TYPE_CHECKING:
     import great_expectations as gx
@@ -40,14 +41,12 @@ BULAT_POSITIF = r"^\d*[1-9]\d*$"
 NILAI_BERAKHLAK = r"^[1-5]$"
 # A BerAKHLAK key or a technical tag: lower-case words joined by "_".
 KOMPETENSI = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
-# Suffix of the numeric helper column derived from a text column (see frame_validasi).
-SUFIKS_ANGKA = "__angka"
-# Stages that score or build on the year-end result need every unit's predikat_organisasi.
-TAHAP_BUTUH_PREDIKAT_ORGANISASI = ("year-end", "training")
+# Suffix of the numeric helper column derived from a text column (see validation_frame).
+NUMERIC_SUFFIX = "__angka"
 
 
 @dataclass(frozen=True)
-class ParameterSuite:
+class SuiteParameters:
     """What a suite depends on: the year, the quarantine threshold and the stage."""
 
     tahun: int
@@ -60,10 +59,10 @@ class ParameterSuite:
         return max(0.0, min(1.0, 1 - self.maks_karantina_persen / 100))
 
 
-class _Penyusun:
+class _SuiteBuilder:
     """Collects the expectations of one file's suite with their codes and descriptions."""
 
-    def __init__(self, sheet: str, p: ParameterSuite) -> None:
+    def __init__(self, sheet: str, p: SuiteParameters) -> None:
         import great_expectations as gx
 
         self.gx = gx
@@ -72,7 +71,7 @@ class _Penyusun:
         self.p = p
         self.expectations: list = []
 
-    def _tambah(self, jenis: type, kolom: str, kode: str, deskripsi: str, **kwargs) -> None:
+    def _add(self, jenis: type, kolom: str, kode: str, deskripsi: str, **kwargs) -> None:
         meta = {
             "kode": f"{self.sheet}.{kolom}.{kode}",
             "berkas": self.berkas,
@@ -87,17 +86,17 @@ class _Penyusun:
     @property
     def suite(self) -> gx.ExpectationSuite:
         """The finished suite (built in one go: adding to a bare suite needs a live context)."""
-        return self.gx.ExpectationSuite(name=nama_suite(self.sheet, self.p), expectations=self.expectations)
+        return self.gx.ExpectationSuite(name=suite_name(self.sheet, self.p), expectations=self.expectations)
 
-    def ada(self, *kolom: str) -> _Penyusun:
+    def ada(self, *kolom: str) -> _SuiteBuilder:
         """Required columns must be filled."""
         for k in kolom:
-            self._tambah(self.gx.expectations.ExpectColumnValuesToNotBeNull, k, "ada", f"{k} wajib diisi")
+            self._add(self.gx.expectations.ExpectColumnValuesToNotBeNull, k, "ada", f"{k} wajib diisi")
         return self
 
-    def format(self, kolom: str, regex: str, deskripsi: str) -> _Penyusun:
+    def format(self, kolom: str, regex: str, deskripsi: str) -> _SuiteBuilder:
         """A filled value must have the given shape (empty values are left to `ada`)."""
-        self._tambah(
+        self._add(
             self.gx.expectations.ExpectColumnValuesToMatchRegex,
             kolom,
             "format",
@@ -106,10 +105,10 @@ class _Penyusun:
         )
         return self
 
-    def nilai(self, kolom: str, pilihan: tuple[str, ...], kode: str = "nilai") -> _Penyusun:
+    def nilai(self, kolom: str, pilihan: tuple[str, ...], kode: str = "nilai") -> _SuiteBuilder:
         """A filled value must be one of the allowed values."""
         deskripsi = f"{kolom} salah satu dari: {', '.join(pilihan)}"
-        self._tambah(
+        self._add(
             self.gx.expectations.ExpectColumnValuesToBeInSet,
             kolom,
             kode,
@@ -118,9 +117,9 @@ class _Penyusun:
         )
         return self
 
-    def unik(self, kolom: str) -> _Penyusun:
+    def unik(self, kolom: str) -> _SuiteBuilder:
         """A key column must not repeat."""
-        self._tambah(
+        self._add(
             self.gx.expectations.ExpectColumnValuesToBeUnique,
             kolom,
             "unik",
@@ -128,26 +127,26 @@ class _Penyusun:
         )
         return self
 
-    def rentang(self, kolom: str, minimum: float, maksimum: float) -> _Penyusun:
+    def rentang(self, kolom: str, minimum: float, maksimum: float) -> _SuiteBuilder:
         """A numeric value (its helper column) must lie within [minimum, maksimum]."""
-        self._tambah(
+        self._add(
             self.gx.expectations.ExpectColumnValuesToBeBetween,
             kolom,
             "rentang",
             f"{kolom} antara {minimum:g} dan {maksimum:g}",
-            column=kolom + SUFIKS_ANGKA,
+            column=kolom + NUMERIC_SUFFIX,
             min_value=minimum,
             max_value=maksimum,
         )
         return self
 
-    def nip(self, *kolom: str) -> _Penyusun:
+    def nip(self, *kolom: str) -> _SuiteBuilder:
         """NIP columns are 18 digits (date and sequence rules are the reader's quarantine)."""
         for k in kolom:
             self.format(k, NIP, f"{k} berupa 18 digit angka")
         return self
 
-    def periode_bulan(self) -> _Penyusun:
+    def periode_bulan(self) -> _SuiteBuilder:
         """periode is YYYY-MM within the appraisal year."""
         return self.format(
             "periode",
@@ -156,32 +155,32 @@ class _Penyusun:
         )
 
 
-def nama_suite(sheet: str, p: ParameterSuite) -> str:
+def suite_name(sheet: str, p: SuiteParameters) -> str:
     """A suite name unique per file and parameters, so one context can hold them all."""
     return f"kinerja.{sheet}.{p.tahun}.{p.maks_karantina_persen:g}.{p.tahap or '-'}"
 
 
-def unit_kerja(p: ParameterSuite) -> gx.ExpectationSuite:
+def unit_kerja(p: SuiteParameters) -> gx.ExpectationSuite:
     """unit_kerja.csv: identity columns filled, kode_unit unique, a known predikat_organisasi."""
-    s = _Penyusun("unit_kerja", p)
+    s = _SuiteBuilder("unit_kerja", p)
     s.ada(*FILES["unit_kerja"].required).unik("kode_unit")
-    if p.tahap in TAHAP_BUTUH_PREDIKAT_ORGANISASI:
+    if p.tahap in registry.names() and registry.get(p.tahap).needs_predikat_organisasi:
         s.ada("predikat_organisasi")
     s.nilai("predikat_organisasi", PREDIKAT_ORGANISASI)
     return s.suite
 
 
-def pegawai(p: ParameterSuite) -> gx.ExpectationSuite:
+def pegawai(p: SuiteParameters) -> gx.ExpectationSuite:
     """pegawai.csv: NIP shape and uniqueness, supervisor NIP shape, known jenis_jabatan."""
-    s = _Penyusun("pegawai", p)
+    s = _SuiteBuilder("pegawai", p)
     s.ada(*FILES["pegawai"].required).nip("nip").unik("nip").nip("nip_atasan")
     s.nilai("jenis_jabatan", JENIS_JABATAN)
     return s.suite
 
 
-def skp(p: ParameterSuite) -> gx.ExpectationSuite:
+def skp(p: SuiteParameters) -> gx.ExpectationSuite:
     """skp.csv: unique indicator ids, the right year, known enums, a positive target."""
-    s = _Penyusun("skp", p)
+    s = _SuiteBuilder("skp", p)
     s.ada(*FILES["skp"].required).unik("id_indikator").nip("nip")
     s.nilai("tahun", (str(p.tahun),), kode="sesuai")
     s.nilai("aspek", ASPEK).nilai("arah", ARAH).nilai("jenis", JENIS_INDIKATOR)
@@ -190,17 +189,17 @@ def skp(p: ParameterSuite) -> gx.ExpectationSuite:
     return s.suite
 
 
-def realisasi(p: ParameterSuite) -> gx.ExpectationSuite:
+def realisasi(p: SuiteParameters) -> gx.ExpectationSuite:
     """realisasi.csv: a month of the year and a non-negative cumulative value."""
-    s = _Penyusun("realisasi", p)
+    s = _SuiteBuilder("realisasi", p)
     s.ada(*FILES["realisasi"].required).periode_bulan()
     s.format("realisasi", ANGKA_NONNEGATIF, "realisasi berupa angka 0 atau lebih")
     return s.suite
 
 
-def perilaku(p: ParameterSuite) -> gx.ExpectationSuite:
+def perilaku(p: SuiteParameters) -> gx.ExpectationSuite:
     """perilaku.csv: NIPs, a semester of the year and seven BerAKHLAK values 1-5."""
-    s = _Penyusun("perilaku", p)
+    s = _SuiteBuilder("perilaku", p)
     s.ada(*FILES["perilaku"].required).nip("nip", "nip_penilai")
     s.format("periode", rf"^{p.tahun}-S[12]$", f"periode berbentuk {p.tahun}-S1 atau {p.tahun}-S2")
     for nilai in BERAKHLAK:
@@ -208,18 +207,18 @@ def perilaku(p: ParameterSuite) -> gx.ExpectationSuite:
     return s.suite
 
 
-def umpan_balik(p: ParameterSuite) -> gx.ExpectationSuite:
+def umpan_balik(p: SuiteParameters) -> gx.ExpectationSuite:
     """umpan_balik.csv: NIPs, a date and a known type of feedback."""
-    s = _Penyusun("umpan_balik", p)
+    s = _SuiteBuilder("umpan_balik", p)
     s.ada(*FILES["umpan_balik"].required).nip("nip", "dari_nip")
     s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
     s.nilai("jenis", JENIS_UMPAN_BALIK)
     return s.suite
 
 
-def survei_masyarakat(p: ParameterSuite) -> gx.ExpectationSuite:
+def survei_masyarakat(p: SuiteParameters) -> gx.ExpectationSuite:
     """survei_masyarakat.csv: a month of the year, respondents >= 1, IKM 25-100."""
-    s = _Penyusun("survei_masyarakat", p)
+    s = _SuiteBuilder("survei_masyarakat", p)
     s.ada(*FILES["survei_masyarakat"].required).periode_bulan()
     s.format("jumlah_responden", BULAT_POSITIF, "jumlah_responden berupa bilangan bulat >= 1")
     s.format("nilai_ikm", ANGKA_NONNEGATIF, "nilai_ikm berupa angka")
@@ -227,9 +226,9 @@ def survei_masyarakat(p: ParameterSuite) -> gx.ExpectationSuite:
     return s.suite
 
 
-def riwayat_pelatihan(p: ParameterSuite) -> gx.ExpectationSuite:
+def riwayat_pelatihan(p: SuiteParameters) -> gx.ExpectationSuite:
     """riwayat_pelatihan.csv: NIP, competency tag, date and positive JP."""
-    s = _Penyusun("riwayat_pelatihan", p)
+    s = _SuiteBuilder("riwayat_pelatihan", p)
     s.ada(*FILES["riwayat_pelatihan"].required).nip("nip")
     s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
     s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
@@ -237,24 +236,24 @@ def riwayat_pelatihan(p: ParameterSuite) -> gx.ExpectationSuite:
     return s.suite
 
 
-def katalog_pelatihan(p: ParameterSuite) -> gx.ExpectationSuite:
+def katalog_pelatihan(p: SuiteParameters) -> gx.ExpectationSuite:
     """katalog_pelatihan.csv: unique training codes, competency tag, positive JP."""
-    s = _Penyusun("katalog_pelatihan", p)
+    s = _SuiteBuilder("katalog_pelatihan", p)
     s.ada(*FILES["katalog_pelatihan"].required).unik("kode_pelatihan")
     s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
     s.format("jp", ANGKA_POSITIF, "jp berupa angka lebih dari 0")
     return s.suite
 
 
-def rating_atasan(p: ParameterSuite) -> gx.ExpectationSuite:
+def rating_atasan(p: SuiteParameters) -> gx.ExpectationSuite:
     """rating_atasan.csv: one override per NIP, ratings from the three levels."""
-    s = _Penyusun("rating_atasan", p)
+    s = _SuiteBuilder("rating_atasan", p)
     s.ada(*FILES["rating_atasan"].required).nip("nip").unik("nip")
     s.nilai("rating_hasil_kerja", RATING).nilai("rating_perilaku", RATING)
     return s.suite
 
 
-SUITES: dict[str, Callable[[ParameterSuite], gx.ExpectationSuite]] = {
+SUITES: dict[str, Callable[[SuiteParameters], gx.ExpectationSuite]] = {
     "unit_kerja": unit_kerja,
     "pegawai": pegawai,
     "skp": skp,
@@ -268,10 +267,10 @@ SUITES: dict[str, Callable[[ParameterSuite], gx.ExpectationSuite]] = {
 }
 
 # Text columns whose numeric value a suite checks through a helper column (see `rentang`).
-KOLOM_ANGKA: dict[str, tuple[str, ...]] = {"survei_masyarakat": ("nilai_ikm",)}
+NUMERIC_COLUMNS: dict[str, tuple[str, ...]] = {"survei_masyarakat": ("nilai_ikm",)}
 
 
-def frame_validasi(sheet: str, raw: pd.DataFrame) -> pd.DataFrame:
+def validation_frame(sheet: str, raw: pd.DataFrame) -> pd.DataFrame:
     """The frame a suite validates: the file's columns (missing ones as NA), `_baris`,
     numeric helper columns, and a positional index so unexpected indexes are row positions."""
     spec = FILES[sheet]
@@ -283,7 +282,7 @@ def frame_validasi(sheet: str, raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(data)
     for kolom in spec.columns:
         frame[kolom] = frame[kolom].astype("str")  # pyarrow-backed: fast regexes, NA kept
-    for kolom in KOLOM_ANGKA.get(sheet, ()):
+    for kolom in NUMERIC_COLUMNS.get(sheet, ()):
         teks = frame[kolom].str.replace(",", ".", regex=False)
-        frame[kolom + SUFIKS_ANGKA] = pd.to_numeric(teks, errors="coerce")
+        frame[kolom + NUMERIC_SUFFIX] = pd.to_numeric(teks, errors="coerce")
     return frame

@@ -8,6 +8,7 @@ combines them and keeps every database write (one transaction per stage).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -15,8 +16,9 @@ from typing import Any, TypeVar
 import pandas as pd
 from prefect import Flow, Task
 
+from stages import registry
+
 EXECUTORS = ("lokal", "dask")
-PARTITIONED_STAGES = ("mid-year", "year-end", "training")
 # The cluster started when no scheduler address is given: worker processes, one thread each
 # (the compute is pandas/numpy and holds the GIL).
 LOCAL_CLUSTER: dict[str, Any] = {"n_workers": 2, "threads_per_worker": 1, "processes": True,
@@ -45,14 +47,15 @@ def task_runner(executor: str, dask_address: str | None = None) -> Any | None:
     return DaskTaskRunner(cluster_kwargs=dict(LOCAL_CLUSTER))
 
 
-def stage_flow(stage: str, executor: str = "lokal", dask_address: str | None = None) -> Flow:
-    """The stage's flow, with a Dask task runner when asked (stages without heavy compute as is)."""
-    from flows.cycle import STAGE_FLOWS
-
+def stage_flow(name: str, executor: str = "lokal", dask_address: str | None = None) -> Flow:
+    """The stage's flow from its registry entrypoint, with a Dask task runner when asked (stages
+    without partitioned compute as they are)."""
+    stage = registry.get(name)
+    found = getattr(importlib.import_module(stage.flow_module), stage.flow_function)
     runner = task_runner(executor, dask_address)
-    if runner is None or stage not in PARTITIONED_STAGES:
-        return STAGE_FLOWS[stage]
-    return STAGE_FLOWS[stage].with_options(task_runner=runner)
+    if runner is None or not stage.partitioned:
+        return found
+    return found.with_options(task_runner=runner)
 
 
 @contextmanager

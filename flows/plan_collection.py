@@ -6,8 +6,10 @@ from prefect import flow
 
 from flows.run_names import run_name
 from tasks.checks import relational_checks
-from tasks.outputs import write_plan
-from tasks.steps import finish, gate, load_inputs, stage_run
+from tasks.gates import gate
+from tasks.inputs import load_inputs
+from tasks.lifecycle import finish, stage_run
+from tasks.writes import write_plan
 
 TAHAP = "plan-collection"
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
 from flows.run_names import run_name
-from penilaian.plan import completeness_by_unit
-from tasks.checks import relational_checks
-from tasks.steps import finish, gate, load_inputs, stage_run
+from tasks.checks import completeness, relational_checks
+from tasks.gates import gate
+from tasks.inputs import load_inputs
+from tasks.lifecycle import finish, stage_run
 
 TAHAP = "validation"
-
-completeness = task(completeness_by_unit, name="kelengkapan-per-unit", cache_policy=NO_CACHE)
 
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)

@@ -2,44 +2,22 @@
 
 from __future__ import annotations
 
-from prefect import flow, task
-from prefect.cache_policies import NO_CACHE
+from prefect import flow
 
 from flows.executor import compute_by_instansi
 from flows.run_names import run_name
 from penilaian.partition import combine_year_end
-from penilaian.scoring import year_end_key
-from penilaian.stage_checks import units_without_predikat, unscored_by_instansi, unscored_quarantine
-from tasks.checks import relational_checks
-from tasks.outputs import report_year_end, write_year_end
-from tasks.steps import finish, gate, gate_results, load_inputs, stage_run
+from penilaian.stage_checks import unscored_quarantine
+from tasks.checks import relational_checks, scoring_checks
+from tasks.compute import score
+from tasks.gates import gate, gate_results
+from tasks.inputs import load_inputs
+from tasks.lifecycle import finish, stage_run
+from tasks.reports import report_year_end
+from tasks.writes import write_year_end
+from tasks.year_end_result import remember_year_end
 
 TAHAP = "year-end"
-
-
-@task(name="hitung-nilai-akhir-tahun", cache_policy=NO_CACHE)
-def compute(frames, rules, tahun: int):
-    """The whole tables, or one instansi's (module-level: Dask workers import it)."""
-    from penilaian.scoring import score_year_end
-
-    return score_year_end(frames, rules, tahun)
-
-
-@task(name="periksa-kelayakan-penilaian", cache_policy=NO_CACHE)
-def scoring_checks(inputs, result, rules) -> list:
-    """Every staffed unit has its predikat; at most 10% of an instansi cannot be scored."""
-    from expectations.gate import relational_check
-
-    rows, checked = units_without_predikat(inputs.frames)
-    checks = [relational_check("unit_kerja.predikat_organisasi",
-                               "unit berpegawai memiliki predikat_organisasi",
-                               rows, checked, ambang_persen=0, berkas="unit_kerja.csv")]
-    maks = rules.gerbang.maks_tidak_dinilai_persen
-    for kode, bad, total in unscored_by_instansi(inputs.frames, result.tidak_dinilai):
-        checks.append(relational_check(
-            f"penilaian.tidak_dinilai.{kode}", f"pegawai {kode} yang tidak dapat dinilai",
-            bad, total, ambang_persen=maks, berkas="pegawai.csv"))
-    return checks
 
 
 @flow(name=TAHAP, flow_run_name=run_name(TAHAP), log_prints=False)
@@ -53,12 +31,11 @@ def year_end(
         inputs = load_inputs(ctx)
         passed = gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
         inputs.release_raw()
-        result = compute_by_instansi(compute, executor, inputs.frames, rules, ctx.tahun,
+        result = compute_by_instansi(score, executor, inputs.frames, rules, ctx.tahun,
                                      combine=lambda parts: combine_year_end(parts, rules))
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
-        key = year_end_key(ctx.tahun, rules.checksum, ctx.checksums)
-        ctx.cache.remember_year_end(key, result.shallow_copy())
+        remember_year_end(ctx, rules, result)
         written = write_year_end(ctx, inputs.frames, result, rules)
         reports = report_year_end(ctx, inputs.frames, result, dokumen)
         counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),

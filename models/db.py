@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Column, Engine, Table, create_engine, event, text
+from sqlalchemy import Column, Engine, Table, create_engine, event, select, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlmodel import SQLModel
 
@@ -63,6 +63,7 @@ def migrate(engine: Engine) -> None:
 
 
 def table(name: str) -> Table:
+    """A table of the schema by name."""
     return SQLModel.metadata.tables[name]
 
 
@@ -125,6 +126,16 @@ def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:
             raw.close()
     with engine.connect() as conn:
         return pd.read_sql(text(sql), conn, params=params)
+
+
+def read_year(engine: Engine, name: str, tahun: int, **where: object) -> pd.DataFrame:
+    """A table's rows of one year (optionally filtered by equality) in key order, one set-based query."""
+    tbl = table(name)
+    query = select(tbl).where(tbl.c.tahun == tahun)
+    for column, value in where.items():
+        query = query.where(tbl.c[column] == value)
+    with engine.connect() as conn:
+        return pd.read_sql(query.order_by(*tbl.primary_key.columns), conn)
 
 
 @contextmanager

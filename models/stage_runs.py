@@ -8,11 +8,11 @@ knows tables, not hashing). After sealing the record is append-only (migration 0
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from models.db import replace_rows, table, transaction
 
@@ -116,7 +116,25 @@ def read_stage_runs(engine: Engine, tahun: int | None = None) -> list[dict]:
 
 
 def read_chain_head(engine: Engine) -> dict | None:
+    """The one-row chain head (count, last sealed run, its hash); None before the first seal."""
     head = table("rantai_audit")
     with engine.connect() as conn:
         row = conn.execute(select(head).where(head.c.id == 1)).mappings().first()
     return dict(row) if row else None
+
+
+def rows_per_run(engine: Engine, tahun: int, names: Iterable[str]) -> dict[str, dict[int, int]]:
+    """Per table: how many rows of the year each stage_run_id holds (a table without `tahun`, such as
+    gate_check, counts the rows of the year's runs)."""
+    runs = table("stage_run")
+    out: dict[str, dict[int, int]] = {}
+    with engine.connect() as conn:
+        for name in names:
+            tbl = table(name)
+            query = select(tbl.c.stage_run_id, func.count()).group_by(tbl.c.stage_run_id)
+            if "tahun" in tbl.c:
+                query = query.where(tbl.c.tahun == tahun)
+            else:
+                query = query.where(tbl.c.stage_run_id.in_(select(runs.c.id).where(runs.c.tahun == tahun)))
+            out[name] = {int(rid): int(n) for rid, n in conn.execute(query)}
+    return out

@@ -47,7 +47,7 @@ class StageRun(SQLModel, table=True):
 
 
 class RantaiAudit(SQLModel, table=True):
-    """The one-row head of the stage-run hash chain; locking it serialises sealing (audit/trail.py)."""
+    """The one-row head of the stage-run hash chain; locking it serialises sealing (stage_runs.seal_run)."""
 
     __tablename__ = "rantai_audit"
 

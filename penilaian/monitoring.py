@@ -3,7 +3,7 @@
 Interpretations of DOMAIN.md made explicit here:
 
 - realisasi is the cumulative value of the latest month <= ``pemantauan.bulan_batas`` (not a sum;
-  ``scoring.realisasi_akhir``); capaian is ``scoring.capaian`` (cap, floor at 0, none -> 0).
+  ``capaian.realisasi_akhir``); capaian is ``capaian.capaian`` (cap, floor at 0, none -> 0).
 - Projection: 2 x realisasi for ``aspek = kuantitas`` with ``arah = naik``, the June value otherwise.
   No June value: the projection stays empty and its capaian is 0 (``tertinggal``), so a ``turun``
   indicator with nothing reported never reads as "0 days" = 120%.
@@ -24,9 +24,10 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import input_frame
+from penilaian.capaian import capaian, realisasi_akhir
 from penilaian.numbers import clean, format_2, round_half_up
 from penilaian.ruleset import Pemantauan, Ruleset
-from penilaian.scoring import capaian, realisasi_akhir
+from penilaian.text import join_text
 
 STATUS = ("sesuai_jalur", "berisiko", "tertinggal")
 PEMANTAUAN_COLUMNS = (
@@ -47,22 +48,6 @@ class MidYearResult:
     ruleset_checksum: str = ""
 
 
-def gabung_teks(tabel: pd.DataFrame, kunci: list[str], kolom: str, pemisah: str = "; ") -> pd.DataFrame:
-    """Join a text column within each key group in row order; loops over positions, never groups."""
-    kelompok = tabel.groupby(kunci, sort=False, dropna=False)
-    posisi = kelompok.cumcount().to_numpy()
-    nomor = kelompok.ngroup().to_numpy()  # numbered by first appearance = order of position-0 rows
-    nilai = tabel[kolom].astype("str")
-    hasil = tabel.loc[posisi == 0, kunci].reset_index(drop=True)
-    teks = nilai.loc[posisi == 0].reset_index(drop=True)
-    for ke in range(1, int(posisi.max(initial=0)) + 1):
-        pilih = posisi == ke
-        lanjutan = pd.Series(nilai.loc[pilih].to_numpy(), index=nomor[pilih]).reindex(teks.index)
-        teks = teks + (pemisah + lanjutan.astype("str")).fillna("")
-    hasil[kolom] = teks
-    return hasil
-
-
 def proyeksi_akhir_tahun(realisasi: pd.Series, aspek: pd.Series, arah: pd.Series) -> pd.Series:
     """Linear year-end projection: cumulative kuantitas-naik doubles by December, others stay as in June."""
     linear = (aspek == "kuantitas").fillna(False) & (arah == "naik").fillna(False)
@@ -80,7 +65,7 @@ def status_pemantauan(capaian_proyeksi: pd.Series, pemantauan: Pemantauan) -> pd
     return pd.Series(status, index=capaian_proyeksi.index, dtype="str")
 
 
-def nilai_indikator(
+def pemantauan_indikator(
     skp: pd.DataFrame, realisasi: pd.DataFrame, ruleset: Ruleset, tahun: int
 ) -> pd.DataFrame:
     """Per indicator: June realisasi, capaian, projection, projected capaian and status."""
@@ -113,7 +98,7 @@ def teks_umpan_balik(umpan_balik: pd.DataFrame, tahun: int, bulan_batas: int) ->
     catatan = catatan.sort_values(["nip", "tanggal", "jenis"], kind="stable")
     catatan = catatan.assign(umpan_balik=catatan["jenis"] + " " + catatan["tanggal"])
     jumlah = catatan.groupby("nip", sort=True).size().rename("jumlah_umpan_balik").reset_index()
-    return jumlah.merge(gabung_teks(catatan, ["nip"], "umpan_balik"), on="nip", validate="1:1")
+    return jumlah.merge(join_text(catatan, ["nip"], "umpan_balik"), on="nip", validate="1:1")
 
 
 def pegawai_berisiko(
@@ -180,7 +165,7 @@ def indeks_kepuasan(
 def monitor_mid_year(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int) -> MidYearResult:
     """Mid-year check-in (PermenPAN-RB 6/2022 pemantauan): who is on track, who needs coaching."""
     bulan_batas = ruleset.pemantauan.bulan_batas
-    indikator = nilai_indikator(frames["skp"], frames["realisasi"], ruleset, tahun)
+    indikator = pemantauan_indikator(frames["skp"], frames["realisasi"], ruleset, tahun)
     pegawai = frames["pegawai"][["nip", "nama", "kode_unit", "nip_atasan"]]
     pemantauan = indikator.merge(pegawai[["nip", "nama", "kode_unit"]], on="nip", how="left")
     kolom = [*PEMANTAUAN_COLUMNS, "kode_unit", "nama", "indikator", "jenis", "capaian_proyeksi"]

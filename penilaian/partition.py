@@ -25,14 +25,16 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import input_frame
+from penilaian.bias import bias_penilai
+from penilaian.kesenjangan import peringkat_prioritas
 from penilaian.monitoring import MidYearResult, indeks_kepuasan
 from penilaian.ruleset import Ruleset
-from penilaian.scoring import YearEndResult, bias_penilai
-from penilaian.training import TrainingResult, peringkat_prioritas
+from penilaian.training import TrainingResult
+from penilaian.year_end import YearEndResult
 
 TANPA_INSTANSI = ""
 # Sheet -> (column, what it refers to): how each row finds its instansi.
-KUNCI_PARTISI: dict[str, tuple[str, str]] = {
+PARTITION_KEYS: dict[str, tuple[str, str]] = {
     "unit_kerja": ("kode_unit", "unit"),
     "pegawai": ("nip", "pegawai"),
     "skp": ("nip", "pegawai"),
@@ -43,31 +45,31 @@ KUNCI_PARTISI: dict[str, tuple[str, str]] = {
     "riwayat_pelatihan": ("nip", "pegawai"),
     "rating_atasan": ("nip", "pegawai"),
 }
-UTUH = ("katalog_pelatihan",)  # shared reference data: every partition gets all of it
+WHOLE_SHEETS = ("katalog_pelatihan",)  # shared reference data: every partition gets all of it
 
 
-def _peta(tabel: pd.DataFrame, kunci: str, nilai: pd.Series) -> pd.Series:
+def _first_by_key(table: pd.DataFrame, key: str, values: pd.Series) -> pd.Series:
     """key -> value, first occurrence wins (as the whole-table functions deduplicate)."""
-    peta = pd.Series(nilai.to_numpy(), index=tabel[kunci].to_numpy())
-    return peta[~peta.index.duplicated(keep="first")]
+    mapping = pd.Series(values.to_numpy(), index=table[key].to_numpy())
+    return mapping[~mapping.index.duplicated(keep="first")]
 
 
 def instansi_per_baris(frames: dict[str, pd.DataFrame]) -> dict[str, np.ndarray]:
     """Each partitioned frame's rows labelled with their kode_instansi (TANPA_INSTANSI if unknown)."""
     unit_kerja = frames["unit_kerja"]
-    unit = _peta(unit_kerja, "kode_unit", unit_kerja["kode_instansi"])
+    unit = _first_by_key(unit_kerja, "kode_unit", unit_kerja["kode_instansi"])
     pegawai = frames["pegawai"]
-    nip = _peta(pegawai, "nip", pegawai["kode_unit"].map(unit))
+    nip = _first_by_key(pegawai, "nip", pegawai["kode_unit"].map(unit))
     skp = frames.get("skp")
-    indikator = _peta(skp, "id_indikator", skp["nip"].map(nip)) if skp is not None else pd.Series()
+    indikator = _first_by_key(skp, "id_indikator", skp["nip"].map(nip)) if skp is not None else pd.Series()
     peta = {"unit": unit, "pegawai": nip, "indikator": indikator}
     label = {}
     for nama, frame in frames.items():
-        if nama in UTUH:
+        if nama in WHOLE_SHEETS:
             continue
-        if nama not in KUNCI_PARTISI:
+        if nama not in PARTITION_KEYS:
             raise KeyError(f"{nama}: tidak diketahui cara membaginya per instansi / no partition rule")
-        kolom, rujukan = KUNCI_PARTISI[nama]
+        kolom, rujukan = PARTITION_KEYS[nama]
         instansi = frame[kolom].map(peta[rujukan]).fillna(TANPA_INSTANSI)
         label[nama] = instansi.astype("str").to_numpy(dtype=object)
     return label
@@ -79,7 +81,7 @@ def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd
     kode = sorted(set().union(*(pd.unique(v) for v in label.values())))
     bagian: dict[str, dict[str, pd.DataFrame]] = {k: {} for k in kode}
     for nama, frame in frames.items():
-        if nama in UTUH:
+        if nama in WHOLE_SHEETS:
             for k in kode:
                 bagian[k][nama] = frame
             continue
@@ -91,23 +93,23 @@ def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd
     return bagian
 
 
-def _gabung(tabel: list[pd.DataFrame], urut: list[str]) -> pd.DataFrame:
+def _concat_sorted(tables: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
     """Concatenate partition tables and sort them as the whole-table function does (stable)."""
-    isi = [t for t in tabel if len(t)] or tabel[:1]
-    gabungan = pd.concat(isi, ignore_index=True)
-    return gabungan.sort_values(urut, kind="stable").reset_index(drop=True)
+    filled = [t for t in tables if len(t)] or tables[:1]
+    combined = pd.concat(filled, ignore_index=True)
+    return combined.sort_values(order, kind="stable").reset_index(drop=True)
 
 
 def combine_year_end(results: list[YearEndResult], ruleset: Ruleset) -> YearEndResult:
     """One YearEndResult from per-instansi ones, ordered exactly like score_year_end."""
     pertama = results[0]
-    hasil = _gabung([r.hasil for r in results], ["nip"])
+    hasil = _concat_sorted([r.hasil for r in results], ["nip"])
     return YearEndResult(
-        indikator=_gabung([r.indikator for r in results], ["nip", "id_indikator"]),
+        indikator=_concat_sorted([r.indikator for r in results], ["nip", "id_indikator"]),
         hasil=hasil,
-        tidak_dinilai=_gabung([r.tidak_dinilai for r in results], ["nip", "kode_aturan"]),
+        tidak_dinilai=_concat_sorted([r.tidak_dinilai for r in results], ["nip", "kode_aturan"]),
         bias=bias_penilai(hasil, ruleset.bias),
-        kurva=_gabung([r.kurva for r in results], ["kode_unit"]),
+        kurva=_concat_sorted([r.kurva for r in results], ["kode_unit"]),
         ruleset_label=pertama.ruleset_label,
         ruleset_checksum=pertama.ruleset_checksum,
     )
@@ -120,11 +122,11 @@ def combine_mid_year(
     pertama = results[0]
     ikm, ikm_bulanan = indeks_kepuasan(input_frame(frames, "survei_masyarakat"), tahun, ruleset)
     return MidYearResult(
-        pemantauan=_gabung([r.pemantauan for r in results], ["nip", "id_indikator"]),
-        berisiko=_gabung([r.berisiko for r in results], ["nip_atasan", "nip"]),
+        pemantauan=_concat_sorted([r.pemantauan for r in results], ["nip", "id_indikator"]),
+        berisiko=_concat_sorted([r.berisiko for r in results], ["nip_atasan", "nip"]),
         ikm=ikm,
         ikm_bulanan=ikm_bulanan,
-        tanpa_realisasi=_gabung([r.tanpa_realisasi for r in results], ["nip", "id_indikator"]),
+        tanpa_realisasi=_concat_sorted([r.tanpa_realisasi for r in results], ["nip", "id_indikator"]),
         ruleset_label=pertama.ruleset_label,
         ruleset_checksum=pertama.ruleset_checksum,
     )
@@ -136,15 +138,15 @@ def combine_training(results: list[TrainingResult]) -> TrainingResult:
     rekomendasi = [r.rekomendasi.assign(_prioritas=peringkat_prioritas(r.rekomendasi["prioritas"]))
                    for r in results]
     return TrainingResult(
-        rekomendasi=_gabung(rekomendasi, ["nip", "_prioritas", "kode_pelatihan"]).drop(
+        rekomendasi=_concat_sorted(rekomendasi, ["nip", "_prioritas", "kode_pelatihan"]).drop(
             columns="_prioritas"),
-        penghargaan=_gabung([r.penghargaan for r in results], ["nip"]),
-        tindak_lanjut=_gabung([r.tindak_lanjut for r in results], ["nip"]),
-        rencana_unit=_gabung([r.rencana_unit for r in results],
+        penghargaan=_concat_sorted([r.penghargaan for r in results], ["nip"]),
+        tindak_lanjut=_concat_sorted([r.tindak_lanjut for r in results], ["nip"]),
+        rencana_unit=_concat_sorted([r.rencana_unit for r in results],
                              ["kode_unit", "kode_pelatihan", "nama_pelatihan", "kompetensi"]),
-        jp_unit=_gabung([r.jp_unit for r in results], ["kode_unit"]),
-        jp_pegawai=_gabung([r.jp_pegawai for r in results], ["nip"]),
-        tanpa_pelatihan=_gabung([r.tanpa_pelatihan for r in results], ["nip", "kompetensi"]),
+        jp_unit=_concat_sorted([r.jp_unit for r in results], ["kode_unit"]),
+        jp_pegawai=_concat_sorted([r.jp_pegawai for r in results], ["nip"]),
+        tanpa_pelatihan=_concat_sorted([r.tanpa_pelatihan for r in results], ["nip", "kompetensi"]),
         ruleset_label=pertama.ruleset_label,
         ruleset_checksum=pertama.ruleset_checksum,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from contract.rules import isin_text
+from contract.hierarchy import kepala_unit
+from contract.lookup import isin_text
 from contract.schema import FILES
 
 # Relational checks that GX cannot express, reported from the quarantine's rule codes.
@@ -22,13 +23,6 @@ RELATIONAL_CHECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 
 
-def is_head_of_unit(pegawai: pd.DataFrame) -> pd.Series:
-    """Head of a unit: no supervisor, or a supervisor outside the employee's unit (DOMAIN.md)."""
-    unit_of = pegawai.set_index("nip")["kode_unit"]
-    atasan_unit = pegawai["nip_atasan"].map(unit_of)
-    return pegawai["nip_atasan"].isna() | atasan_unit.isna() | (atasan_unit != pegawai["kode_unit"])
-
-
 def employees_without_utama(pegawai: pd.DataFrame, skp: pd.DataFrame) -> pd.DataFrame:
     """Employees (checked rows) that have no `utama` indicator."""
     with_utama = skp.loc[skp["jenis"] == "utama", "nip"].unique()
@@ -38,8 +32,7 @@ def employees_without_utama(pegawai: pd.DataFrame, skp: pd.DataFrame) -> pd.Data
 def completeness_by_unit(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Per unit: staff, staff with an utama indicator, indicators, cascaded and realised indicators."""
     units, pegawai, skp = frames["unit_kerja"], frames["pegawai"], frames["skp"]
-    head = is_head_of_unit(pegawai)
-    peg = pegawai.assign(kepala=head.to_numpy())
+    peg = pegawai.assign(kepala=kepala_unit(pegawai).to_numpy())
     ind = skp.merge(peg[["nip", "kode_unit", "kepala"]], on="nip", how="inner")
     utama = ind["jenis"] == "utama"
     ind = ind.assign(

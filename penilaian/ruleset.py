@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import re
 import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from contract.schema import PREDIKAT, PREDIKAT_ORGANISASI
+from penilaian.numbers import clean
 
 DEFAULT_RULESET = "permenpan-6-2022"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
@@ -21,13 +22,13 @@ _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 Rating = Literal["di_atas", "sesuai", "di_bawah"]
 
 
-class _Bagian(BaseModel):
+class _Section(BaseModel):
     """Frozen, closed section: an unknown key in a ruleset file is a typo, not an extension."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
-class Capaian(_Bagian):
+class Capaian(_Section):
     """Indicator capaian cap and level bands (PP 30/2019 Pasal 41)."""
 
     batas_atas: float = Field(gt=0)
@@ -35,13 +36,13 @@ class Capaian(_Bagian):
     sesuai_min: float = Field(gt=0)
 
     @model_validator(mode="after")
-    def _urut(self) -> Capaian:
+    def _check_order(self) -> Capaian:
         if not self.sesuai_min <= self.di_atas_min <= self.batas_atas:
             raise ValueError("harus sesuai_min <= di_atas_min <= batas_atas")
         return self
 
 
-class Perilaku(_Bagian):
+class Perilaku(_Section):
     """BerAKHLAK bands on the 1-5 scale and the per-value floor."""
 
     di_atas_min: float
@@ -49,26 +50,26 @@ class Perilaku(_Bagian):
     nilai_minimum_per_nilai: float
 
     @model_validator(mode="after")
-    def _urut(self) -> Perilaku:
+    def _check_order(self) -> Perilaku:
         if not 1.0 <= self.nilai_minimum_per_nilai <= self.sesuai_min <= self.di_atas_min <= 5.0:
             raise ValueError("harus 1 <= nilai_minimum_per_nilai <= sesuai_min <= di_atas_min <= 5")
         return self
 
 
-class KepalaUnit(_Bagian):
+class KepalaUnit(_Section):
     """Head of unit takes the unit's organisational result, mapped to a rating hasil kerja."""
 
     aktif: bool
     peta: dict[str, Rating]
 
     @model_validator(mode="after")
-    def _lengkap(self) -> KepalaUnit:
+    def _check_complete(self) -> KepalaUnit:
         if sorted(self.peta) != sorted(PREDIKAT_ORGANISASI):
             raise ValueError(f"peta harus tepat berisi {list(PREDIKAT_ORGANISASI)}")
         return self
 
 
-class BatasanKurva(_Bagian):
+class BatasanKurva(_Section):
     """One curve constraint: a predikat group, '<=' or '>=', as a percentage of N or a head count."""
 
     predikat: tuple[str, ...] = Field(min_length=1)
@@ -77,7 +78,7 @@ class BatasanKurva(_Bagian):
     jumlah: int | None = Field(default=None, ge=0)
 
     @model_validator(mode="after")
-    def _periksa(self) -> BatasanKurva:
+    def _check_values(self) -> BatasanKurva:
         for p in self.predikat:
             if p not in PREDIKAT:
                 raise ValueError(f"predikat {p!r} bukan salah satu dari {list(PREDIKAT)}")
@@ -94,12 +95,15 @@ class BatasanKurva(_Bagian):
         """The group's predikat in the regulation's order, best first."""
         return tuple(p for p in PREDIKAT if p in self.predikat)
 
-    def batas(self, n: int) -> int:
-        """Allowed (<=: floor) or required (>=: ceil) head count for a unit of n scored employees."""
+    def batas(self, n: int | np.ndarray) -> int | np.ndarray:
+        """Allowed (<=: floor) or required (>=: ceil) head count for units of n scored employees."""
+        jumlah_pegawai = np.asarray(n, dtype="int64")
         if self.jumlah is not None:
-            return self.jumlah
-        nilai = round(self.persen * n / 100.0, 9)  # kill float noise before floor/ceil
-        return int(math.floor(nilai) if self.op == "<=" else math.ceil(nilai))
+            hitung = np.full(jumlah_pegawai.shape, self.jumlah, dtype="int64")
+        else:
+            nilai = clean(self.persen * jumlah_pegawai.astype("float64") / 100.0)  # float noise away
+            hitung = (np.floor(nilai) if self.op == "<=" else np.ceil(nilai)).astype("int64")
+        return int(hitung) if hitung.ndim == 0 else hitung
 
     @property
     def teks(self) -> str:
@@ -109,21 +113,21 @@ class BatasanKurva(_Bagian):
         return f"{' + '.join(self.predikat)} {kata} {ukuran}"
 
 
-class Kurva(_Bagian):
+class Kurva(_Section):
     """Distribution curve per predikat_organisasi, constraints checked in order."""
 
     min_pegawai: int = Field(ge=1)
     aturan: dict[str, tuple[BatasanKurva, ...]]
 
     @model_validator(mode="after")
-    def _kunci(self) -> Kurva:
+    def _check_keys(self) -> Kurva:
         for kunci in self.aturan:
             if kunci not in PREDIKAT_ORGANISASI:
                 raise ValueError(f"aturan.{kunci}: bukan predikat organisasi {list(PREDIKAT_ORGANISASI)}")
         return self
 
 
-class Bias(_Bagian):
+class Bias(_Section):
     """Rater-bias thresholds (z-scores against the instansi)."""
 
     min_dinilai: int = Field(ge=2)
@@ -139,13 +143,13 @@ class Bias(_Bagian):
         return 0 if self.simpangan_baku == "populasi" else 1
 
     @model_validator(mode="after")
-    def _urut(self) -> Bias:
+    def _check_order(self) -> Bias:
         if not self.z_keras < self.z_lunak:
             raise ValueError("harus z_keras < z_lunak")
         return self
 
 
-class Pemantauan(_Bagian):
+class Pemantauan(_Section):
     """Mid-year cut-off month and status bands on the projected capaian."""
 
     bulan_batas: int = Field(ge=1, le=12)
@@ -153,13 +157,13 @@ class Pemantauan(_Bagian):
     berisiko_min: float
 
     @model_validator(mode="after")
-    def _urut(self) -> Pemantauan:
+    def _check_order(self) -> Pemantauan:
         if not self.berisiko_min <= self.sesuai_jalur_min:
             raise ValueError("harus berisiko_min <= sesuai_jalur_min")
         return self
 
 
-class MutuIkm(_Bagian):
+class MutuIkm(_Section):
     """One IKM grade band (PermenPAN-RB 14/2017)."""
 
     mutu: str = Field(min_length=1)
@@ -167,19 +171,19 @@ class MutuIkm(_Bagian):
     maks: float
 
     @model_validator(mode="after")
-    def _urut(self) -> MutuIkm:
+    def _check_order(self) -> MutuIkm:
         if not self.min <= self.maks:
             raise ValueError("harus min <= maks")
         return self
 
 
-class Ikm(_Bagian):
+class Ikm(_Section):
     """IKM grades, best first."""
 
     mutu: tuple[MutuIkm, ...] = Field(min_length=1)
 
 
-class Pelatihan(_Bagian):
+class Pelatihan(_Section):
     """Competency-development rules (PP 11/2017 jo. PP 17/2020 Pasal 203-206)."""
 
     jp_minimum: float = Field(ge=0)
@@ -187,7 +191,7 @@ class Pelatihan(_Bagian):
     capaian_lemah_di_bawah: float
 
 
-class Gerbang(_Bagian):
+class Gerbang(_Section):
     """Data-quality gate thresholds, in percent."""
 
     maks_karantina_persen: float = Field(ge=0, le=100)
@@ -195,13 +199,13 @@ class Gerbang(_Bagian):
     min_cakupan_realisasi_persen: float = Field(ge=0, le=100)
 
 
-class Penilaian(_Bagian):
+class Penilaian(_Section):
     """Year-end cut-off month."""
 
     bulan_batas: int = Field(ge=1, le=12)
 
 
-class Ruleset(_Bagian):
+class Ruleset(_Section):
     """A complete, validated ruleset; its label and checksum are stamped on every result."""
 
     nama: str = Field(min_length=1)
@@ -227,10 +231,10 @@ class Ruleset(_Bagian):
     @property
     def checksum(self) -> str:
         """sha256 of the canonical JSON dump: two rulesets with the same numbers share it."""
-        kanonik = json.dumps(
+        canonical = json.dumps(
             self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), ensure_ascii=False
         )
-        return hashlib.sha256(kanonik.encode("utf-8")).hexdigest()
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def _path_for_name(name: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from contract.rules import isin_text
+from contract.lookup import isin_text
 
 
 def _rows(frame: pd.DataFrame, kolom: str, alasan: str) -> pd.DataFrame:

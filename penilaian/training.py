@@ -1,25 +1,18 @@
 """Tindak lanjut: competency development (PP 11/2017 jo. PP 17/2020 Pasal 203-206), rewards, counselling.
 
-Interpretations of DOMAIN.md made explicit here:
+Rules 1-2 (gaps and their trainings) live in ``kesenjangan``; this module adds rule 3 (the 20 JP
+minimum) and assembles the stage's tables. Interpretations of DOMAIN.md made explicit here:
 
-- Rules 1-2 need ratings, so they apply to scored employees (``year_end.hasil``); rule 3 (20 JP,
-  Pasal 203) applies to every employee in pegawai, scored or not. A value mean that is missing
-  (no supervisor rating) is no gap. Thresholds are compared on ``numbers.clean``-ed values.
-- JP attended = riwayat_pelatihan rows dated in ``tahun``. A catalogue training counts as attended
-  when its nama_pelatihan matches ignoring case and all whitespace; trainings attended in earlier
-  years may be recommended again.
-- A training that qualifies for several gaps appears once, with the highest priority and the
-  reasons joined by "; " (rule 1 in BerAKHLAK order, then rule 2 by id_indikator).
+- Rule 3 (20 JP, Pasal 203) applies to every employee in pegawai, scored or not.
+- JP attended = riwayat_pelatihan rows dated in ``tahun``.
 - Rule 3 fills ``jp_minimum - attended - JP of rules 1-2`` greedily from the catalogue trainings not
   yet attended or recommended, ordered gap kompetensi first, then jp, then kode_pelatihan; a row is
   taken while the total before it is still short. (Rules 1-2 already take every catalogue training
   of a gap kompetensi, so the gap-first key only matters if those rules are narrowed.)
-- Rekomendasi holds real catalogue trainings only. Gaps with no new training (no catalogue entry,
-  or every entry already attended) go to ``tanpa_pelatihan`` and, like a catalogue too small to
-  reach the minimum, to ``jp_pegawai.catatan``. ``mencapai_minimum`` and ``jp_unit`` count JP
-  attended, not planned.
-- Numbers inside reasons use the Indonesian decimal comma, half-up to 2 decimals (JP and
-  thresholds without trailing zeros): "Nilai 'akuntabel' 2,50 di bawah 3,00".
+- Rekomendasi holds real catalogue trainings only. Gaps with no new training and a catalogue too
+  small to reach the minimum are noted in ``jp_pegawai.catatan``. ``mencapai_minimum`` and
+  ``jp_unit`` count JP attended, not planned.
+- Numbers inside reasons use the Indonesian decimal comma (JP without trailing zeros).
 """
 
 from __future__ import annotations
@@ -29,19 +22,27 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from contract.schema import BERAKHLAK, input_frame
-from penilaian.monitoring import gabung_teks
+from contract.schema import input_frame
+from penilaian.kesenjangan import (
+    PRIORITAS,
+    kesenjangan_hasil_kerja,
+    kesenjangan_perilaku,
+    peringkat_prioritas,
+    rekomendasi_kesenjangan,
+    sudah_diikuti,
+    tanpa_pelatihan,
+)
 from penilaian.numbers import clean, format_2
 from penilaian.ruleset import Ruleset
-from penilaian.scoring import YearEndResult
+from penilaian.text import decimal_comma, decimal_comma_value, join_text
+from penilaian.year_end import YearEndResult
 
-PRIORITAS = ("tinggi", "sedang", "rendah")
 REKOMENDASI_COLUMNS = (
     "nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas",
 )
 PREDIKAT_TINDAK_LANJUT = ("Kurang", "Sangat Kurang")
 # Rows of the rule-3 candidate cross product (employee x catalogue) handled at once: bounds memory.
-_BARIS_PER_BLOK = 2_000_000
+_ROWS_PER_BLOCK = 2_000_000
 
 
 @dataclass
@@ -59,153 +60,11 @@ class TrainingResult:
     ruleset_checksum: str = ""
 
 
-def angka(values: pd.Series, ringkas: bool = False) -> pd.Series:
-    """Indonesian number text for reasons: 2,50 (or 8 / 8,5 when ringkas drops trailing zeros)."""
-    teks = format_2(values.astype("float64")).astype("str")
-    if ringkas:
-        teks = teks.str.replace(r"\.?0+$", "", regex=True)
-    return teks.str.replace(".", ",", regex=False)
-
-
-def _satu_angka(nilai: float, ringkas: bool = False) -> str:
-    """angka() for a single threshold from the ruleset."""
-    return angka(pd.Series([nilai], dtype="float64"), ringkas).iloc[0]
-
-
-def kunci_nama(nama: pd.Series) -> pd.Series:
-    """Training names compared case- and space-insensitively ('Etika  ASN' = 'etika asn')."""
-    return nama.astype("str").str.lower().str.replace(r"\s+", "", regex=True)
-
-
 def jp_diikuti(riwayat: pd.DataFrame, tahun: int) -> pd.DataFrame:
     """JP attended per employee in the year (riwayat_pelatihan rows dated in tahun)."""
     tahun_ini = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) == str(tahun), ["nip", "jp"]]
     jumlah = tahun_ini.astype({"jp": "float64"}).groupby("nip", sort=True, as_index=False)["jp"].sum()
     return jumlah.rename(columns={"jp": "jp_diikuti"})
-
-
-def sudah_diikuti(riwayat: pd.DataFrame, katalog: pd.DataFrame, tahun: int) -> pd.DataFrame:
-    """(nip, kode_pelatihan) of catalogue trainings the employee already attended, up to `tahun`.
-
-    DOMAIN.md excludes "trainings already attended" without a year limit, so an earlier year's
-    training is not recommended again either.
-    """
-    sampai = riwayat.loc[riwayat["tanggal"].str.slice(0, 4) <= str(tahun), ["nip", "nama_pelatihan"]]
-    diikuti = pd.DataFrame({"nip": sampai["nip"], "kunci": kunci_nama(sampai["nama_pelatihan"])})
-    kode = pd.DataFrame(
-        {"kunci": kunci_nama(katalog["nama_pelatihan"]), "kode_pelatihan": katalog["kode_pelatihan"]}
-    )
-    pasangan = diikuti.merge(kode, on="kunci", how="inner")[["nip", "kode_pelatihan"]]
-    return pasangan.drop_duplicates().reset_index(drop=True)
-
-
-def _prioritas(rating: pd.Series) -> pd.Series:
-    """tinggi when the matching rating is di_bawah, else sedang."""
-    return pd.Series(
-        np.where((rating == "di_bawah").fillna(False), "tinggi", "sedang"), index=rating.index,
-        dtype="str",
-    )
-
-
-def kesenjangan_perilaku(hasil: pd.DataFrame, ruleset: Ruleset) -> pd.DataFrame:
-    """Rule 1: each BerAKHLAK value whose supervisor mean is below 3.0 is a competency gap."""
-    batas = ruleset.pelatihan.nilai_lemah_di_bawah
-    kolom = [f"rerata_{nilai}" for nilai in BERAKHLAK]
-    panjang = hasil[["nip", "rating_perilaku", *kolom]].melt(
-        id_vars=["nip", "rating_perilaku"], value_vars=kolom, var_name="kolom", value_name="nilai"
-    )
-    panjang["nilai"] = panjang["nilai"].astype("float64")
-    lemah = panjang.loc[panjang["nilai"].notna() & (clean(panjang["nilai"]) < batas)]
-    kompetensi = lemah["kolom"].str.removeprefix("rerata_")
-    return pd.DataFrame(
-        {
-            "nip": lemah["nip"],
-            "kompetensi": kompetensi,
-            "prioritas": _prioritas(lemah["rating_perilaku"]),
-            "alasan": "Nilai '" + kompetensi + "' " + angka(lemah["nilai"])
-            + f" di bawah {_satu_angka(batas)}",
-            "aturan": 1,
-            "urutan": kompetensi.map({nilai: f"{i}" for i, nilai in enumerate(BERAKHLAK)}),
-        }
-    )
-
-
-def kesenjangan_hasil_kerja(
-    hasil: pd.DataFrame, indikator: pd.DataFrame, ruleset: Ruleset
-) -> pd.DataFrame:
-    """Rule 2: each utama indicator below 90% that names a kompetensi is a performance gap."""
-    batas = ruleset.pelatihan.capaian_lemah_di_bawah
-    capaian = indikator["capaian"].astype("float64").fillna(0.0)
-    pilih = (
-        (indikator["jenis"] == "utama").fillna(False)
-        & indikator["kompetensi"].notna()
-        & (clean(capaian) < batas)
-    )
-    lemah = indikator.loc[pilih, ["nip", "id_indikator", "indikator", "kompetensi"]].assign(
-        capaian=capaian[pilih]
-    ).merge(hasil[["nip", "rating_hasil_kerja"]], on="nip", how="inner")
-    return pd.DataFrame(
-        {
-            "nip": lemah["nip"],
-            "kompetensi": lemah["kompetensi"],
-            "prioritas": _prioritas(lemah["rating_hasil_kerja"]),
-            "alasan": "Indikator " + lemah["id_indikator"] + " '" + lemah["indikator"]
-            + "' capaian " + angka(lemah["capaian"]) + f"% di bawah {_satu_angka(batas, True)}%",
-            "aturan": 2,
-            "urutan": lemah["id_indikator"],
-        }
-    )
-
-
-def _anti_join(kiri: pd.DataFrame, kanan: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    """Rows of kiri with no match in kanan."""
-    gabung = kiri.merge(kanan[on].drop_duplicates(), on=on, how="left", indicator=True)
-    return gabung.loc[gabung["_merge"] == "left_only"].drop(columns="_merge")
-
-
-def peringkat_prioritas(prioritas: pd.Series) -> np.ndarray:
-    """tinggi 0, sedang 1, rendah 2: the sort key of a priority."""
-    return pd.Categorical(prioritas, categories=PRIORITAS).codes.astype("int64")
-
-
-def rekomendasi_kesenjangan(
-    kesenjangan: pd.DataFrame, katalog: pd.DataFrame, diikuti: pd.DataFrame
-) -> pd.DataFrame:
-    """Rules 1-2: every catalogue training for a gap, once per employee, highest priority kept."""
-    kunci = ["nip", "kode_pelatihan"]
-    kandidat = kesenjangan.merge(katalog, on="kompetensi", how="inner")
-    kandidat = _anti_join(kandidat, diikuti, kunci)
-    kandidat = kandidat.sort_values([*kunci, "aturan", "urutan"], kind="stable").reset_index(drop=True)
-    peringkat = pd.Series(peringkat_prioritas(kandidat["prioritas"]), index=kandidat.index)
-    terbaik = peringkat.groupby([kandidat["nip"], kandidat["kode_pelatihan"]], sort=False).transform("min")
-    kandidat["prioritas"] = np.asarray(PRIORITAS)[terbaik.to_numpy()]
-    ganda = kandidat.duplicated(kunci, keep=False).to_numpy()
-    tunggal = kandidat.loc[~ganda]
-    gabungan = gabung_teks(kandidat.loc[ganda], kunci, "alasan").merge(
-        kandidat.loc[ganda].drop(columns="alasan").drop_duplicates(kunci), on=kunci, how="left"
-    )
-    kolom = ["nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas"]
-    return pd.concat([tunggal[kolom], gabungan[kolom]], ignore_index=True).astype(
-        {"prioritas": "str"}
-    )
-
-
-def tanpa_pelatihan(
-    kesenjangan: pd.DataFrame, katalog: pd.DataFrame, rekomendasi: pd.DataFrame, tahun: int
-) -> pd.DataFrame:
-    """Gaps for which no new training can be recommended, with the reason why."""
-    kosong = _anti_join(kesenjangan, rekomendasi, ["nip", "kompetensi"])
-    kosong = kosong.sort_values(["nip", "kompetensi", "aturan", "urutan"], kind="stable")
-    kosong = gabung_teks(kosong, ["nip", "kompetensi"], "alasan")
-    keterangan = np.where(
-        kosong["kompetensi"].isin(katalog["kompetensi"]),
-        "semua pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"]
-        + f"' sudah pernah diikuti (s.d. {tahun})",
-        "tidak ada pelatihan di katalog untuk kompetensi '" + kosong["kompetensi"] + "'",
-    )
-    return kosong.assign(keterangan=pd.Series(keterangan, index=kosong.index, dtype="str"))[
-        ["nip", "kompetensi", "alasan", "keterangan"]
-    ].reset_index(drop=True)
 
 
 def pemenuhan_jp(
@@ -227,16 +86,16 @@ def pemenuhan_jp(
     jp = urut["jp"].to_numpy("float64")
     kode_komp, daftar_komp = pd.factorize(urut["kompetensi"])
     n_komp = len(daftar_komp)
-    kunci_kecuali = _kunci_pasangan(
+    kunci_kecuali = _pair_keys(
         pegawai.get_indexer(dikecualikan["nip"]),
         pd.Index(urut["kode_pelatihan"]).get_indexer(dikecualikan["kode_pelatihan"]), n_katalog,
     )
-    kunci_celah = _kunci_pasangan(
+    kunci_celah = _pair_keys(
         pegawai.get_indexer(kesenjangan["nip"]),
         pd.Index(daftar_komp).get_indexer(kesenjangan["kompetensi"]), n_komp,
     )
     diambil = []
-    per_blok = max(1, _BARIS_PER_BLOK // n_katalog)
+    per_blok = max(1, _ROWS_PER_BLOCK // n_katalog)
     for awal in range(0, n_pegawai, per_blok):
         baris_pegawai = np.arange(awal, min(n_pegawai, awal + per_blok), dtype="int64")
         e = np.repeat(baris_pegawai, n_katalog)
@@ -257,13 +116,13 @@ def pemenuhan_jp(
     return pd.concat([kosong, *diambil], ignore_index=True)
 
 
-def _kunci_pasangan(kiri: np.ndarray, kanan: np.ndarray, lebar: int) -> np.ndarray:
+def _pair_keys(left: np.ndarray, right: np.ndarray, width: int) -> np.ndarray:
     """Encode (row, column) position pairs as one int64 key, dropping pairs with an unknown side."""
-    sah = (kiri >= 0) & (kanan >= 0)
-    return np.unique(kiri[sah].astype("int64") * lebar + kanan[sah].astype("int64"))
+    known = (left >= 0) & (right >= 0)
+    return np.unique(left[known].astype("int64") * width + right[known].astype("int64"))
 
 
-def _populasi(hasil: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+def _every_employee(hasil: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every employee (Pasal 203 applies to all, scored or not): nip, kode_unit."""
     pegawai = input_frame(frames, "pegawai")[["nip", "kode_unit"]]
     semua = pd.concat([hasil[["nip", "kode_unit"]], pegawai], ignore_index=True)
@@ -272,7 +131,7 @@ def _populasi(hasil: pd.DataFrame, frames: dict[str, pd.DataFrame]) -> pd.DataFr
 
 def _catatan(tanpa: pd.DataFrame, kurang_katalog: pd.Series, jp_minimum: float) -> pd.DataFrame:
     """Per employee, why the plan is incomplete: gaps without training, catalogue too small."""
-    teks_jp = f"katalog tidak cukup untuk mencapai {_satu_angka(jp_minimum, True)} JP"
+    teks_jp = f"katalog tidak cukup untuk mencapai {decimal_comma_value(jp_minimum, True)} JP"
     catatan = pd.concat(
         [
             tanpa[["nip", "keterangan"]].assign(urutan=0),
@@ -280,7 +139,7 @@ def _catatan(tanpa: pd.DataFrame, kurang_katalog: pd.Series, jp_minimum: float) 
         ],
         ignore_index=True,
     ).sort_values(["nip", "urutan"], kind="stable")
-    return gabung_teks(catatan, ["nip"], "keterangan").rename(columns={"keterangan": "catatan"})
+    return join_text(catatan, ["nip"], "keterangan").rename(columns={"keterangan": "catatan"})
 
 
 def recommend_trainings(
@@ -293,7 +152,7 @@ def recommend_trainings(
         ["kode_pelatihan", "nama_pelatihan", "kompetensi", "jp"]
     ].drop_duplicates("kode_pelatihan").astype({"jp": "float64"})
     riwayat = input_frame(frames, "riwayat_pelatihan")
-    populasi = _populasi(hasil, frames)
+    populasi = _every_employee(hasil, frames)
     diikuti = sudah_diikuti(riwayat, katalog, tahun)
 
     kesenjangan = pd.concat(
@@ -310,8 +169,8 @@ def recommend_trainings(
     jp["kurang"] = aturan.jp_minimum - jp["jp_diikuti"] - jp["jp_utama"].fillna(0.0)
     perlu = jp.loc[(clean(jp["jp_diikuti"]) < aturan.jp_minimum) & (clean(jp["kurang"]) > 0)]
     perlu = perlu.assign(
-        alasan=f"JP tahun {tahun} baru " + angka(perlu["jp_diikuti"], True)
-        + f" dari minimal {_satu_angka(aturan.jp_minimum, True)}",
+        alasan=f"JP tahun {tahun} baru " + decimal_comma(perlu["jp_diikuti"], True)
+        + f" dari minimal {decimal_comma_value(aturan.jp_minimum, True)}",
         prioritas=PRIORITAS[2],
     )
     tambahan = pemenuhan_jp(
@@ -322,13 +181,13 @@ def recommend_trainings(
     ).merge(katalog, on="kode_pelatihan", how="left").merge(
         perlu[["nip", "alasan", "prioritas"]], on="nip", how="left"
     )
-    rekomendasi = _urutkan(pd.concat([utama, tambahan[list(utama.columns)]], ignore_index=True),
+    rekomendasi = _sort_recommendations(pd.concat([utama, tambahan[list(utama.columns)]], ignore_index=True),
                            populasi, katalog)
 
     jp_pegawai = _jp_pegawai(jp, rekomendasi, tanpa, aturan.jp_minimum)
     return TrainingResult(
         rekomendasi=rekomendasi[[*REKOMENDASI_COLUMNS, "kode_unit"]],
-        penghargaan=_pilih_predikat(hasil, ("Sangat Baik",)),
+        penghargaan=_with_predikat_final(hasil, ("Sangat Baik",)),
         tindak_lanjut=_tindak_lanjut(hasil, tahun),
         rencana_unit=_rencana_unit(rekomendasi),
         jp_unit=_jp_unit(jp_pegawai),
@@ -341,7 +200,9 @@ def recommend_trainings(
     )
 
 
-def _urutkan(rekomendasi: pd.DataFrame, populasi: pd.DataFrame, katalog: pd.DataFrame) -> pd.DataFrame:
+def _sort_recommendations(
+    rekomendasi: pd.DataFrame, populasi: pd.DataFrame, katalog: pd.DataFrame
+) -> pd.DataFrame:
     """Sort by nip, priority (tinggi, sedang, rendah), kode_pelatihan on integer codes; add kode_unit."""
     nomor_pegawai = pd.Index(populasi["nip"]).get_indexer(rekomendasi["nip"])
     nomor_kode = pd.Index(katalog["kode_pelatihan"].sort_values()).get_indexer(
@@ -390,7 +251,7 @@ def _rencana_unit(rekomendasi: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _pilih_predikat(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFrame:
+def _with_predikat_final(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFrame:
     """Employees whose predikat_final is one of the given ones, by nip."""
     pilih = hasil.loc[hasil["predikat_final"].isin(predikat),
                       ["nip", "nama", "kode_unit", "predikat_final"]]
@@ -399,7 +260,7 @@ def _pilih_predikat(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFr
 
 def _tindak_lanjut(hasil: pd.DataFrame, tahun: int) -> pd.DataFrame:
     """Kurang / Sangat Kurang get a counselling and performance-improvement plan."""
-    tabel = _pilih_predikat(hasil, PREDIKAT_TINDAK_LANJUT)
+    tabel = _with_predikat_final(hasil, PREDIKAT_TINDAK_LANJUT)
     tabel["rencana"] = (
         f"Konseling kinerja oleh atasan langsung paling lambat Maret {tahun + 1}; "
         "rencana perbaikan kinerja 6 bulan"

@@ -1,4 +1,5 @@
-"""Shared pieces of every report: safe file names, Indonesian number formats, labels, the Jinja env."""
+"""Shared pieces of every report: safe file names, Indonesian number formats, labels, lookups and
+per-unit grouping of result frames, the Jinja env."""
 
 from __future__ import annotations
 
@@ -47,15 +48,11 @@ POLA_LABEL = {
     "terpusat": "Terpusat (nilai menumpuk di tengah)",
     "wajar": "Wajar",
 }
-TAHAP_LABEL = {
-    "plan-collection": "Pengumpulan Rencana SKP",
-    "validation": "Validasi Data",
-    "mid-year": "Pemantauan Tengah Tahun",
-    "year-end": "Penilaian Akhir Tahun",
-    "training": "Rekomendasi Pelatihan",
-}
-# The kurva columns use these keys: sebelum_sangat_baik, sesudah_butuh_perbaikan, ...
-PREDIKAT_KEY: dict[str, str] = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+
+Frames = Mapping[str, pd.DataFrame]  # input frames by sheet
+
+# unit_kerja columns every unit page shows.
+UNIT_COLUMNS = ("kode_unit", "nama_unit", "kode_instansi", "nama_instansi", "predikat_organisasi")
 
 
 def safe_name(value: object) -> str:
@@ -68,20 +65,20 @@ def safe_name(value: object) -> str:
 
 def check_safe_names(values: pd.Series) -> None:
     """Vectorised safe_name over a whole column, so one bad nip stops the batch before any write."""
-    text = pd.Series(teks_kolom(values).unique(), dtype=object)  # each distinct name once
+    text = pd.Series(text_column(values).unique(), dtype=object)  # each distinct name once
     ok = text.str.fullmatch(_SAFE.pattern).astype(bool) & ~text.isin([".", ".."])
     if not ok.all():
         safe_name(text[~ok].iloc[0])
 
 
-def _angka_rounded(value: float) -> str:
+def _rounded_text(value: float) -> str:
     """Format an already half-up rounded float Indonesian-style: 1.234,50."""
     if value != value:  # NaN
         return ""
     return f"{value:,.2f}".translate(_ID_SWAP)
 
 
-def angka(value: Any) -> str:
+def format_number(value: Any) -> str:
     """One number as Indonesian text with 2 decimals (half-up); empty for NA."""
     if value is None or value is pd.NA or isinstance(value, str):
         return "" if value is None or value is pd.NA else value
@@ -90,18 +87,18 @@ def angka(value: Any) -> str:
             return ""
     except (TypeError, ValueError):
         return str(value)
-    return _angka_rounded(round_half_up(float(value)))
+    return _rounded_text(round_half_up(float(value)))
 
 
-def angka_kolom(values: pd.Series) -> pd.Series:
+def format_numbers(values: pd.Series) -> pd.Series:
     """A whole column as Indonesian number text: round once, format each distinct value once."""
     rounded = round_half_up(pd.to_numeric(values, errors="coerce").astype("float64")).to_numpy()
     unik, posisi = np.unique(rounded, return_inverse=True)
-    teks = np.array([_angka_rounded(v) for v in unik.tolist()], dtype=object)
+    teks = np.array([_rounded_text(v) for v in unik.tolist()], dtype=object)
     return pd.Series(teks[posisi.reshape(-1)], index=values.index, dtype=object)
 
 
-def bilangan(value: Any) -> str:
+def format_count(value: Any) -> str:
     """A count as Indonesian text with '.' thousands separator; empty for NA."""
     if type(value) is int:  # the common case in every template, ahead of the slower NA checks
         return f"{value:,}".replace(",", ".")
@@ -115,7 +112,7 @@ def bilangan(value: Any) -> str:
     return f"{int(value):,}".replace(",", ".")
 
 
-def teks_kolom(values: pd.Series) -> pd.Series:
+def text_column(values: pd.Series) -> pd.Series:
     """A text column as plain Python str (object dtype), NA as '' so templates never print 'nan'."""
     if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
         arr = values.to_numpy(dtype=object, na_value="")
@@ -127,9 +124,9 @@ def teks_kolom(values: pd.Series) -> pd.Series:
     return pd.Series(arr, index=values.index, dtype=object)
 
 
-def label_kolom(values: pd.Series, labels: Mapping[str, str]) -> pd.Series:
+def label_column(values: pd.Series, labels: Mapping[str, str]) -> pd.Series:
     """Readable Indonesian labels for code values; unknown codes are shown as they are."""
-    text = teks_kolom(values)
+    text = text_column(values)
     return text.map(lambda v: labels.get(v, v)).astype(object)
 
 
@@ -162,7 +159,61 @@ def records(kolom: Mapping[str, pd.Series | np.ndarray]) -> list[dict[str, Any]]
     return [dict(zip(nama, row, strict=True)) for row in zip(*lists, strict=True)]
 
 
-def resolve_tahun(tahun: int | None, result: Any, frames: Mapping[str, pd.DataFrame]) -> int | None:
+def lookup(df: pd.DataFrame, key: str, value: str, hanya: pd.Series | None = None) -> pd.Series:
+    """value by key as a Series for .map (first row wins if a key repeats).
+
+    hanya: the keys that will be looked up, when they are few; a big frame (e.g. every SKP
+    indicator) is then cut down to their rows before anything else is done with it.
+    """
+    if df.empty or key not in df or value not in df:
+        return pd.Series(dtype=object)
+    keys = text_column(df[key]).reset_index(drop=True)  # index = row position
+    if hanya is not None:
+        keys = keys[keys.isin(hanya).to_numpy()]
+    keys = keys[~keys.duplicated().to_numpy()]
+    vals = text_column(df[value].iloc[keys.index.to_numpy()])
+    return pd.Series(vals.to_numpy(), index=keys.to_numpy())
+
+
+def map_codes(values: pd.Series, table: pd.Series) -> pd.Series:
+    """Map codes through a lookup, '' where unknown."""
+    return values.map(table).astype(object).where(lambda s: s.notna(), "")
+
+
+def unit_rows(frames: Frames) -> pd.DataFrame:
+    """unit_kerja as text, one row per kode_unit, sorted, every kode checked as a file name."""
+    unit = frame_or_empty(frames, "unit_kerja", UNIT_COLUMNS)
+    out = pd.DataFrame({k: text_column(unit[k]) for k in UNIT_COLUMNS})
+    out = out.drop_duplicates("kode_unit").sort_values("kode_unit", kind="stable")
+    check_safe_names(out["kode_unit"])
+    return out.reset_index(drop=True)
+
+
+def sort_positions(*keys: pd.Series | np.ndarray) -> np.ndarray:
+    """Positions that sort rows by several keys, first key first, ties kept in input order."""
+    if not len(keys[0]):
+        return np.arange(0)
+    return np.lexsort([pd.factorize(np.asarray(k), sort=True)[0] for k in reversed(keys)])
+
+
+def per_unit(kolom: Mapping[str, pd.Series], kode_unit: pd.Series) -> dict:
+    """Display columns grouped by kode_unit (rows keep their order inside a unit)."""
+    return group_records({"_unit": text_column(kode_unit), **kolom}, "_unit")
+
+
+def count_per_unit(kode_unit: pd.Series, kelas: np.ndarray, jumlah_kelas: int) -> dict[str, list[int]]:
+    """Per unit (a text column): how many rows fall in each class 0..jumlah_kelas-1 (class -1: none)."""
+    kode, unik = pd.factorize(kode_unit.to_numpy())
+    ada = kelas >= 0
+    tabel = np.bincount(kode[ada] * jumlah_kelas + kelas[ada], minlength=len(unik) * jumlah_kelas)
+    return dict(zip(unik.tolist(), tabel.reshape(len(unik), jumlah_kelas).tolist(), strict=True))
+
+
+def year_text(tahun: int | None) -> str:
+    return "" if tahun is None else str(tahun)
+
+
+def report_year(tahun: int | None, result: Any, frames: Mapping[str, pd.DataFrame]) -> int | None:
     """The appraisal year: given, else on the result, else the (single) skp.tahun of the input."""
     if tahun is not None:
         return int(tahun)
@@ -198,8 +249,8 @@ def environment() -> Environment:
         auto_reload=False,
         keep_trailing_newline=True,
     )
-    env.filters["angka"] = angka
-    env.filters["bilangan"] = bilangan
+    env.filters["format_number"] = format_number
+    env.filters["format_count"] = format_count
     env.globals.update(
         NILAI=[(k, NILAI_LABEL[k]) for k in BERAKHLAK],
         PERILAKU_KOLOM=[(NILAI_LABEL[k], f"atasan_{k}", f"rekan_{k}") for k in BERAKHLAK],
@@ -207,7 +258,6 @@ def environment() -> Environment:
         RATING_LABEL=RATING_LABEL,
         STATUS_LABEL=STATUS_LABEL,
         POLA_LABEL=POLA_LABEL,
-        TAHAP_LABEL=TAHAP_LABEL,
     )
     return env
 

@@ -40,6 +40,7 @@ class Stage:
     needs_predikat_organisasi: bool = False  # every staffed unit must carry its organisational predikat
     partitioned: bool = False  # heavy compute split per instansi with `--executor dask`
     documents: bool = False  # takes the `dokumen` option (per-employee documents)
+    builds_on: str | None = None  # the stage whose stored results it needs, unchanged since
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -103,7 +104,7 @@ STAGES: tuple[Stage, ...] = (
                  "rencana_pelatihan_*.csv", "ringkasan_*.html"),
         schedule=Schedule("training-januari", "0 7 27 1 *",
                           "Rekomendasi pelatihan dan tindak lanjut untuk tahun sebelumnya (Januari)"),
-        previous_year=True, needs_predikat_organisasi=True, partitioned=True,
+        previous_year=True, needs_predikat_organisasi=True, partitioned=True, builds_on="year-end",
     ),
 )
 

@@ -1,4 +1,4 @@
-"""Stage-specific gate checks (relational, plan quality) as Prefect tasks around plain functions."""
+"""The stages' own gate checks (relations across files, plan quality, coverage, scoring) as tasks."""
 
 from __future__ import annotations
 
@@ -6,15 +6,23 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from penilaian.plan import employees_without_utama, relational_findings
+from contract.inputs import Inputs
+from penilaian.plan import completeness_by_unit, employees_without_utama, relational_findings
 from penilaian.ruleset import Ruleset
-from tasks.steps import Inputs
+from penilaian.stage_checks import (
+    realisation_coverage,
+    supervisor_rating_coverage,
+    units_without_predikat,
+    unscored_by_instansi,
+)
+
+completeness = task(completeness_by_unit, name="kelengkapan-per-unit", cache_policy=NO_CACHE)
 
 
 @task(name="periksa-relasi", cache_policy=NO_CACHE)
 def relational_checks(inputs: Inputs, rules: Ruleset, *, rencana: bool = False) -> list:
     """Supervisor exists / same instansi / no cycles / cascading; with `rencana`, every employee has utama."""
-    from expectations.gate import relational_check
+    from expectations.checks import relational_check
 
     maks = rules.gerbang.maks_karantina_persen
     checks = [
@@ -36,3 +44,36 @@ def relational_checks(inputs: Inputs, rules: Ruleset, *, rencana: bool = False) 
 
 def _examples(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[["baris", "kolom", "nilai", "kode_aturan", "alasan"]]
+
+
+@task(name="periksa-cakupan-pemantauan", cache_policy=NO_CACHE)
+def coverage_checks(inputs: Inputs, rules: Ruleset) -> list:
+    """Realisations by June and S1 behaviour ratings must cover most of the plan."""
+    from expectations.checks import relational_check
+
+    allowed = 100 - rules.gerbang.min_cakupan_realisasi_persen
+    rows, checked = realisation_coverage(inputs.frames, rules.pemantauan.bulan_batas)
+    s1_rows, s1_checked = supervisor_rating_coverage(inputs.frames, 1)
+    return [
+        relational_check("realisasi.cakupan_juni", "indikator SKP sudah punya realisasi s.d. Juni",
+                         rows, checked, ambang_persen=allowed, berkas="realisasi.csv"),
+        relational_check("perilaku.s1_ada", "penilaian perilaku semester 1 oleh atasan tersedia",
+                         s1_rows, s1_checked, ambang_persen=allowed, berkas="perilaku.csv"),
+    ]
+
+
+@task(name="periksa-kelayakan-penilaian", cache_policy=NO_CACHE)
+def scoring_checks(inputs: Inputs, result, rules: Ruleset) -> list:
+    """Every staffed unit has its predikat; at most 10% of an instansi cannot be scored."""
+    from expectations.checks import relational_check
+
+    rows, checked = units_without_predikat(inputs.frames)
+    checks = [relational_check("unit_kerja.predikat_organisasi",
+                               "unit berpegawai memiliki predikat_organisasi",
+                               rows, checked, ambang_persen=0, berkas="unit_kerja.csv")]
+    maks = rules.gerbang.maks_tidak_dinilai_persen
+    for kode, bad, total in unscored_by_instansi(inputs.frames, result.tidak_dinilai):
+        checks.append(relational_check(
+            f"penilaian.tidak_dinilai.{kode}", f"pegawai {kode} yang tidak dapat dinilai",
+            bad, total, ambang_persen=maks, berkas="pegawai.csv"))
+    return checks

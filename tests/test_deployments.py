@@ -9,6 +9,7 @@ import pytest
 from prefect import Flow
 
 from kinerja.serve import build_deployments, load_deployment_specs
+from stages import registry
 from stages.context import resolve_tahun
 
 SPECS = load_deployment_specs()
@@ -17,6 +18,35 @@ SPECS = load_deployment_specs()
 def test_there_is_a_deployment_per_stage_plus_the_cycle() -> None:
     entrypoints = {spec["entrypoint"].rsplit(":", 1)[1] for spec in SPECS}
     assert entrypoints == {"plan_collection", "validation", "mid_year", "year_end", "training", "cycle"}
+    assert sorted(spec["entrypoint"] for spec in SPECS) == sorted(
+        [stage.flow for stage in registry.STAGES] + [registry.CYCLE_FLOW])
+
+
+@pytest.mark.parametrize("stage", registry.STAGES, ids=registry.names())
+def test_each_stage_is_deployed_on_its_registry_schedule(stage: registry.Stage) -> None:
+    [spec] = [spec for spec in SPECS if spec["entrypoint"] == stage.flow]
+    assert spec["name"] == stage.schedule.deployment
+    assert spec["description"] == stage.schedule.description
+    assert spec["schedules"] == [{"cron": stage.schedule.cron, "timezone": stage.schedule.timezone}]
+    assert spec["parameters"]["pemicu"] == "jadwal"
+    assert ("dokumen" in spec["parameters"]) == stage.documents
+
+
+def test_the_cycle_is_deployed_for_manual_runs_only() -> None:
+    [spec] = [spec for spec in SPECS if spec["entrypoint"] == registry.CYCLE_FLOW]
+    assert spec["name"] == f"{registry.CYCLE}-manual" and not spec.get("schedules")
+    assert spec["parameters"]["pemicu"] == "manual" and spec["parameters"]["dokumen"] == "semua"
+
+
+@pytest.mark.parametrize("entrypoint", [stage.flow for stage in registry.STAGES] + [registry.CYCLE_FLOW])
+def test_every_registry_entrypoint_resolves_to_the_flow_of_that_name(entrypoint: str) -> None:
+    from prefect.flows import load_flow_from_entrypoint
+
+    from kinerja.settings import PROJECT_DIR
+
+    flow = load_flow_from_entrypoint(str(PROJECT_DIR / entrypoint))
+    names = {stage.flow: stage.name for stage in registry.STAGES} | {registry.CYCLE_FLOW: registry.CYCLE}
+    assert isinstance(flow, Flow) and flow.name == names[entrypoint]
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s["name"] for s in SPECS])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.cycle import STAGE_FLOWS
+import pytest
+
+from flows.plan_collection import plan_collection
 from kinerja.demo.generator import generate
+
+pytestmark = pytest.mark.slow
 
 
 def test_stage_run_publishes_summary_and_gate_artifacts(prefect_harness: None, tmp_path: Path) -> None:
@@ -18,9 +22,8 @@ def test_stage_run_publishes_summary_and_gate_artifacts(prefect_harness: None, t
     )
 
     generate(tmp_path / "in", pegawai=60, tahun=2026, seed=9, bad_rows=True)
-    result = STAGE_FLOWS["plan-collection"](tahun=2026, input_dir=str(tmp_path / "in"),
-                                            output_dir=str(tmp_path / "out"),
-                                            db_url=f"sqlite:///{tmp_path / 'k.db'}")
+    result = plan_collection(tahun=2026, input_dir=str(tmp_path / "in"), output_dir=str(tmp_path / "out"),
+                             db_url=f"sqlite:///{tmp_path / 'k.db'}")
 
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name={"any_": ["plan-collection-2026"]}))

@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from flows.cycle import STAGE_FLOWS
+from flows.year_end import year_end
 from kinerja.demo.generator import generate
 from kinerja.errors import StageRefused
 from models.db import get_engine
 from models.locks import stage_lock
+
+pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 
@@ -30,12 +32,12 @@ def test_a_stage_refuses_while_the_same_stage_and_year_runs(
     prefect_harness: None, small_input: Path, tmp_path: Path, db_url: str
 ) -> None:
     with stage_lock("year-end", TAHUN, db_url), pytest.raises(StageRefused, match="sedang dijalankan"):
-        STAGE_FLOWS["year-end"](tahun=TAHUN, input_dir=str(small_input), output_dir=str(tmp_path / "o"),
-                                db_url=db_url, dokumen="tidak")
+        year_end(tahun=TAHUN, input_dir=str(small_input), output_dir=str(tmp_path / "o"), db_url=db_url,
+                 dokumen="tidak")
     # another year, or another stage, is not blocked
     with stage_lock("year-end", TAHUN + 1, db_url):
-        result = STAGE_FLOWS["year-end"](tahun=TAHUN, input_dir=str(small_input),
-                                         output_dir=str(tmp_path / "o"), db_url=db_url, dokumen="tidak")
+        result = year_end(tahun=TAHUN, input_dir=str(small_input), output_dir=str(tmp_path / "o"),
+                          db_url=db_url, dokumen="tidak")
     assert result["outcome"] == "berhasil"
 
 

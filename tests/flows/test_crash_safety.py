@@ -16,10 +16,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from audit.trail import verify
-from flows.cycle import STAGE_FLOWS
+from audit.verify import verify
+from flows.executor import stage_flow
 from kinerja.demo.generator import generate
 from models.db import get_engine
+from stages import registry
+
+pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 RESULTS = {"hasil_penilaian": "nip", "capaian_indikator": "id_indikator", "bias_penilai": "nip_penilai"}
@@ -34,8 +37,8 @@ def crash_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _flow(stage: str, folder: Path, out: Path, db: str) -> dict:
-    return STAGE_FLOWS[stage](tahun=TAHUN, input_dir=str(folder), output_dir=str(out), db_url=db,
-                              **({"dokumen": "tidak"} if stage == "year-end" else {}))
+    return stage_flow(stage)(tahun=TAHUN, input_dir=str(folder), output_dir=str(out), db_url=db,
+                             **({"dokumen": "tidak"} if registry.get(stage).documents else {}))
 
 
 def _results(db: str) -> dict[str, pd.DataFrame]:

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import text
 
 from flows.cycle import cycle
-from flows.executor import LOCAL_CLUSTER, stage_flow
+from flows.executor import LOCAL_CLUSTER
 from kinerja.demo.generator import generate
-from kinerja.errors import UsageError
 from models.db import get_engine
+
+pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 OUTPUTS = ("hasil_penilaian.csv", "bias_penilai.csv", "pemantauan_tengah_tahun.csv",
@@ -79,18 +80,3 @@ def test_cycle_on_a_dask_cluster_with_postgresql_equals_the_single_process_run(
     lokal_runs = _task_run_names(sqlite_url)  # one whole-table task per stage, nothing per instansi
     assert len(lokal_runs) == 3 and not any(kode in name for name in lokal_runs for kode in instansi)
     assert len(stream.data) >= 3 * len(instansi)
-
-
-def test_stage_flow_picks_the_task_runner_and_refuses_unknown_executors() -> None:
-    from prefect_dask import DaskTaskRunner
-
-    from flows.cycle import STAGE_FLOWS
-
-    assert stage_flow("year-end") is STAGE_FLOWS["year-end"]
-    assert stage_flow("validation", "dask", "tcp://127.0.0.1:8786") is STAGE_FLOWS["validation"]
-    remote = stage_flow("year-end", "dask", "tcp://127.0.0.1:8786").task_runner
-    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://127.0.0.1:8786"
-    local = stage_flow("training", "dask").task_runner
-    assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["n_workers"] == 2
-    with pytest.raises(UsageError):
-        stage_flow("mid-year", "spark")

@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
-from flows.cycle import STAGE_FLOWS
+from flows.executor import stage_flow
 from kinerja.demo.generator import generate
 from kinerja.errors import GateFailed, StageRefused
 from models.db import get_engine
+from stages import registry
+
+pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 
@@ -27,7 +30,7 @@ def demo_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _run(stage: str, input_dir: Path, output_dir: Path, db_url: str, **extra: object) -> dict:
-    return STAGE_FLOWS[stage](tahun=TAHUN, input_dir=str(input_dir), output_dir=str(output_dir),
+    return stage_flow(stage)(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(output_dir),
                               db_url=db_url, **extra)
 
 
@@ -160,15 +163,15 @@ def test_training_refuses_when_year_end_inputs_changed_since_scoring(
 def test_training_reuses_the_year_end_result_of_the_same_process_with_identical_output(
     prefect_harness: None, demo_input: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import penilaian.scoring
+    import penilaian.year_end
     from stages.cache import process_cache
 
     db, out = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "out"
     for stage in ("plan-collection", "year-end"):
         _run(stage, demo_input, out, db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
     scored: list[int] = []
-    real = penilaian.scoring.score_year_end
-    monkeypatch.setattr(penilaian.scoring, "score_year_end", lambda *a: scored.append(1) or real(*a))
+    real = penilaian.year_end.score_year_end
+    monkeypatch.setattr(penilaian.year_end, "score_year_end", lambda *a: scored.append(1) or real(*a))
     year = out / str(TAHUN)
 
     _run("training", demo_input, out, db)
@@ -187,7 +190,7 @@ def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
     prefect_harness: None, demo_input: Path, tmp_path: Path, db_url: str
 ) -> None:
     out_a, out_b = tmp_path / "a", tmp_path / "b"
-    for stage in STAGE_FLOWS:
+    for stage in registry.names():
         _run(stage, demo_input, out_a, db_url)
     year = out_a / str(TAHUN)
     for name in ("karantina.csv", "pemantauan_tengah_tahun.csv", "hasil_penilaian.csv", "bias_penilai.csv",
@@ -206,7 +209,7 @@ def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
 
     # A second, independent run on a fresh database gives the same bytes.
     db_b = f"sqlite:///{tmp_path / 'b.db'}"
-    for stage in STAGE_FLOWS:
+    for stage in registry.names():
         _run(stage, demo_input, out_b, db_b)
     for path in sorted(p for p in year.rglob("*") if p.is_file()):
         twin = out_b / str(TAHUN) / path.relative_to(year)

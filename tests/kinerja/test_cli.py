@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,9 @@ import pandas as pd
 import pytest
 
 from kinerja.demo.generator import generate
+from stages import registry
+
+pytestmark = pytest.mark.slow
 
 KINERJA = Path(sys.executable).with_name("kinerja")
 
@@ -167,3 +171,85 @@ def test_foreground_runs_switch_heartbeats_off_only_inside(prefect_harness: None
         assert get_current_settings().flows.heartbeat_frequency is None
         assert kosong() == 1
     assert get_current_settings().flows.heartbeat_frequency == default
+
+
+def _cycle_run_of(db_url: str):
+    """The flow run whose child flow runs wrote this database's stage runs (read from the run history)."""
+    from prefect.client.orchestration import get_client
+    from sqlalchemy import create_engine, text
+
+    with create_engine(db_url).connect() as conn:
+        ids = conn.execute(text("select flow_run_id from stage_run order by id")).scalars().all()
+    with get_client(sync_client=True) as client:
+        calls = [client.read_flow_run(flow_run_id).parent_task_run_id for flow_run_id in ids]
+        assert None not in calls, "every stage ran inside a parent flow run"
+        parents = {client.read_task_run(call).flow_run_id for call in calls}
+        assert len(parents) == 1, "the same one"
+        return client.read_flow_run(parents.pop())
+
+
+def _stage_lines(stdout: str) -> list[str]:
+    """The progress lines: mark and stage, in the order printed."""
+    return [" ".join(line.split()[:2]) for line in stdout.splitlines()
+            if line.split()[:1] in (["✓"], ["✗"])]
+
+
+def test_cycle_runs_the_cycle_flow_with_a_progress_line_per_stage(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    proc = kinerja("cycle", "--tahun", "2026", "--input", str(plan_input), "--output", str(tmp_path / "out"),
+                   "--db", db, "--dokumen", "tidak", env={**api_env, "COLUMNS": "250"})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _stage_lines(proc.stdout) == [f"✓ {name}" for name in registry.names()]
+    assert all(re.search(rf"✓ {name} 2026 +\d+:\d\d:\d\d$", proc.stdout, re.M) for name in registry.names())
+    assert "Ringkasan tahap" in proc.stdout
+    assert f"Hasil ditulis di {(tmp_path / 'out' / '2026').resolve()}" in proc.stdout
+    run = _cycle_run_of(db)
+    assert run.name == "cycle-2026" and run.state.is_completed()
+    assert run.parameters["dokumen"] == "tidak" and run.parameters["db_url"] is None  # password-safe
+
+
+def test_cycle_stops_at_a_failed_gate_with_exit_1_and_a_red_line(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str)
+    skp["target"] = "banyak"
+    skp.to_csv(folder / "skp.csv", index=False)
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    proc = kinerja("cycle", "--tahun", "2026", "--input", str(folder), "--output", str(tmp_path / "out"),
+                   "--db", db, env=api_env)
+
+    err = assert_clean_failure(proc, 1)
+    first = registry.names()[0]
+    assert _stage_lines(proc.stdout) == [f"✗ {first}"]
+    assert "Gerbang gagal" in err and f"gerbang_{first}.html" in err
+    run = _cycle_run_of(db)
+    assert run.name == "cycle-2026" and run.state.is_failed()
+
+
+def test_cycle_refuses_wrong_usage_with_exit_2(
+    api_env: dict[str, str], plan_input: Path, tmp_path: Path
+) -> None:
+    base = ["cycle", "--tahun", "2026", "--input", str(plan_input), "--output", str(tmp_path / "out")]
+    for extra in (["--executor", "spark"], ["--dokumen", "sebagian"]):
+        err = assert_clean_failure(kinerja(*base, *extra, env=api_env), 2)
+        assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_demo_generates_data_runs_the_cycle_and_lists_files_that_exist(
+    api_env: dict[str, str], tmp_path: Path
+) -> None:
+    proc = kinerja("demo", "--pegawai", "60", "--output", str(tmp_path / "demo"),
+                   env={**api_env, "COLUMNS": "250"})
+
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert _stage_lines(proc.stdout) == [f"✓ {name}" for name in registry.names()]
+    assert "Demo selesai." in proc.stdout
+    listed = [Path(line.split("•", 1)[1].strip()) for line in proc.stdout.splitlines() if "•" in line]
+    assert Path(tmp_path / "demo" / "output" / "2026" / "hasil_penilaian.csv") in listed
+    assert listed and all(path.exists() for path in listed)

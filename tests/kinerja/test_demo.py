@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from contract.schema import BERAKHLAK, FILES
-from kinerja.demo.generator import generate
+from kinerja.demo.generator import generate, main
 
 N = 300
 TAHUN = 2026
@@ -49,6 +49,16 @@ def test_deterministic_byte_identical(tmp_path: Path, dirty: tuple[Path, dict[st
     assert counts == dirty[1]
     for name in FILES:
         assert (tmp_path / f"{name}.csv").read_bytes() == (dirty[0] / f"{name}.csv").read_bytes()
+
+
+def test_main_writes_what_generate_writes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["--pegawai", "120", "--tahun", "2025", "--seed", "3", "--tanpa-baris-rusak"]
+    assert main([str(tmp_path / "cli"), *args]) == 0
+    counts = generate(tmp_path / "api", pegawai=120, tahun=2025, seed=3, bad_rows=False)
+    for name in counts:
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "api" / name).read_bytes()
+    printed = capsys.readouterr().out
+    assert all(name in printed for name in counts)
 
 
 def test_other_seed_differs(tmp_path: Path, clean: tuple[Path, dict[str, int]]) -> None:

@@ -10,13 +10,11 @@ import pytest
 
 from penilaian.monitoring import (
     PEMANTAUAN_COLUMNS,
-    gabung_teks,
     monitor_mid_year,
     mutu_ikm,
     proyeksi_akhir_tahun,
     to_pemantauan_csv,
 )
-from penilaian.ruleset import load_ruleset
 from tests.penilaian.input_frames import frame
 
 TAHUN = 2026
@@ -24,11 +22,6 @@ ATASAN = "197001011995031001"
 ANI = "198501012010012001"
 BUDI = "198602022011011002"
 CICI = "198703032012012003"
-
-
-@pytest.fixture(scope="module")
-def ruleset():
-    return load_ruleset()
 
 
 def indikator(id_indikator: str, nip: str, target: float, aspek: str = "kualitas",
@@ -227,12 +220,6 @@ def test_optional_files_may_be_absent(ruleset):
         [ANI, "", False]
     ]
     assert result.ikm.empty and result.ikm_bulanan.empty
-
-
-def test_gabung_teks_joins_in_row_order_per_group():
-    tabel = pd.DataFrame({"k": ["b", "a", "b", "c", "b", "a"], "t": ["1", "2", "3", "4", "5", "6"]})
-    assert gabung_teks(tabel, ["k"], "t").values.tolist() == [["b", "1; 3; 5"], ["a", "2; 6"],
-                                                              ["c", "4"]]
 
 
 def test_shuffled_input_gives_identical_output(ruleset):

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from contract.reader import read_inputs
-from contract.rules import check_values
+from contract.values import check_values
 from kinerja.demo.generator import generate
 from penilaian.monitoring import monitor_mid_year
 from penilaian.partition import (
@@ -20,8 +20,8 @@ from penilaian.partition import (
     split_by_instansi,
 )
 from penilaian.ruleset import load_ruleset
-from penilaian.scoring import score_year_end
 from penilaian.training import recommend_trainings
+from penilaian.year_end import score_year_end
 from stages import registry
 
 TAHUN = 2026

@@ -20,18 +20,22 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from contract.karantina import KARANTINA_COLUMNS
 from contract.reader import read_inputs
-from contract.rules import KARANTINA_COLUMNS, check_values
 from contract.schema import BERAKHLAK, PREDIKAT, PREDIKAT_ORGANISASI
+from contract.values import check_values
 from kinerja.errors import InputUnreadable
+from penilaian.capaian import capaian
+from penilaian.kurva import kalibrasi_kurva, peringkat_unit
 from penilaian.ruleset import load_ruleset
-from penilaian.scoring import capaian, kalibrasi_kurva, peringkat_unit, score_year_end
+from penilaian.year_end import score_year_end
 from tests.penilaian.input_frames import frame
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "bad" / "_base"
 TAHUN = 2026
 RULESET = load_ruleset()
 FAST = settings(derandomize=True, max_examples=60, deadline=None, database=None)
+pytestmark = pytest.mark.slow  # hundreds of generated inputs through the reader and the scoring
 
 # ---------------------------------------------------------------- (a) hostile bytes
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pydantic
 import pytest
 
@@ -211,3 +212,17 @@ def test_cycle_in_dasar_chain(tmp_path):
     b = write(tmp_path, "b.toml", 'dasar = "a.toml"\n')
     with pytest.raises(ValueError, match="berputar"):
         load_ruleset(b)
+
+
+def test_curve_persen_rounding_floor_and_ceil(ruleset):
+    aturan = ruleset.kurva.aturan
+    # Istimewa SB <= 70% of 7 = 4.9 -> floor 4; Kurang BP >= 10% of 7 = 0.7 -> ceil 1;
+    # BP >= 60% of 5 = 3.0 exactly -> 3 (no float noise pushing it to 4).
+    assert aturan["Istimewa"][0].batas(7) == 4
+    assert aturan["Kurang"][2].batas(7) == 1
+    assert aturan["Butuh Perbaikan"][1].batas(5) == 3
+    assert aturan["Baik"][1].batas(40) == 1
+    # The same counts for several units at once (the curve computes every unit of a predikat together).
+    assert aturan["Istimewa"][0].batas(np.array([7, 10, 4])).tolist() == [4, 7, 2]
+    assert aturan["Butuh Perbaikan"][1].batas(np.array([5, 1, 0])).tolist() == [3, 1, 0]
+    assert aturan["Baik"][1].batas(np.array([5, 40])).tolist() == [1, 1]

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from contract.schema import BERAKHLAK
-from penilaian.ruleset import load_ruleset
 from penilaian.training import (
     REKOMENDASI_COLUMNS,
     TrainingResult,
@@ -31,11 +30,6 @@ KATALOG = [
     ("K06", "Kepemimpinan", "kompeten", 16),
     ("K07", "Kolaborasi Tim", "kolaboratif", 4),
 ]
-
-
-@pytest.fixture(scope="module")
-def ruleset():
-    return load_ruleset()
 
 
 def hasil(nip: str, nama: str, kode_unit: str, rating_hk: str, rating_pr: str, predikat: str,
@@ -297,7 +291,7 @@ def test_rekomendasi_csv(result):
 
 
 def test_on_the_real_year_end_result(ruleset):
-    from penilaian.scoring import score_year_end
+    from penilaian.year_end import score_year_end
 
     kepala, staf = ANI, BUDI
     nilai = {v: 3 for v in BERAKHLAK}

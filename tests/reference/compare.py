@@ -1,8 +1,8 @@
 """Diff the reference implementation against Kinerja's output files.
 
     python -m tests.reference.compare INPUT_DIR KINERJA_OUTPUT_DIR TAHUN
-        [--sd population|sample] [--training-population scored|all] [--attended ever|tahun]
-        [--kinerja-choices]   (all three set to Kinerja's documented choice)
+        [--sd population|sample] [--attended ever|tahun]
+        [--kinerja-choices]   (both set to Kinerja's documented choice)
 
 KINERJA_OUTPUT_DIR is the --output folder (the <tahun> subfolder is found
 automatically).  Prints every difference (file, key, column, reference, kinerja) and a
@@ -95,8 +95,7 @@ def main(argv=None):
     if "--kinerja-choices" in argv:  # adopt Kinerja's reading of every listed ambiguity
         argv.remove("--kinerja-choices")
         opts = dict(ref.KINERJA_CHOICES)
-    for flag, key in (("--sd", "sd"), ("--training-population", "training_population"),
-                      ("--attended", "attended")):
+    for flag, key in (("--sd", "sd"), ("--attended", "attended")):
         if flag in argv:
             i = argv.index(flag)
             opts[key] = argv[i + 1]

@@ -19,8 +19,10 @@ Choices made where the text leaves room (see the report for the full list):
   earlier ones;
 - an employee without nilai_perilaku (rating_perilaku from an override) ranks after
   every employee with a nilai_perilaku at equal capaian (treated as -infinity);
-- training: the JP toward 20 = JP attended in ``tahun`` + JP of the trainings recommended
-  by rules 1-2; further trainings are the shortest first (tie: kode_pelatihan);
+- training: rule 3 (20 JP) covers every employee in pegawai.csv, scored or not (DOMAIN.md:
+  Pasal 203 binds every PNS); rules 1-2 need a score.  The JP toward 20 = JP attended in
+  ``tahun`` + JP of the trainings recommended by rules 1-2; further trainings are the
+  shortest first (tie: kode_pelatihan);
   "already attended" = nama_pelatihan appears in the employee's riwayat (any year);
   one row per (nip, kode_pelatihan): first reason wins, priority = highest.
 """
@@ -409,10 +411,10 @@ def monitoring_rows(data, tahun):
 PRIO = {"tinggi": 0, "sedang": 1, "rendah": 2}
 
 
-def training_rows(results, data, tahun, population="scored", attended="ever"):
-    """population: 'scored' (rules 1-3 for scored employees only) or 'all' (rule 3 also for
-    employees that could not be scored).  attended: 'ever' (a training attended in any year is
-    excluded) or 'tahun' (only trainings attended in tahun are excluded)."""
+def training_rows(results, data, tahun, attended="ever"):
+    """Rules 1-2 for scored employees, rule 3 for every employee in pegawai.  attended: 'ever'
+    (a training attended in any year is excluded) or 'tahun' (only trainings attended in tahun
+    are excluded)."""
     katalog = data["katalog_pelatihan"]
     attended_names = {}
     jp_year = {}
@@ -423,9 +425,7 @@ def training_rows(results, data, tahun, population="scored", attended="ever"):
         if h["tanggal"][:4] == str(tahun):
             jp_year[h["nip"]] = jp_year.get(h["nip"], Fraction(0)) + num(h["jp"])
     out = []
-    nips = set(results)
-    if population == "all":
-        nips |= {p["nip"] for p in data["pegawai"]}
+    nips = set(results) | {p["nip"] for p in data["pegawai"]}
     for nip in sorted(nips):
         r = results.get(nip, {"means": None, "utama": [], "caps": {}})
         done = attended_names.get(nip, set())
@@ -495,12 +495,13 @@ COLUMNS = {
 }
 
 
-# The reference's own reading of the ambiguous points, and Kinerja's documented choices.
-OWN = {"sd": "population", "training_population": "scored", "attended": "ever"}
-KINERJA_CHOICES = {"sd": "population", "training_population": "all", "attended": "ever"}
+# The reference's own reading of the points DOMAIN.md leaves open, and Kinerja's documented
+# choices (they agree on both).
+OWN = {"sd": "population", "attended": "ever"}
+KINERJA_CHOICES = {"sd": "population", "attended": "ever"}
 
 
-def run(input_dir, tahun, sd="population", training_population="scored", attended="ever"):
+def run(input_dir, tahun, sd="population", attended="ever"):
     data = read_folder(input_dir)
     results, unscorable = score_year_end(data, tahun)
     return {
@@ -508,8 +509,7 @@ def run(input_dir, tahun, sd="population", training_population="scored", attende
         "bias_penilai.csv": bias_rows(results, data, tahun,
                                       pop_sd if sd == "population" else sample_sd),
         "pemantauan_tengah_tahun.csv": monitoring_rows(data, tahun),
-        "rekomendasi_pelatihan.csv": training_rows(results, data, tahun,
-                                                   training_population, attended),
+        "rekomendasi_pelatihan.csv": training_rows(results, data, tahun, attended),
         "_unscorable": unscorable,
     }
 

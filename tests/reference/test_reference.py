@@ -9,13 +9,15 @@ dialect:
   rating (some rescued by a rating_perilaku override, the rest unscorable), extra overrides,
   and trainings attended in the previous year.
 
-Kinerja is called the way tasks/steps.py load_inputs and the flows call it (read_inputs +
+Kinerja is called the way tasks/inputs.py load_inputs and the flows call it (read_inputs +
 check_values per stage, then score_year_end / monitor_mid_year / recommend_trainings and the
 to_*_csv converters); no Prefect.
 
-The reference is run with Kinerja's documented reading of the three points where DOMAIN.md can
-be read two ways (see ``domain_reference.KINERJA_CHOICES``); the reference's own reading of
-those points is kept in separate xfail tests so the differences stay visible.
+The reference is run with Kinerja's documented reading of the points where DOMAIN.md can be
+read two ways (``domain_reference.KINERJA_CHOICES``: population or sample standard deviation,
+"already attended" in any year or this year); the reference's own reading agrees on both, and a
+test shows that the sd reading matters. Rule 3 (20 JP) covering every employee in pegawai.csv,
+scored or not, is DOMAIN.md's own rule, checked on the stress data (which has unscored employees).
 """
 from __future__ import annotations
 
@@ -32,6 +34,8 @@ import pytest
 from tests.reference import domain_reference as ref
 from tests.reference.compare import compare_rows
 from tests.reference.to_semicolon import convert
+
+pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 PEGAWAI = 250
@@ -139,11 +143,11 @@ def _csv_text(frame) -> str:
 def kinerja_csvs(input_dir: Path) -> dict[str, str]:
     """The four contract CSVs as Kinerja's stages produce them (no Prefect, no database)."""
     from contract.reader import read_inputs
-    from contract.rules import check_values
+    from contract.values import check_values
     from penilaian.monitoring import monitor_mid_year, to_pemantauan_csv
     from penilaian.ruleset import load_ruleset
-    from penilaian.scoring import score_year_end, to_bias_penilai_csv, to_hasil_penilaian_csv
     from penilaian.training import recommend_trainings, to_rekomendasi_csv
+    from penilaian.year_end import score_year_end, to_bias_penilai_csv, to_hasil_penilaian_csv
     from stages import registry
 
     rules = load_ruleset(None)
@@ -234,10 +238,18 @@ def test_sample_sd_reading_gives_different_bias(datasets, kinerja):
         _own_reading_differs(datasets, kinerja, ("demo", "koma"), "bias_penilai.csv", sd="sample")
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "AMBIGUITY: whether rule 3 (20 JP) covers employees that could not be scored; the reference "
-    "read 'per employee' after year-end scoring as scored employees, Kinerja covers every "
-    "employee in pegawai (penilaian/training.py _populasi)."))
-def test_training_only_scored_employees(datasets, kinerja):
-    _own_reading_differs(datasets, kinerja, ("stress", "koma"), "rekomendasi_pelatihan.csv",
-                         training_population="scored")
+def test_training_brings_every_employee_to_20_jp_scored_or_not(datasets, kinerja):
+    """DOMAIN.md rule 3 covers every employee in pegawai.csv (Pasal 203 binds every PNS); rules 1-2
+    need a score, so an unscored employee gets only `rendah` (20 JP) recommendations."""
+    key = ("stress", "koma")
+    outputs = ref.run(str(datasets[key]), TAHUN, **ref.OWN)
+    unscored = set(outputs["_unscorable"])
+    assert unscored, "the stress data must hold employees that cannot be scored"
+    rows = _rows(kinerja[key]["rekomendasi_pelatihan.csv"])
+    for_unscored = [r for r in rows if r["nip"] in unscored]
+    assert {r["nip"] for r in for_unscored} == {r["nip"] for r in outputs["rekomendasi_pelatihan.csv"]
+                                               if r["nip"] in unscored} != set()
+    assert {r["prioritas"] for r in for_unscored} == {"rendah"}
+    counts, lines = _differences("rekomendasi_pelatihan.csv", outputs["rekomendasi_pelatihan.csv"],
+                                 kinerja[key]["rekomendasi_pelatihan.csv"])
+    assert not counts, "\n".join(lines[:20])

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import BERAKHLAK, PREDIKAT
-from expectations.gate import GateCheck, GateResult
+from expectations.results import GateCheck, GateResult
 from penilaian.monitoring import MidYearResult
-from penilaian.scoring import YearEndResult
 from penilaian.training import TrainingResult
+from penilaian.year_end import YearEndResult
 
 __all__ = ["GateCheck", "GateResult", "MidYearResult", "TrainingResult", "YearEndResult"]
 
@@ -277,4 +277,46 @@ def make_mid_year(frames: dict, *, teks: str = "", tahun: int = 2026) -> MidYear
         ikm=ikm,
         ikm_bulanan=bulanan,
         tanpa_realisasi=pem.iloc[:1][["id_indikator", "nip"]],
+    )
+
+
+def make_gate(teks: str = "") -> GateResult:
+    """A year-end gate with one failing check (two worst rows), one passing check and a unit summary."""
+    return GateResult(
+        tahap="year-end",
+        tahun=2026,
+        checks=[
+            GateCheck(
+                kode="pegawai.nip.format",
+                berkas="pegawai.csv",
+                deskripsi=f"NIP 18 digit yang sah{teks}",
+                sumber="great_expectations",
+                lulus=False,
+                diperiksa=1200,
+                gagal=300,
+                ambang=f"maks. 20% baris{teks}",
+                contoh=[
+                    {"baris": 7, "kolom": "nip", "nilai": f"12AB{teks}", "alasan": f"bukan angka{teks}"},
+                    {"baris": 9, "kolom": "nip", "nilai": None, "alasan": "kosong"},
+                ],
+            ),
+            GateCheck(
+                kode="relasi.atasan",
+                berkas="",
+                deskripsi="Atasan ada di instansi yang sama",
+                sumber="relasional",
+                lulus=True,
+                diperiksa=1200,
+                gagal=0,
+                ambang="0 baris",
+            ),
+        ],
+        ringkasan_unit=pd.DataFrame(
+            {
+                "kode_unit": ["U01"],
+                "nama_unit": [f"Dinas Kesehatan{teks}"],
+                "pegawai": [3],
+                "persen_lengkap": [200 / 3],
+            }
+        ),
     )

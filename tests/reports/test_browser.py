@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 
 from contract.reader import read_inputs
-from contract.rules import check_values
+from contract.values import check_values
 from kinerja.demo.generator import generate
 from penilaian.ruleset import load_ruleset
-from penilaian.scoring import score_year_end
-from reports.render import render_documents, render_unit_summaries
+from penilaian.year_end import score_year_end
+from reports.documents import render_documents
+from reports.unit_summaries import render_unit_summaries
 from stages import registry
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
@@ -26,7 +27,10 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 if BROWSER is None and os.environ.get("KINERJA_REQUIRE_BROWSER") == "1":
     pytest.fail("KINERJA_REQUIRE_BROWSER=1 but no chromium is installed", pytrace=False)
-pytestmark = pytest.mark.skipif(BROWSER is None, reason="no headless Chromium (apt-get install chromium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(BROWSER is None, reason="no headless Chromium (apt-get install chromium)"),
+]
 
 
 def _pixels(png: bytes) -> tuple[int, int, list[bytes]]:

@@ -1,0 +1,123 @@
+"""`kinerja audit explain`: how one employee's predikat came about, step by step, from the stored rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from audit.chain import json_object
+from audit.digest import display_time
+from audit.recompute import ruleset_name
+from contract.hierarchy import kepala_unit
+from contract.schema import BERAKHLAK
+from models.db import read_year
+from models.stage_runs import read_stage_runs
+from penilaian.rating import MATRIKS, hasil_kerja_pegawai, perilaku_pegawai
+from penilaian.ruleset import load_ruleset
+
+
+@dataclass
+class Penjelasan:
+    """How one employee's predikat came about, step by step, from the stored rows."""
+
+    nip: str
+    tahun: int
+    pegawai: dict
+    hasil: dict
+    indikator: pd.DataFrame
+    hasil_kerja: dict
+    perilaku: pd.DataFrame
+    rerata: dict[str, float]
+    perilaku_ringkas: dict
+    matriks: dict
+    kalibrasi: dict
+    stage_runs: pd.DataFrame
+    ruleset: object | None = None
+    catatan: list[str] = field(default_factory=list)
+
+
+def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
+    """Gather everything behind one employee's year-end result; a quarantine frame if not scored."""
+    hasil_rows = read_year(engine, "hasil_penilaian", tahun, nip=nip)
+    if hasil_rows.empty:
+        return read_year(engine, "karantina", tahun, nilai=nip)
+    hasil = hasil_rows.iloc[0].to_dict()
+    runs = {int(r["id"]): r for r in read_stage_runs(engine, tahun)}
+    run = runs.get(int(hasil["stage_run_id"]), {})
+    catatan: list[str] = []
+    try:
+        rules = load_ruleset(ruleset_name(run.get("ruleset_label")))
+        if rules.checksum != run.get("ruleset_checksum"):
+            catatan.append("checksum ruleset sekarang berbeda dari yang tercatat: ambang bisa berbeda")
+    except Exception as exc:  # noqa: BLE001 - explanation still works from stored values
+        rules = None
+        catatan.append(f"ruleset {run.get('ruleset_label')} tidak dapat dimuat: {exc}")
+
+    pegawai = read_year(engine, "pegawai", tahun, nip=nip)
+    orang = pegawai.iloc[0].to_dict() if len(pegawai) else {"nip": nip, "nip_atasan": None}
+    atasan = read_year(engine, "pegawai", tahun, nip=orang["nip_atasan"]) if orang.get("nip_atasan") else \
+        pegawai.iloc[0:0]
+    unit = read_year(engine, "unit_kerja", tahun, kode_unit=hasil["kode_unit"])
+    predikat_organisasi = unit["predikat_organisasi"].iloc[0] if len(unit) else None
+    skp = read_year(engine, "indikator_skp", tahun, nip=nip)
+    indikator = read_year(engine, "capaian_indikator", tahun, nip=nip)
+    indikator = indikator.merge(
+        skp[["id_indikator", "indikator", "rencana_hasil_kerja", "aspek", "arah", "satuan", "stage_run_id"]],
+        on="id_indikator", how="left", suffixes=("", "_skp"))
+    hk = hasil_kerja_pegawai(indikator)
+    hk_row = hk.iloc[0].to_dict() if len(hk) else {}
+    kepala = bool(kepala_unit(pd.concat([pegawai, atasan], ignore_index=True)).iloc[0]) \
+        if len(pegawai) else False
+    override = read_year(engine, "rating_atasan", tahun, nip=nip)
+    override_row = override.iloc[0].to_dict() if len(override) else {}
+    hasil_kerja = {
+        "jumlah_utama": hk_row.get("jumlah_utama"), "jumlah_di_atas": hk_row.get("jumlah_di_atas"),
+        "jumlah_di_bawah": hk_row.get("jumlah_di_bawah"),
+        "capaian_hasil_kerja": hasil["capaian_hasil_kerja"],
+        "rating_dari_indikator": hk_row.get("rating_hasil_kerja_hitung"),
+        "kepala_unit": kepala, "predikat_organisasi": predikat_organisasi,
+        "aturan_kepala_unit": bool(rules.kepala_unit.aktif) if rules else None,
+        "peta_kepala_unit": (rules.kepala_unit.peta.get(predikat_organisasi) if rules and predikat_organisasi
+                             else None),
+        "rating_hitung": hasil["rating_hasil_kerja_hitung"],
+        "override": override_row.get("rating_hasil_kerja"),
+        "rating": hasil["rating_hasil_kerja"], "alasan_override": hasil.get("alasan_override"),
+    }
+    perilaku = read_year(engine, "perilaku", tahun, nip=nip)
+    perilaku = perilaku.assign(
+        semester=perilaku["periode"].astype("str").str[-1].astype("int64"),
+        dihitung=(perilaku["nip_penilai"] == orang.get("nip_atasan")).to_numpy())
+    rerata: dict[str, float] = {}
+    if rules is not None and len(perilaku):
+        pk = perilaku_pegawai(perilaku, pd.DataFrame([{"nip": nip, "nip_atasan": orang.get("nip_atasan")}]),
+                              rules.perilaku, tahun)
+        if len(pk):
+            rerata = {nilai: float(pk[f"rerata_{nilai}"].iloc[0]) for nilai in BERAKHLAK}
+    perilaku_ringkas = {
+        "nilai_perilaku": hasil.get("nilai_perilaku"), "rating_hitung": hasil.get("rating_perilaku_hitung"),
+        "override": override_row.get("rating_perilaku"), "rating": hasil["rating_perilaku"],
+    }
+    matriks = {"rating_hasil_kerja": hasil["rating_hasil_kerja"], "rating_perilaku": hasil["rating_perilaku"],
+               "predikat": MATRIKS.get((hasil["rating_hasil_kerja"], hasil["rating_perilaku"])),
+               "predikat_tersimpan": hasil["predikat"]}
+    kalibrasi = {"predikat": hasil["predikat"], "predikat_final": hasil["predikat_final"],
+                 "alasan_kalibrasi": hasil.get("alasan_kalibrasi") or "", "kode_unit": hasil["kode_unit"],
+                 "predikat_organisasi": predikat_organisasi}
+    used = {int(hasil["stage_run_id"])}
+    for frame in (pegawai, unit, skp, perilaku, override, indikator):
+        used |= {int(x) for x in frame.get("stage_run_id", pd.Series(dtype="int64")).dropna().unique()}
+    stage_runs = pd.DataFrame([{
+        "id": rid, "tahap": runs[rid]["tahap"],
+        "flow_run": f"{runs[rid].get('flow_run_name') or '-'} ({runs[rid].get('flow_run_id') or '-'})",
+        "mulai": display_time(runs[rid].get("started_at")), "hasil": runs[rid].get("outcome"),
+        "ruleset": runs[rid].get("ruleset_label"),
+        "input": ", ".join(f"{k}:{v[:12]}"
+                           for k, v in sorted(json_object(runs[rid].get("input_checksums")).items())),
+        "record_hash": (runs[rid].get("record_hash") or "")[:16],
+    } for rid in sorted(used) if rid in runs])
+    return Penjelasan(nip=nip, tahun=tahun, pegawai=orang, hasil=hasil, indikator=indikator,
+                      hasil_kerja=hasil_kerja, perilaku=perilaku, rerata=rerata,
+                      perilaku_ringkas=perilaku_ringkas, matriks=matriks, kalibrasi=kalibrasi,
+                      stage_runs=stage_runs, ruleset=rules, catatan=catatan)

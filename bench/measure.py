@@ -1,0 +1,109 @@
+"""What the benchmark measures of one stage run: peak memory, where its time went, its input and floor.
+
+Memory from /proc/self/status (the high-water mark VmHWM, reset through /proc/self/clear_refs); time per
+bucket from the Prefect task runs of the stage's flow run; the floor is reading the stage's input files
+into memory with pyarrow.csv and nothing else.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+# Prefect task names -> the bucket their time counts in.
+BUCKETS = {
+    "baca-dan-periksa-input": "baca",
+    "gerbang-mutu-data": "gerbang",
+    "gerbang-hasil": "gerbang",
+    "periksa-relasi": "gerbang",
+    "periksa-cakupan-pemantauan": "gerbang",
+    "periksa-kelayakan-penilaian": "gerbang",
+    "kelengkapan-per-unit": "gerbang",
+    "periksa-hasil-akhir-tahun": "gerbang",
+    "mulai-tahap": "catatan",
+    "selesai": "catatan",
+}
+PREFIX_BUCKETS = (("hitung-", "hitung"), ("simpan-", "tulis"), ("laporan-", "laporan"))
+COLUMNS = ("baca", "gerbang", "hitung", "tulis", "laporan", "catatan", "lain", "prefect")
+
+
+def bucket(task_name: str) -> str:
+    if task_name in BUCKETS:
+        return BUCKETS[task_name]
+    for prefix, bucket in PREFIX_BUCKETS:
+        if task_name.startswith(prefix):
+            return bucket
+    return "lain"
+
+
+# --------------------------------------------------------------------------- memory
+
+
+def reset_peak() -> None:
+    """Reset the process's RSS high-water mark (Linux: 5 > /proc/self/clear_refs)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+def status_kib(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_rss() -> int:
+    """Peak RSS in bytes since the last reset."""
+    return status_kib("VmHWM") * 1024
+
+
+def input_rows(input_dir: Path, sheets: tuple[str, ...]) -> int:
+    from contract.schema import FILES
+
+    total = 0
+    for sheet in sheets:
+        path = input_dir / FILES[sheet].name
+        if path.exists():
+            with path.open("rb") as fh:
+                total += sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 24), b"")) - 1
+    return total
+
+
+def floor_seconds(input_dir: Path, sheets: tuple[str, ...]) -> float:
+    """Seconds to read the stage's input files into memory with pyarrow and nothing else (best of 3)."""
+    import pyarrow.csv as pacsv
+
+    from contract.schema import FILES
+
+    paths = [input_dir / FILES[s].name for s in sheets if (input_dir / FILES[s].name).exists()]
+    best = float("inf")
+    for _ in range(3):
+        t = time.perf_counter()
+        tables = [pacsv.read_csv(p) for p in paths]
+        best = min(best, time.perf_counter() - t)
+        del tables
+    return best
+
+
+def task_times(flow_run_id: str) -> dict[str, float]:
+    """Seconds per bucket from the flow run's task runs (waits until the server has them all)."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+    from prefect.client.schemas.sorting import TaskRunSort
+
+    flt = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+    with get_client(sync_client=True) as client:
+        runs = []
+        for _ in range(40):
+            runs = client.read_task_runs(flow_run_filter=flt, sort=TaskRunSort.EXPECTED_START_TIME_ASC,
+                                          limit=200)
+            if runs and all(r.end_time is not None and r.state and r.state.is_final() for r in runs):
+                break
+            time.sleep(0.25)
+    out = dict.fromkeys(COLUMNS, 0.0)
+    for r in runs:
+        if r.start_time is not None and r.end_time is not None:
+            out[bucket(r.name.rsplit("-", 1)[0])] += (r.end_time - r.start_time).total_seconds()
+    return out

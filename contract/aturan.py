@@ -1,0 +1,252 @@
+"""The catalogue of value rules: each rule's code and its reason in Indonesian and English.
+
+The codes, reasons and their order are part of the output contract (karantina.csv sorts a line's
+problems by this order); change them only by adding rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contract.schema import ASPEK, JENIS_JABATAN, JENIS_UMPAN_BALIK, PREDIKAT_ORGANISASI
+
+
+@dataclass(frozen=True)
+class Aturan:
+    """One value rule: its code and reason templates ({nilai}, {kolom}, {tahun} or a row column)."""
+
+    kode: str
+    alasan: str
+    reason: str
+
+
+ATURAN: dict[str, Aturan] = {
+    a.kode: a
+    for a in (
+        Aturan("WAJIB_KOSONG", "kolom wajib {kolom} kosong", "required column {kolom} is empty"),
+        Aturan(
+            "JUMLAH_KOLOM",
+            "baris berisi lebih banyak kolom daripada judul; kelebihan: '{nilai}'",
+            "row has more fields than the header; surplus: '{nilai}'",
+        ),
+        Aturan(
+            "KODE_TIDAK_AMAN",
+            "{kolom} '{nilai}' tidak aman: hanya huruf, angka, '.', '_' dan '-' (bukan '.' atau '..')",
+            "{kolom} '{nilai}' is unsafe: only letters, digits, '.', '_' and '-' (not '.' or '..')",
+        ),
+        Aturan(
+            "NIP_FORMAT",
+            "{kolom} '{nilai}' bukan NIP 18 angka",
+            "{kolom} '{nilai}' is not an 18-digit NIP",
+        ),
+        Aturan(
+            "NIP_TANGGAL_LAHIR",
+            "{kolom} '{nilai}': tanggal lahir (angka 1-8, YYYYMMDD) bukan tanggal yang ada",
+            "{kolom} '{nilai}': birth date (digits 1-8, YYYYMMDD) is not a real date",
+        ),
+        Aturan(
+            "NIP_TMT",
+            "{kolom} '{nilai}': TMT (angka 9-14, YYYYMM) bukan bulan yang sah, sebelum usia 18 tahun,"
+            " atau sesudah tahun {tahun}",
+            "{kolom} '{nilai}': start of service (digits 9-14, YYYYMM) is not a real month, before"
+            " the 18th birthday year, or after {tahun}",
+        ),
+        Aturan(
+            "NIP_JENIS_KELAMIN",
+            "{kolom} '{nilai}': angka ke-15 (jenis kelamin) harus 1 atau 2",
+            "{kolom} '{nilai}': digit 15 (sex) must be 1 or 2",
+        ),
+        Aturan(
+            "NIP_URUT",
+            "{kolom} '{nilai}': nomor urut (angka 16-18) harus 001-999",
+            "{kolom} '{nilai}': sequence number (digits 16-18) must be 001-999",
+        ),
+        Aturan(
+            "NIP_GANDA",
+            "nip '{nilai}' muncul lebih dari sekali di pegawai.csv (semua barisnya dikarantina)",
+            "nip '{nilai}' occurs more than once in pegawai.csv (all its rows are quarantined)",
+        ),
+        Aturan(
+            "JENIS_JABATAN",
+            "jenis_jabatan '{nilai}' tidak dikenal (" + ", ".join(JENIS_JABATAN) + ")",
+            "unknown jenis_jabatan '{nilai}' (" + ", ".join(JENIS_JABATAN) + ")",
+        ),
+        Aturan(
+            "UNIT_TIDAK_ADA",
+            "kode_unit '{nilai}' tidak ada di unit_kerja.csv",
+            "kode_unit '{nilai}' is not in unit_kerja.csv",
+        ),
+        Aturan(
+            "UNIT_GANDA",
+            "kode_unit '{nilai}' muncul lebih dari sekali di unit_kerja.csv",
+            "kode_unit '{nilai}' occurs more than once in unit_kerja.csv",
+        ),
+        Aturan(
+            "PREDIKAT_ORGANISASI",
+            "predikat_organisasi '{nilai}' tidak sah (" + ", ".join(PREDIKAT_ORGANISASI)
+            + "); wajib diisi sebelum penilaian akhir tahun",
+            "invalid predikat_organisasi '{nilai}' (" + ", ".join(PREDIKAT_ORGANISASI)
+            + "); required before year-end scoring",
+        ),
+        Aturan(
+            "ATASAN_TIDAK_ADA",
+            "nip_atasan '{nilai}' tidak ada di pegawai.csv",
+            "nip_atasan '{nilai}' is not in pegawai.csv",
+        ),
+        Aturan(
+            "ATASAN_INSTANSI_LAIN",
+            "atasan '{nilai}' berada di instansi lain",
+            "supervisor '{nilai}' belongs to another instansi",
+        ),
+        Aturan(
+            "ATASAN_SIKLUS",
+            "rantai atasan melingkar: lewat nip_atasan '{nilai}' pegawai ini kembali ke dirinya sendiri",
+            "supervisor chain is a cycle: through nip_atasan '{nilai}' it leads back to this employee",
+        ),
+        Aturan(
+            "ATASAN_KOSONG",
+            "nip_atasan kosong, padahal pegawai bukan pimpinan instansi (bukan pimpinan_tinggi dan"
+            " bukan satu-satunya pegawai tanpa atasan di instansinya)",
+            "nip_atasan is empty but the employee is not the head of the instansi (not"
+            " pimpinan_tinggi and not the only employee without a supervisor in the instansi)",
+        ),
+        Aturan(
+            "ASPEK",
+            "aspek '{nilai}' tidak dikenal (" + ", ".join(ASPEK) + ")",
+            "unknown aspek '{nilai}' (" + ", ".join(ASPEK) + ")",
+        ),
+        Aturan(
+            "ARAH",
+            "arah '{nilai}' harus naik atau turun",
+            "arah '{nilai}' must be naik or turun",
+        ),
+        Aturan(
+            "JENIS",
+            "jenis '{nilai}' harus utama atau tambahan",
+            "jenis '{nilai}' must be utama or tambahan",
+        ),
+        Aturan("TARGET", "target '{nilai}' harus angka > 0", "target '{nilai}' must be a number > 0"),
+        Aturan(
+            "TAHUN",
+            "tahun '{nilai}' harus sama dengan tahun penilaian {tahun}",
+            "tahun '{nilai}' must equal the appraisal year {tahun}",
+        ),
+        Aturan(
+            "ID_GANDA",
+            "id_indikator '{nilai}' muncul lebih dari sekali di skp.csv (semua barisnya dikarantina)",
+            "id_indikator '{nilai}' occurs more than once in skp.csv (all its rows are quarantined)",
+        ),
+        Aturan(
+            "INDIKATOR_TIDAK_ADA",
+            "{kolom} '{nilai}' tidak ada di skp.csv",
+            "{kolom} '{nilai}' is not in skp.csv",
+        ),
+        Aturan(
+            "KASKADE",
+            "id_indikator_atasan '{nilai}' bukan indikator atasan langsung pegawai",
+            "id_indikator_atasan '{nilai}' is not an indicator of the employee's own supervisor",
+        ),
+        Aturan(
+            "KASKADE_WAJIB",
+            "indikator utama '{id_indikator}' tidak menginduk ke indikator atasan"
+            " (id_indikator_atasan kosong), padahal pegawai bukan kepala unit",
+            "main indicator '{id_indikator}' does not cascade from a supervisor's indicator"
+            " (id_indikator_atasan empty) but the employee is not a unit head",
+        ),
+        Aturan("PERIODE", "periode '{nilai}' harus YYYY-MM", "periode '{nilai}' must be YYYY-MM"),
+        Aturan(
+            "PERIODE_TAHUN",
+            "periode '{nilai}' di luar tahun {tahun}",
+            "periode '{nilai}' is outside {tahun}",
+        ),
+        Aturan(
+            "REALISASI",
+            "realisasi '{nilai}' harus angka >= 0",
+            "realisasi '{nilai}' must be a number >= 0",
+        ),
+        Aturan(
+            "REALISASI_GANDA",
+            "lebih dari satu realisasi untuk indikator dan bulan '{nilai}' (semua barisnya dikarantina)",
+            "more than one realisation for indicator and month '{nilai}' (all its rows are"
+            " quarantined)",
+        ),
+        Aturan(
+            "NILAI_PERILAKU",
+            "{kolom} '{nilai}' harus bilangan bulat 1-5",
+            "{kolom} '{nilai}' must be a whole number 1-5",
+        ),
+        Aturan(
+            "SEMESTER",
+            "periode '{nilai}' harus YYYY-S1 atau YYYY-S2",
+            "periode '{nilai}' must be YYYY-S1 or YYYY-S2",
+        ),
+        Aturan(
+            "PERILAKU_GANDA",
+            "penilaian ganda untuk nip, nip_penilai dan periode '{nilai}' (semua barisnya dikarantina)",
+            "duplicate rating for nip, nip_penilai and periode '{nilai}' (all its rows are"
+            " quarantined)",
+        ),
+        Aturan(
+            "JENIS_UMPAN_BALIK",
+            "jenis '{nilai}' tidak dikenal (" + ", ".join(JENIS_UMPAN_BALIK) + ")",
+            "unknown jenis '{nilai}' (" + ", ".join(JENIS_UMPAN_BALIK) + ")",
+        ),
+        Aturan(
+            "TANGGAL",
+            "{kolom} '{nilai}' tidak sah: harus tanggal nyata berformat YYYY-MM-DD (mis. 2026-03-31)",
+            "{kolom} '{nilai}' is invalid: must be a real date written YYYY-MM-DD (e.g. 2026-03-31)",
+        ),
+        Aturan(
+            "IKM", "nilai_ikm '{nilai}' harus angka 25-100", "nilai_ikm '{nilai}' must be a number 25-100"
+        ),
+        Aturan(
+            "RESPONDEN",
+            "jumlah_responden '{nilai}' harus bilangan bulat >= 1",
+            "jumlah_responden '{nilai}' must be a whole number >= 1",
+        ),
+        Aturan(
+            "SURVEI_GANDA",
+            "survei ganda untuk kode_unit, periode dan layanan '{nilai}' (semua barisnya dikarantina)",
+            "duplicate survey for kode_unit, periode and layanan '{nilai}' (all its rows are"
+            " quarantined)",
+        ),
+        Aturan("JP", "jp '{nilai}' harus angka > 0", "jp '{nilai}' must be a number > 0"),
+        Aturan(
+            "KOMPETENSI",
+            "kompetensi '{nilai}' harus nilai BerAKHLAK atau tag teknis huruf kecil dengan _"
+            " (mis. pelayanan_publik)",
+            "kompetensi '{nilai}' must be a BerAKHLAK value or a lower-case technical tag joined"
+            " by _ (e.g. pelayanan_publik)",
+        ),
+        Aturan(
+            "PELATIHAN_GANDA",
+            "kode_pelatihan '{nilai}' muncul lebih dari sekali di katalog_pelatihan.csv",
+            "kode_pelatihan '{nilai}' occurs more than once in katalog_pelatihan.csv",
+        ),
+        Aturan(
+            "RATING",
+            "{kolom} '{nilai}' harus di_atas, sesuai atau di_bawah",
+            "{kolom} '{nilai}' must be di_atas, sesuai or di_bawah",
+        ),
+        Aturan(
+            "RATING_GANDA",
+            "lebih dari satu rating atasan untuk nip '{nilai}' (semua barisnya dikarantina)",
+            "more than one supervisor override for nip '{nilai}' (all its rows are quarantined)",
+        ),
+        Aturan(
+            "PEGAWAI_TIDAK_ADA",
+            "{kolom} '{nilai}' tidak ada di pegawai.csv",
+            "{kolom} '{nilai}' is not in pegawai.csv",
+        ),
+        Aturan(
+            "INDUK_DIKARANTINA",
+            "{kolom} '{nilai}' merujuk baris {induk} yang dikarantina",
+            "{kolom} '{nilai}' refers to a quarantined row of {induk}",
+        ),
+        Aturan(
+            "REALISASI_TURUN",
+            "peringatan: realisasi kumulatif turun dari {sebelumnya} ke {nilai}",
+            "warning: cumulative realisation decreases from {sebelumnya} to {nilai}",
+        ),
+    )
+}

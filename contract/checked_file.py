@@ -1,0 +1,257 @@
+"""One input file under check: its raw rows, the rows broken so far, its quarantine rows, and the
+generic rules (required cells, NIPs, codes, enumerations, numbers, dates, periodes, duplicates,
+references to a parent file) that the per-file rules of contract/file_rules.py combine."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from contract.karantina import empty_karantina, karantina_rows
+from contract.lookup import index_in, spread, value_at
+from contract.parsers import (
+    canonical_enum,
+    canonical_kompetensi,
+    digit_matrix,
+    is_integral,
+    matches,
+    number_of,
+    real_date,
+    to_float,
+)
+from contract.schema import FILES
+
+# Codes that may end up in file names (ringkasan_<kode_unit>.html) or paths: no separators, no dot-dirs.
+_SAFE_CODE = r"^[A-Za-z0-9._-]+$"
+
+
+class CheckedFile:
+    """One file under check: its raw rows, the rows broken so far, and its quarantine rows."""
+
+    def __init__(self, sheet: str, raw: pd.DataFrame, tahun: int, tahap: str) -> None:
+        self.sheet = sheet
+        self.spec = FILES[sheet]
+        self.raw = raw.reset_index(drop=True)
+        if "_baris" not in self.raw.columns:
+            self.raw["_baris"] = np.arange(2, len(self.raw) + 2, dtype=np.int64)
+        self.tahun = tahun
+        self.tahap = tahap
+        self.broken = np.zeros(len(self.raw), dtype=bool)
+        self.findings: list[pd.DataFrame] = []
+        self.parsed: dict[str, pd.Series] = {}  # columns replaced by their parsed or canonical values
+        self.atasan_pos = np.empty(0, dtype=np.int64)  # pegawai only: each row's supervisor row
+        self._factorized: dict[str, tuple[pd.Series | None, np.ndarray, pd.Series]] = {}
+
+    def col(self, column: str) -> pd.Series:
+        if column in self.parsed:
+            return self.parsed[column]
+        if column in self.raw.columns:
+            return self.raw[column]
+        return pd.Series(pd.NA, index=self.raw.index, dtype="str")
+
+    def filled(self, column: str) -> np.ndarray:
+        return self.col(column).notna().to_numpy()
+
+    def factorize(self, column: str) -> tuple[np.ndarray, pd.Series]:
+        """Row codes and distinct values of a column, computed once per file.
+
+        Several rules look at the same column (format, duplicates, references, warnings); hashing
+        millions of cells once and then working on the distinct values is most of the speed.
+        Code -1 is an empty cell. A column replaced in `parsed` (canonical spelling) is factorized anew.
+        """
+        source = self.parsed.get(column)
+        hit = self._factorized.get(column)
+        if hit is None or hit[0] is not source:
+            codes, uniques = pd.factorize(self.col(column))
+            hit = self._factorized[column] = (source, codes, pd.Series(uniques, dtype="str"))
+        return hit[1], hit[2]
+
+    def flag(
+        self, mask: np.ndarray, kode: str, kolom: str, nilai: pd.Series | None = None,
+        drop: bool = True, **fields: object,
+    ) -> None:
+        """Record rule `kode` broken in column `kolom` on the rows in `mask`; those rows leave the
+        clean frame.
+
+        `nilai` (default: the raw column) is looked up by row label, so it may hold just the
+        flagged rows.
+        """
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        rows = self.raw.loc[mask]
+        if nilai is None:
+            nilai = self.raw[kolom] if kolom in self.raw.columns else self.col(kolom)
+        shown = nilai.loc[rows.index]
+        self.findings.append(
+            karantina_rows(self.spec.name, rows, kode, kolom, shown, self.tahap,
+                           tahun=self.tahun, **fields)
+        )
+        if drop:
+            self.broken |= mask
+
+    # ---- generic rules
+
+    def required(self) -> None:
+        for column in self.spec.required:
+            self.flag(~self.filled(column), "WAJIB_KOSONG", column)
+
+    def nip(self, column: str) -> np.ndarray:
+        """Check a NIP column; returns the mask of well-formed NIPs (filled and every NIP rule met)."""
+        codes, uniq = self.factorize(column)
+        shape = matches(uniq, r"^[0-9]{18}$")
+        n = len(uniq)
+        bad = {k: np.zeros(n, dtype=bool) for k in ("lahir", "tmt", "kelamin", "urut")}
+        if shape.any():
+            digits = digit_matrix(uniq[shape], 18)
+            lahir_y = number_of(digits, 0, 4)
+            lahir = real_date(lahir_y, number_of(digits, 4, 6), number_of(digits, 6, 8))
+            tmt_y, tmt_m = number_of(digits, 8, 12), number_of(digits, 12, 14)
+            tmt = (tmt_m >= 1) & (tmt_m <= 12) & (tmt_y >= lahir_y + 18) & (tmt_y <= self.tahun)
+            bad["lahir"][shape] = ~lahir
+            bad["tmt"][shape] = ~tmt
+            bad["kelamin"][shape] = ~np.isin(digits[:, 14], (1, 2))
+            bad["urut"][shape] = number_of(digits, 15, 18) == 0
+
+        def per_row(per_unique: np.ndarray) -> np.ndarray:
+            return spread(per_unique, codes, False)
+
+        self.flag(per_row(~shape), "NIP_FORMAT", column)
+        self.flag(per_row(bad["lahir"]), "NIP_TANGGAL_LAHIR", column)
+        self.flag(per_row(bad["tmt"]), "NIP_TMT", column)
+        self.flag(per_row(bad["kelamin"]), "NIP_JENIS_KELAMIN", column)
+        self.flag(per_row(bad["urut"]), "NIP_URUT", column)
+        good = shape & ~bad["lahir"] & ~bad["tmt"] & ~bad["kelamin"] & ~bad["urut"]
+        return per_row(good)
+
+    def safe_code(self, column: str) -> None:
+        """A code that may become part of a file name must not be able to leave its folder."""
+        values = self.col(column)
+        unsafe = ~matches(values, _SAFE_CODE) | values.isin([".", ".."]).fillna(False).to_numpy()
+        self.flag(self.filled(column) & unsafe, "KODE_TIDAK_AMAN", column)
+
+    def enum(self, column: str, allowed: tuple[str, ...], kode: str) -> None:
+        normal, bad = canonical_enum(*self.factorize(column), allowed, self.raw.index)
+        self.flag(bad, kode, column)
+        self.parsed[column] = normal
+
+    def kompetensi(self, column: str = "kompetensi") -> None:
+        normal, bad = canonical_kompetensi(*self.factorize(column), self.raw.index)
+        self.flag(bad, "KOMPETENSI", column)
+        self.parsed[column] = normal
+
+    def number(
+        self, column: str, kode: str, ok: Callable[[np.ndarray], np.ndarray], integer: bool = False
+    ) -> None:
+        """Parse a numeric column; filled cells that do not parse or fail `ok(number)` break `kode`."""
+        number = to_float(self.col(column))
+        good = np.isfinite(number)
+        good[good] = ok(number[good])
+        if integer:
+            good &= is_integral(number)
+        self.flag(self.filled(column) & ~good, kode, column)
+        self.parsed[column] = pd.Series(number, index=self.raw.index, copy=False)
+
+    def date(self, column: str = "tanggal") -> None:
+        """A real date written YYYY-MM-DD (checked once per distinct date)."""
+        codes, values = self.factorize(column)
+        shape = matches(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+        good = np.zeros(len(values), dtype=bool)
+        if shape.any():
+            digits = digit_matrix(values[shape].str.replace("-", ""), 8)
+            good[shape] = real_date(
+                number_of(digits, 0, 4), number_of(digits, 4, 6), number_of(digits, 6, 8)
+            )
+        self.flag(self.filled(column) & ~spread(good, codes, False), "TANGGAL", column)
+
+    def periode(self, pattern: str, kode: str, number_at: slice, derived: str) -> None:
+        """A periode of `tahun` shaped like `pattern` (checked once per distinct value); the number at
+        `number_at` becomes the helper column `derived` (the month of realisasi, the semester of
+        perilaku)."""
+        codes, periode = self.factorize("periode")
+        shape_u = matches(periode, pattern)
+        year_u = pd.to_numeric(periode.str.slice(0, 4).where(shape_u), errors="coerce")
+        number_u = pd.to_numeric(
+            periode.str.slice(number_at.start, number_at.stop).where(shape_u), errors="coerce"
+        )
+        self.flag(self.filled("periode") & ~spread(shape_u, codes, False), kode, "periode")
+        other_year_u = shape_u & (year_u.to_numpy(dtype="float64") != self.tahun)
+        self.flag(spread(other_year_u, codes, False), "PERIODE_TAHUN", "periode")
+        number = spread(number_u.to_numpy(dtype="float64"), codes, np.nan)
+        self.parsed[derived] = pd.Series(number, index=self.raw.index, copy=False)
+
+    def duplicates(self, columns: list[str], kode: str) -> None:
+        """Every row of a key that occurs more than once (rows with an empty key part are skipped).
+
+        The key is the columns' codes combined into one integer and counted with a bincount; once
+        the combination could outgrow the row count it is renumbered, so the counts stay small and
+        the integer cannot overflow.
+        """
+        key = np.zeros(len(self.raw), dtype=np.int64)
+        size = 1
+        for column in columns:
+            codes, uniques = self.factorize(column)
+            key *= len(uniques) + 1  # in place: no temporary copies of millions of rows
+            key += codes + 1
+            size *= len(uniques) + 1
+            if size > 2 * len(key) + 1:
+                key, distinct = pd.factorize(key)
+                size = len(distinct)
+        dup = np.bincount(key, minlength=size)[key] > 1
+        if not dup.any():
+            return
+        dup &= np.logical_and.reduce([self.filled(column) for column in columns])
+        if not dup.any():
+            return
+        rows = np.flatnonzero(dup)
+        shown = self.col(columns[0]).iloc[rows]
+        for column in columns[1:]:
+            shown = shown + ", " + self.col(column).iloc[rows]
+        self.flag(dup, kode, ",".join(columns), shown)
+
+    def reference(
+        self, column: str, ok: np.ndarray, parent: CheckedFile, parent_column: str,
+        missing_kode: str, follow_parent: bool = True,
+    ) -> np.ndarray:
+        """Reference to a parent file: missing -> `missing_kode`; parent row quarantined ->
+        INDUK_DIKARANTINA (unless not `follow_parent`).
+
+        Returns each row's position in the parent (first occurrence; -1 when absent). A duplicated
+        parent key has all its rows quarantined, so the first occurrence tells whether any is clean.
+        """
+        codes, values = self.factorize(column)  # looked up once per distinct value
+        pos = index_in(values, parent.col(parent_column))
+        self.flag(ok & ~spread(pos >= 0, codes, False), missing_kode, column)
+        if follow_parent:
+            parent_broken = (pos >= 0) & value_at(parent.broken, pos, True)
+            self.flag(ok & spread(parent_broken, codes, False), "INDUK_DIKARANTINA", column,
+                      induk=parent.spec.name)
+        return spread(pos, codes, -1)
+
+    def clean(self) -> pd.DataFrame:
+        """The rows that broke no rule, with contract types and helper columns.
+
+        The columns are put side by side without copying (copy-on-write keeps the raw frame safe),
+        filtered once, then typed: integers only after the broken rows (NaN) are gone.
+        """
+        out = {column: self.col(column) for column in self.spec.columns}
+        out["_baris"] = self.raw["_baris"]
+        out.update({extra: self.parsed[extra] for extra in ("bulan", "semester") if extra in self.parsed})
+        frame = pd.DataFrame(out, copy=False)
+        if self.broken.any():
+            frame = frame[~self.broken]
+        dtypes = {
+            column: "str" if column in self.spec.columns else "int64"  # _baris, bulan, semester
+            for column in frame.columns
+        }
+        dtypes.update({column: "int64" for column in self.spec.integers})
+        dtypes.update({column: "float64" for column in self.spec.floats})
+        return frame.astype(dtypes).reset_index(drop=True)
+
+    def karantina(self) -> pd.DataFrame:
+        """This file's quarantine rows, in the order the rules found them."""
+        if not self.findings:
+            return empty_karantina()
+        return pd.concat(self.findings, ignore_index=True)

@@ -1,0 +1,106 @@
+"""Positional text cells of one input file (from a CSV or a workbook sheet) into its raw frame.
+
+A raw frame has every FORMATS.md column of its file as text (trimmed, empty -> NA), unknown columns
+dropped, and `_baris`: the 1-based physical line in the file (header = 1) where the record starts,
+or the sheet row number in the workbook. Header names are matched case-insensitively after trimming.
+A row with more fields than the header is not data: it becomes a quarantine row (JUMLAH_KOLOM); a
+row with too few fields gets NA for the missing ones. Lines whose every field is empty carry no data
+and are skipped (line numbers of the other rows stay right). In the `;` dialect the numeric columns
+are turned into `.` decimals ("1.234,5" -> "1234.5", and a grouped integer "1.234" -> "1234").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from contract.karantina import empty_karantina, karantina_rows
+from contract.schema import FILES, FileSpec
+from kinerja.errors import InputUnreadable
+
+
+def raw_frame(
+    spec: FileSpec, header: list[str], cells: pd.DataFrame, lines: np.ndarray, sep: str,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Positional cells -> the file's named columns; surplus fields -> quarantine; blank lines out."""
+    keys = [h.replace("\ufeff", "").strip().lower() for h in header]
+    missing = [c for c in spec.required if c not in keys]
+    if missing:
+        raise InputUnreadable(
+            f"{spec.name}: kolom wajib tidak ada: {', '.join(missing)}"
+            f" / required column missing: {', '.join(missing)}"
+        )
+    cells = cells.reset_index(drop=True)
+    stripped = {c: cells[c].str.strip() if _edge_space(cells[c]) else cells[c] for c in cells.columns}
+    filled = {c: (v != "").fillna(False).to_numpy() for c, v in stripped.items()}
+    data_row = np.logical_or.reduce(list(filled.values())) if filled else np.zeros(0, dtype=bool)
+    surplus_cols = [c for i, c in enumerate(cells.columns) if i >= len(keys)]
+    surplus = (
+        np.logical_or.reduce([filled[c] for c in surplus_cols])
+        if surplus_cols else np.zeros(len(cells), dtype=bool)
+    )
+    frame = pd.DataFrame(index=cells.index)
+    for kolom in spec.columns:
+        if kolom in keys:
+            c = cells.columns[keys.index(kolom)]
+            values = stripped[c]
+            if not filled[c].all():  # where() copies every cell: only when some cell is empty
+                values = values.where(filled[c])
+        else:
+            values = pd.Series(np.nan, index=cells.index, dtype="str")
+        frame[kolom] = values.astype("str")
+    if sep == ";":
+        for kolom in spec.integers + spec.floats:
+            frame[kolom] = _decimal_comma(frame[kolom])
+    frame["_baris"] = lines
+    karantina = empty_karantina()
+    if surplus.any():
+        rows = frame.loc[surplus]
+        extra = stripped[surplus_cols[0]][surplus]
+        for c in surplus_cols[1:]:
+            extra = extra + sep + stripped[c][surplus]
+        karantina = karantina_rows(spec.name, rows, "JUMLAH_KOLOM", "*", extra.str.strip(sep))
+    keep = data_row & ~surplus
+    if not keep.all():
+        frame = frame.loc[keep]
+    return frame.reset_index(drop=True), karantina
+
+
+def empty_raw(sheet: str) -> pd.DataFrame:
+    """A raw frame with no rows: every column of the file as text, plus `_baris`."""
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in FILES[sheet].columns})
+    frame["_baris"] = pd.Series(dtype="int64")
+    return frame
+
+
+def _edge_space(values: pd.Series) -> bool:
+    """May some cell start or end with whitespace? Stripping copies every cell, so a column that
+    cannot change skips it.
+
+    Looks only at each cell's first and last byte in Arrow's buffers and answers yes for any space,
+    control or non-ASCII byte there (a superset of what `str.strip` removes, Unicode spaces included).
+    """
+    for chunk in pa.chunked_array(values).chunks:
+        if not (pa.types.is_string(chunk.type) or pa.types.is_large_string(chunk.type)):
+            return True
+        _, offsets, data = chunk.buffers()
+        if len(chunk) == 0 or data is None:
+            continue
+        width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+        offset = np.frombuffer(offsets, dtype=width)[chunk.offset : chunk.offset + len(chunk) + 1]
+        start, end = offset[:-1], offset[1:]
+        present = end > start
+        byte = np.frombuffer(data, dtype=np.uint8)
+        edge = np.concatenate([byte[start[present]], byte[end[present] - 1]])
+        if ((edge <= 0x20) | (edge >= 0x80)).any():
+            return True
+    return False
+
+
+def _decimal_comma(values: pd.Series) -> pd.Series:
+    """Indonesian-locale numbers -> '.' decimals: '1.234,5' -> '1234.5', '1.234' -> '1234'."""
+    comma = values.str.contains(",", regex=False).fillna(False)
+    grouped = values.str.fullmatch(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+").fillna(False)
+    out = values.where(~(comma | grouped), values.str.replace(".", "", regex=False))
+    return out.str.replace(",", ".", regex=False)

@@ -1,0 +1,135 @@
+"""Every value rule of FORMATS.md on whole tables: clean typed frames go on, bad rows to quarantine.
+
+Design (whole-table numpy/pandas, no loop over rows; sized for 1M employees, 4M indicators, 30M
+realisation rows):
+- each rule has a code and an Indonesian and English reason template (contract/aturan.py); a row
+  that breaks several rules gets one quarantine row per broken rule and is dropped once;
+- files are checked parents first (unit_kerja -> pegawai -> skp -> realisasi, pegawai -> the other
+  files); a row that points at a parent row which exists but was quarantined is quarantined with
+  INDUK_DIKARANTINA, so nothing disappears silently. Cross-file rules run only when both files are
+  in `raw`;
+- references to a supervisor (nip_atasan), to a rater (nip_penilai, dari_nip) or to a supervisor's
+  indicator (id_indikator_atasan) are checked against every row of the parent file, quarantined or
+  not, so one bad supervisor row does not take its whole subtree with it;
+- duplicates (NIP_GANDA, ID_GANDA, REALISASI_GANDA, ...) quarantine every row of the duplicated key:
+  the file does not say which one is right;
+- enumerations are matched case-insensitively with spaces, `-` and `_` treated alike, and the clean
+  frame holds the canonical spelling; `kompetensi` is lower-cased the same way;
+- a NIP column is first checked for its own format; only a well-formed NIP is then looked up in
+  pegawai.csv, so each bad reference is reported once;
+- an empty `nip_atasan` is allowed for `pimpinan_tinggi` (rated by the PPK, who is not in the file)
+  and for the only employee of an instansi without a supervisor; anyone else -> ATASAN_KOSONG;
+- the head of a unit (no supervisor, or a supervisor in another kode_unit) needs no cascading;
+- `predikat_organisasi` may be empty, except at the stages the registry marks as needing it
+  (year-end scoring and what builds on it);
+- integer columns accept integral numbers written as decimals ("4.0" is 4);
+- `tanggal` must be YYYY-MM-DD and a real date; "31/03/2026" is quarantined with a reason naming
+  the expected format;
+- a decreasing cumulative realisation (arah naik) is a warning (REALISASI_TURUN), not a quarantine:
+  `check_values` returns the warnings as a third frame with the quarantine columns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from contract.checked_file import CheckedFile
+from contract.file_rules import (
+    check_katalog,
+    check_pegawai,
+    check_perilaku,
+    check_rating,
+    check_realisasi,
+    check_riwayat,
+    check_skp,
+    check_survei,
+    check_umpan_balik,
+    check_unit_kerja,
+)
+from contract.karantina import empty_karantina, karantina_rows, sort_karantina
+from contract.lookup import isin, spread
+from contract.schema import FILES
+from stages import registry
+
+
+def check_values(
+    raw: dict[str, pd.DataFrame], tahun: int, tahap: str
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """Apply every value rule to the files in `raw`: (clean typed frames, quarantine, warnings).
+
+    Clean frames come back for every sheet in `raw`; cross-file rules run only when both files are
+    present. The warnings frame has the quarantine columns (rows stay in the clean frames).
+    """
+    tahap = tahap.replace("_", "-")
+    files = {sheet: CheckedFile(sheet, frame, tahun, tahap) for sheet, frame in raw.items()}
+    unit, pegawai, skp = files.get("unit_kerja"), files.get("pegawai"), files.get("skp")
+    if unit is not None:
+        check_unit_kerja(unit, registry.get(tahap).needs_predikat_organisasi)
+    if pegawai is not None:
+        check_pegawai(pegawai, unit)
+    if skp is not None:
+        check_skp(skp, pegawai)
+    checks = {
+        "realisasi": lambda f: check_realisasi(f, skp),
+        "perilaku": lambda f: check_perilaku(f, pegawai),
+        "umpan_balik": lambda f: check_umpan_balik(f, pegawai),
+        "survei_masyarakat": lambda f: check_survei(f, unit),
+        "riwayat_pelatihan": lambda f: check_riwayat(f, pegawai),
+        "katalog_pelatihan": check_katalog,
+        "rating_atasan": lambda f: check_rating(f, pegawai),
+    }
+    for sheet, check in checks.items():
+        if sheet in files:
+            check(files[sheet])
+    clean = {sheet: f.clean() for sheet, f in files.items()}
+    parts = [f.karantina() for f in files.values()]
+    karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
+    peringatan = (
+        _decreasing_realisasi(files["realisasi"], skp, tahap) if "realisasi" in files
+        else empty_karantina()
+    )
+    return clean, karantina, peringatan
+
+
+def _decreasing_realisasi(realisasi: CheckedFile, skp: CheckedFile | None, tahap: str) -> pd.DataFrame:
+    """The warnings: suspicious but acceptable values in clean rows, a cumulative realisation that
+    decreases.
+
+    Works on the checked file's codes and numbers, not on the clean frame: sorting millions of rows
+    of integers is cheap, copying their text columns is not; only the flagged rows become a frame.
+    Rows of indicators with arah 'turun' (in the clean skp rows) are left out.
+    """
+    codes, ids = realisasi.factorize("id_indikator")
+    usable = ~realisasi.broken
+    if skp is not None:
+        turun = (skp.col("arah") == "turun").fillna(False).to_numpy() & ~skp.broken
+        usable &= ~spread(isin(ids, skp.col("id_indikator")[turun]), codes, False)
+    if not usable.any():
+        return empty_karantina()
+    used = None if usable.all() else np.flatnonzero(usable)  # usually every row: no gathers
+
+    def of_used(values: np.ndarray) -> np.ndarray:
+        return values if used is None else values[used]
+
+    indicator = of_used(codes)
+    bulan = of_used(realisasi.parsed["bulan"].to_numpy())  # 1-12 in clean rows: code * 13 + month
+    order = np.argsort(indicator * 13 + bulan, kind="stable")  # by indicator, then month
+    indicator = indicator[order]
+    value = of_used(realisasi.parsed["realisasi"].to_numpy())[order]
+    same = np.zeros(len(order), dtype=bool)
+    same[1:] = indicator[1:] == indicator[:-1]
+    previous = np.empty(len(order))
+    previous[1:] = value[:-1]
+    drop = same & (value < previous)
+    if not drop.any():
+        return empty_karantina()
+    pos = order[drop] if used is None else used[order[drop]]
+    rows = pd.DataFrame({
+        "_baris": realisasi.raw["_baris"].to_numpy()[pos],
+        "sebelumnya": pd.Series(previous[drop]).astype("str").to_numpy(),
+    })
+    shown = pd.Series(value[drop]).astype("str")
+    out = karantina_rows(FILES["realisasi"].name, rows, "REALISASI_TURUN", "realisasi", shown,
+                         tahap)
+    return sort_karantina(out)

@@ -1,0 +1,203 @@
+"""Distribution curve (kurva / pola distribusi): rank each unit, then calibrate predikat_final.
+
+Interpretations of DOMAIN.md made explicit here (one place, so the documents and tests agree):
+
+- Ranking keys are compared on ``numbers.clean``-ed values.
+- The ranking is fixed before calibration; constraints run in the table's order on the current
+  predikat. "<=" moves the surplus one step below the group's worst predikat (for the
+  single-predikat groups of DOMAIN.md: one step down). A unit is calibrated only with at least
+  ``kurva.min_pegawai`` scored employees and a predikat_organisasi that has constraints; the
+  others are checked against their matrix predikat and reported in ``kurva.catatan``. Several
+  moves of one employee are joined with "; " in ``alasan_kalibrasi``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from contract.schema import PREDIKAT, PREDIKAT_ORGANISASI
+from penilaian.numbers import clean
+from penilaian.ruleset import BatasanKurva, Kurva
+
+# Column keys of the predikat counts in the curve table: sebelum_sangat_baik, sesudah_butuh_perbaikan, ...
+KUNCI_PREDIKAT = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+
+
+def peringkat_unit(hasil: pd.DataFrame) -> pd.DataFrame:
+    """Sort by unit then rank: capaian_hasil_kerja desc, nilai_perilaku desc (NA last), nip asc."""
+    urut = hasil.assign(
+        _c=clean(hasil["capaian_hasil_kerja"].astype("float64").to_numpy()),
+        _n=clean(hasil["nilai_perilaku"].astype("float64").to_numpy()),
+    ).sort_values(
+        ["kode_unit", "_c", "_n", "nip"],
+        ascending=[True, False, False, True],
+        na_position="last",
+        kind="stable",
+    )
+    urut["peringkat"] = urut.groupby("kode_unit", sort=False).cumcount().astype("int64") + 1
+    return urut.drop(columns=["_c", "_n"]).reset_index(drop=True)
+
+
+def _cumcount(mask: np.ndarray, unit: np.ndarray, from_bottom: bool = False) -> np.ndarray:
+    """0-based position of each True row among the True rows of its unit (rows sorted by rank)."""
+    s = pd.Series(mask.astype("int64"))
+    if from_bottom:
+        pos = s[::-1].groupby(unit[::-1], sort=False).cumsum()[::-1]
+    else:
+        pos = s.groupby(unit, sort=False).cumsum()
+    return pos.to_numpy() - 1
+
+
+def kalibrasi_kurva(
+    hasil: pd.DataFrame, unit_kerja: pd.DataFrame, kurva: Kurva
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the distribution curve per unit (moves only down, fewest moves); report every unit.
+
+    Rows must come from ``peringkat_unit`` (sorted by unit, then rank). Constraints of a
+    predikat_organisasi are applied in order to all its units at once: for "<=" the holders past
+    the allowed count (lowest-ranked) move one step down (below the group's worst predikat); for
+    ">=" the lowest-ranked employees better than the whole group move to its best predikat until
+    the required count is met or nobody is left. Units under ``min_pegawai`` or without a
+    predikat_organisasi are only checked.
+    """
+    kode_unit = hasil["kode_unit"].astype("str").to_numpy()
+    unit_kode, unit = np.unique(kode_unit, return_inverse=True)
+    unit = unit.astype("int64")
+    n_unit = np.bincount(unit, minlength=len(unit_kode)).astype("int64")
+    org_map = unit_kerja.drop_duplicates("kode_unit").set_index("kode_unit")["predikat_organisasi"]
+    org_unit = pd.Series(unit_kode).map(org_map).to_numpy(dtype=object)
+    kode_predikat = {p: i for i, p in enumerate(PREDIKAT)}
+    sebelum = hasil["predikat"].map(kode_predikat).to_numpy(dtype="int64")
+    sekarang = sebelum.copy()
+    alasan = pd.Series("", index=range(len(hasil)), dtype="str")
+    nama_predikat = np.array(PREDIKAT, dtype=object)
+    ada_aturan = np.array([bool(kurva.aturan.get(str(o))) for o in org_unit], dtype=bool)
+    dikalibrasi = (n_unit >= kurva.min_pegawai) & pd.notna(org_unit) & ada_aturan
+    catatan = [[] for _ in range(len(unit_kode))]
+
+    for org in PREDIKAT_ORGANISASI:
+        unit_org = np.asarray(org_unit == org, dtype=bool)
+        if not unit_org.any():
+            continue
+        baris_org = unit_org[unit]
+        for batasan in kurva.aturan.get(org, ()):
+            kelompok = np.array([kode_predikat[p] for p in batasan.kelompok], dtype="int64")
+            batas = batasan.batas(n_unit)
+            di_kelompok = np.isin(sekarang, kelompok) & baris_org
+            jumlah = np.bincount(unit, weights=di_kelompok, minlength=len(unit_kode)).astype("int64")
+            if batasan.op == "<=":
+                tujuan = int(kelompok.max()) + 1
+                pindah = di_kelompok & (_cumcount(di_kelompok, unit) >= batas[unit]) & dikalibrasi[unit]
+                kurang = np.zeros_like(jumlah)
+                gagal = np.zeros_like(jumlah)
+            else:
+                tujuan = int(kelompok.min())
+                kurang = np.maximum(batas - jumlah, 0)
+                calon = (sekarang < tujuan) & baris_org
+                jumlah_calon = np.bincount(unit, weights=calon, minlength=len(unit_kode)).astype("int64")
+                pindah = calon & (_cumcount(calon, unit, from_bottom=True) < kurang[unit]) & dikalibrasi[unit]
+                gagal = np.maximum(kurang - jumlah_calon, 0)
+            dipindah = np.bincount(unit, weights=pindah, minlength=len(unit_kode)).astype("int64")
+            _note_outcome(
+                catatan,
+                np.flatnonzero(unit_org),
+                batasan,
+                batas,
+                n_unit,
+                jumlah,
+                kurang,
+                dipindah,
+                gagal,
+                dikalibrasi,
+            )
+            if pindah.any():
+                idx = np.flatnonzero(pindah)
+                teks = (
+                    f"Kurva {org}: {batasan.teks} ("
+                    + pd.Series(batas[unit[idx]]).astype("str")
+                    + " dari "
+                    + pd.Series(n_unit[unit[idx]]).astype("str")
+                    + "); turun dari "
+                    + pd.Series(nama_predikat[sekarang[idx]], dtype="str")
+                    + " ke "
+                    + PREDIKAT[tujuan]
+                )
+                lama = alasan.iloc[idx].reset_index(drop=True)
+                alasan.iloc[idx] = np.where(lama == "", teks, lama + "; " + teks)
+                sekarang[idx] = tujuan
+
+    hasil = hasil.reset_index(drop=True).copy()
+    hasil["predikat_final"] = pd.Series(nama_predikat[sekarang], dtype="str")
+    hasil["alasan_kalibrasi"] = alasan.to_numpy()
+    ringkas = pd.DataFrame({"kode_unit": unit_kode, "n": n_unit, "dikalibrasi": dikalibrasi})
+    for label, kode in (("sebelum", sebelum), ("sesudah", sekarang)):
+        hitung = np.zeros((len(unit_kode), len(PREDIKAT)), dtype="int64")
+        np.add.at(hitung, (unit, kode), 1)
+        for i, p in enumerate(PREDIKAT):
+            ringkas[f"{label}_{KUNCI_PREDIKAT[p]}"] = hitung[:, i]
+    ringkas["jumlah_dipindah"] = np.bincount(
+        unit, weights=(sekarang != sebelum), minlength=len(unit_kode)
+    ).astype("int64")
+    ringkas["catatan"] = [
+        _catatan_opening(n, org, kurva) + "; ".join(c)
+        for n, org, c in zip(n_unit, org_unit, catatan, strict=True)
+    ]
+    return hasil, _with_every_unit(ringkas, unit_kerja)
+
+
+def _note_outcome(
+    catatan: list[list[str]],
+    units: np.ndarray,
+    batasan: BatasanKurva,
+    batas: np.ndarray,
+    n_unit: np.ndarray,
+    jumlah: np.ndarray,
+    kurang: np.ndarray,
+    dipindah: np.ndarray,
+    gagal: np.ndarray,
+    dikalibrasi: np.ndarray,
+) -> None:
+    """Append one constraint's outcome per unit (per unit, not per employee)."""
+    for u in units:
+        kepala = f"{batasan.teks} ({batas[u]} dari {n_unit[u]}, ada {jumlah[u]})"
+        if batasan.op == "<=":
+            lebih = jumlah[u] - batas[u]
+            if lebih <= 0:
+                status = "terpenuhi"
+            elif dikalibrasi[u]:
+                status = f"{dipindah[u]} pegawai diturunkan"
+            else:
+                status = f"tidak terpenuhi, lebih {lebih} pegawai"
+        elif kurang[u] == 0:
+            status = "terpenuhi"
+        elif dikalibrasi[u]:
+            status = f"{dipindah[u]} pegawai diturunkan"
+            if gagal[u] > 0:
+                status += f", tidak dapat dipenuhi: kurang {gagal[u]} pegawai"
+        else:
+            status = f"tidak terpenuhi, kurang {kurang[u]} pegawai"
+        catatan[u].append(f"{kepala}: {status}")
+
+
+def _catatan_opening(n: int, org: object, kurva: Kurva) -> str:
+    """Why a unit was or was not calibrated, as the start of its catatan."""
+    if pd.isna(org):
+        return "predikat organisasi tidak ada: tidak dikalibrasi"
+    if not kurva.aturan.get(str(org)):
+        return f"tidak ada batasan kurva untuk predikat organisasi {org}"
+    if n < kurva.min_pegawai:
+        return f"di bawah {kurva.min_pegawai} pegawai: hanya dilaporkan; "
+    return ""
+
+
+def _with_every_unit(ringkas: pd.DataFrame, unit_kerja: pd.DataFrame) -> pd.DataFrame:
+    """Every unit of unit_kerja in the curve report, units without scored employees included."""
+    units = unit_kerja.drop_duplicates("kode_unit")[["kode_unit", "predikat_organisasi"]]
+    tabel = units.merge(ringkas, on="kode_unit", how="outer")
+    kosong = tabel["n"].isna()
+    counts = [c for c in ringkas.columns if c not in ("kode_unit", "dikalibrasi", "catatan")]
+    tabel[counts] = tabel[counts].fillna(0).astype("int64")
+    tabel["dikalibrasi"] = tabel["dikalibrasi"].fillna(False).astype("bool")
+    tabel["catatan"] = tabel["catatan"].astype("str").where(~kosong, "tidak ada pegawai yang dinilai")
+    return tabel.sort_values("kode_unit", kind="stable").reset_index(drop=True)

@@ -1,0 +1,243 @@
+"""The unit summary ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from contract.schema import PREDIKAT
+from penilaian.kurva import KUNCI_PREDIKAT
+from penilaian.numbers import clean
+from reports.charts import bar_chart, grouped_bar_chart
+from reports.common import (
+    POLA_LABEL,
+    Frames,
+    count_per_unit,
+    format_numbers,
+    frame_or_empty,
+    label_column,
+    lookup,
+    map_codes,
+    per_unit,
+    report_year,
+    safe_name,
+    sort_positions,
+    template,
+    text_column,
+    unit_rows,
+    write_text,
+    year_text,
+)
+
+BATAS_CAPAIAN = (70.0, 90.0, 110.0)
+LABEL_CAPAIAN = ("< 70", "70 – < 90", "90 – < 110", "≥ 110")
+POLA_DILAPORKAN = ("lunak", "keras", "terpusat")
+
+
+def _counts(df: pd.DataFrame, kolom: str) -> np.ndarray:
+    """A count column as ints; a missing column or a missing count is 0."""
+    if kolom not in df:
+        return np.zeros(len(df), dtype=int)
+    return pd.to_numeric(df[kolom]).fillna(0).astype(int).to_numpy()
+
+
+def _kurva_unit(kurva: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per unit: predikat counts before/after calibration, shares, the grouped bar chart.
+
+    Counts and shares are formatted column-wise for all units at once; a unit listed twice keeps
+    its last row.
+    """
+    if kurva.empty:
+        return {}
+    n = _counts(kurva, "n")
+    jumlah, persen = {}, {}
+    for tahap in ("sebelum", "sesudah"):
+        tabel = np.column_stack([_counts(kurva, f"{tahap}_{KUNCI_PREDIKAT[p]}") for p in PREDIKAT])
+        bagian = np.divide(tabel * 100, n[:, None], out=np.full(tabel.shape, np.nan), where=n[:, None] != 0)
+        teks = format_numbers(pd.Series(bagian.ravel())).to_numpy().reshape(tabel.shape)
+        jumlah[tahap], persen[tahap] = tabel.tolist(), teks.tolist()
+    n_unit = n.tolist()
+    dikalibrasi = kurva["dikalibrasi"].astype(object).fillna(False).astype(bool).tolist()
+    catatan = text_column(kurva["catatan"]).tolist()
+    out: dict[str, dict[str, Any]] = {}
+    for i, kode in enumerate(text_column(kurva["kode_unit"]).tolist()):
+        sebelum, sesudah = jumlah["sebelum"][i], jumlah["sesudah"][i]
+        out[kode] = {
+            "n": n_unit[i],
+            "dikalibrasi": dikalibrasi[i],
+            "catatan": catatan[i],
+            "baris": [
+                {
+                    "predikat": p,
+                    "sebelum": sebelum[j],
+                    "sesudah": sesudah[j],
+                    "sebelum_persen": persen["sebelum"][i][j],
+                    "sesudah_persen": persen["sesudah"][i][j],
+                }
+                for j, p in enumerate(PREDIKAT)
+            ],
+            "grafik": grouped_bar_chart(
+                PREDIKAT,
+                [("Sebelum kalibrasi", sebelum), ("Sesudah kalibrasi (kurva)", sesudah)],
+                judul="Jumlah pegawai per predikat",
+            ),
+        }
+    return out
+
+
+def _sebaran_capaian(hasil: pd.DataFrame) -> dict[str, list[int]]:
+    """Per unit: how many scored employees fall in each capaian band."""
+    if hasil.empty:
+        return {}
+    nilai = clean(pd.to_numeric(hasil["capaian_hasil_kerja"]).astype("float64").to_numpy())
+    pita = np.digitize(nilai, BATAS_CAPAIAN)
+    return count_per_unit(text_column(hasil["kode_unit"]), pita, len(LABEL_CAPAIAN))
+
+
+def _pelatihan_unit(training: Any) -> dict[str, dict[str, Any]]:
+    """Per unit: reward candidates, follow-up plans, training-needs plan and the 20 JP share."""
+    peng = frame_or_empty(training, "penghargaan", ("nip", "nama", "kode_unit", "predikat_final"))
+    tl = frame_or_empty(training, "tindak_lanjut", ("nip", "nama", "kode_unit", "predikat_final", "rencana"))
+    ren = frame_or_empty(
+        training,
+        "rencana_unit",
+        ("kode_unit", "kode_pelatihan", "nama_pelatihan", "kompetensi", "jumlah_pegawai", "total_jp"),
+    )
+    jp = frame_or_empty(
+        training,
+        "jp_unit",
+        ("kode_unit", "jumlah_pegawai", "di_bawah_minimum", "persen_di_bawah_minimum"),
+    )
+    penghargaan = per_unit(
+        {k: text_column(peng[k]) for k in ("nip", "nama", "predikat_final")}, peng["kode_unit"]
+    )
+    tindak_lanjut = per_unit(
+        {k: text_column(tl[k]) for k in ("nip", "nama", "predikat_final", "rencana")}, tl["kode_unit"]
+    )
+    rencana = per_unit(
+        {
+            **{k: text_column(ren[k]) for k in ("kode_pelatihan", "nama_pelatihan", "kompetensi")},
+            "jumlah_pegawai": pd.to_numeric(ren["jumlah_pegawai"]).fillna(0).astype(int),
+            "total_jp": format_numbers(ren["total_jp"]),
+        },
+        ren["kode_unit"],
+    )
+    jp_unit = per_unit(
+        {
+            "jumlah_pegawai": pd.to_numeric(jp["jumlah_pegawai"]).fillna(0).astype(int),
+            "di_bawah_minimum": pd.to_numeric(jp["di_bawah_minimum"]).fillna(0).astype(int),
+            "persen_di_bawah_minimum": format_numbers(jp["persen_di_bawah_minimum"]),
+        },
+        jp["kode_unit"],
+    )
+    units = sorted(set(penghargaan) | set(tindak_lanjut) | set(rencana) | set(jp_unit))
+    out = {}
+    for kode in units:
+        baris = rencana.get(kode, [])
+        out[kode] = {
+            "penghargaan": penghargaan.get(kode, []),
+            "tindak_lanjut": tindak_lanjut.get(kode, []),
+            "rencana": baris,
+            "grafik": bar_chart(
+                [r["nama_pelatihan"] for r in baris],
+                [r["jumlah_pegawai"] for r in baris],
+                judul="Jumlah pegawai yang membutuhkan pelatihan",
+            ),
+            "jp": jp_unit.get(kode, [None])[0],
+        }
+    return out
+
+
+def _pelatihan_kosong() -> dict[str, Any]:
+    return {"penghargaan": [], "tindak_lanjut": [], "rencana": [], "grafik": "", "jp": None}
+
+
+def render_unit_summaries(
+    *,
+    year_end: Any,
+    frames: Frames,
+    out_dir: Path,
+    training: Any = None,
+    tahun: int | None = None,
+) -> list[Path]:
+    """Write ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training."""
+    units = unit_rows(frames)
+    tahun = report_year(tahun, year_end, frames)
+    hasil = year_end.hasil
+    kode = text_column(hasil["kode_unit"])
+    capaian = pd.to_numeric(hasil["capaian_hasil_kerja"]).astype("float64")
+    perilaku = pd.to_numeric(hasil["nilai_perilaku"]).astype("float64")
+    statistik = pd.DataFrame({"kode": kode.to_numpy(), "c": capaian.to_numpy(), "p": perilaku.to_numpy()})
+    statistik = statistik.groupby("kode", sort=True).agg(n=("c", "size"), c=("c", "mean"), p=("p", "mean"))
+    jumlah = statistik["n"].to_dict()
+    rerata_c = dict(zip(statistik.index, format_numbers(statistik["c"]), strict=True))
+    rerata_p = dict(zip(statistik.index, format_numbers(statistik["p"]), strict=True))
+
+    kurva = _kurva_unit(frame_or_empty(year_end, "kurva", ("kode_unit", "n", "dikalibrasi", "catatan")))
+    sebaran = _sebaran_capaian(hasil)
+
+    pindah = (text_column(hasil["predikat"]) != text_column(hasil["predikat_final"])) | (
+        text_column(hasil["alasan_kalibrasi"]) != ""
+    )
+    moved = hasil[pindah.to_numpy()]
+    kalibrasi = per_unit(
+        {k: text_column(moved[k]) for k in ("nip", "nama", "predikat", "predikat_final", "alasan_kalibrasi")},
+        moved["kode_unit"],
+    )
+
+    pegawai = frame_or_empty(frames, "pegawai", ("nip", "nama", "kode_unit"))
+    bias = frame_or_empty(
+        year_end, "bias", ("nip_penilai", "jumlah_dinilai", "rata_rata", "selisih_z", "pola")
+    )
+    bias = bias[text_column(bias["pola"]).isin(POLA_DILAPORKAN).to_numpy()]
+    bias = bias.iloc[sort_positions(text_column(bias["nip_penilai"]))]
+    penilai = text_column(bias["nip_penilai"])
+    bias_unit = per_unit(
+        {
+            "nip_penilai": penilai,
+            "nama": map_codes(penilai, lookup(pegawai, "nip", "nama")),
+            "jumlah_dinilai": pd.to_numeric(bias["jumlah_dinilai"]).fillna(0).astype(int),
+            "rata_rata": format_numbers(bias["rata_rata"]),
+            "selisih_z": format_numbers(bias["selisih_z"]),
+            "pola": label_column(bias["pola"], POLA_LABEL),
+        },
+        map_codes(penilai, lookup(pegawai, "nip", "kode_unit")),
+    )
+
+    td = frame_or_empty(year_end, "tidak_dinilai", ("nip", "nama", "kode_unit", "kode_aturan", "alasan"))
+    td = td.iloc[sort_positions(text_column(td["nip"]))]
+    tidak_dinilai = per_unit(
+        {k: text_column(td[k]) for k in ("nip", "nama", "kode_aturan", "alasan")}, td["kode_unit"]
+    )
+    pelatihan = _pelatihan_unit(training) if training is not None else {}
+
+    tpl = template("ringkasan.html.j2")
+    label = str(year_end.ruleset_label)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for unit in units.to_dict("records"):
+        k = unit["kode_unit"]
+        html = tpl.render(
+            unit=unit,
+            tahun=year_text(tahun),
+            ruleset_label=label,
+            jumlah_dinilai=int(jumlah.get(k, 0)),
+            rerata_capaian=rerata_c.get(k, ""),
+            rerata_perilaku=rerata_p.get(k, ""),
+            kurva=kurva.get(k),
+            grafik_capaian=bar_chart(
+                LABEL_CAPAIAN,
+                sebaran.get(k, [0] * len(LABEL_CAPAIAN)),
+                judul="Jumlah pegawai per rentang capaian hasil kerja (%)",
+                arah="vertikal",
+            ),
+            kalibrasi=kalibrasi.get(k, []),
+            bias=bias_unit.get(k, []),
+            tidak_dinilai=tidak_dinilai.get(k, []),
+            pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
+        )
+        paths.append(write_text(out_dir / f"ringkasan_{safe_name(k)}.html", html))
+    return paths

@@ -1,0 +1,29 @@
+"""Reading a stage's input files: the task that reads them and applies every value rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from contract.inputs import Inputs
+from contract.karantina import KARANTINA_COLUMNS
+from stages import registry
+from stages.context import StageContext
+
+
+@task(name="baca-dan-periksa-input", cache_policy=NO_CACHE)
+def load_inputs(ctx: StageContext) -> Inputs:
+    """Read the stage's files and apply every value rule; bad rows go to quarantine, the rest go on."""
+    from contract.reader import read_inputs
+    from contract.values import check_values
+
+    stage = registry.get(ctx.tahap)
+    raw, read_quarantine = read_inputs(ctx.input_dir, stage.required, stage.optional,
+                                       checksums=ctx.checksums, cache=ctx.cache)
+    frames, karantina, peringatan = check_values(raw, ctx.tahun, ctx.tahap)
+    karantina = pd.concat([read_quarantine, karantina], ignore_index=True)
+    karantina = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]
+    inputs = Inputs(raw=raw, frames=frames, karantina=karantina, peringatan=peringatan)
+    get_run_logger().info("Dibaca: %s; dikarantina: %d baris", inputs.counts(), len(karantina))
+    return inputs

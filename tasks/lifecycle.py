@@ -1,0 +1,126 @@
+"""A stage run's frame: begin (lock, record, checksums), close however it ends, finish with a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from kinerja.errors import GateFailed, InputUnreadable
+from kinerja.settings import get_settings
+from penilaian.ruleset import Ruleset, load_ruleset
+from stages import registry
+from stages.context import StageContext, ensure_schema, resolve_db_url, resolve_tahun
+from stages.records import close_interrupted_runs, close_stage_run, open_stage_run
+from tasks.retries import DB_RETRIES
+
+
+@contextmanager
+def stage_run(
+    tahap: str, tahun: int | None, input_dir: str | None, output_dir: str | None, db_url: str | None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> Iterator[tuple[StageContext, Ruleset]]:
+    """The frame of every stage: hold the (stage, year) lock, open the run record, close it."""
+    from models.locks import stage_lock
+
+    with stage_lock(tahap, resolve_tahun(tahap, tahun), resolve_db_url(db_url)):
+        ctx, rules = begin(tahap, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
+        with recorded(ctx):
+            yield ctx, rules
+
+
+@task(name="mulai-tahap", cache_policy=NO_CACHE, **DB_RETRIES)
+def begin(
+    tahap: str, tahun: int | None, input_dir: str | None, output_dir: str | None, db_url: str | None,
+    ruleset: str | None = None, pemicu: str = "manual",
+) -> tuple[StageContext, Ruleset]:
+    """Open the stage-run record: flow run, input checksums, ruleset, code version."""
+    from prefect.runtime import flow_run
+
+    from contract.files import sha256_of_inputs
+
+    rules = load_ruleset(ruleset)
+    ctx = StageContext(
+        tahap=tahap, tahun=resolve_tahun(tahap, tahun),
+        input_dir=Path(input_dir or get_settings().data_dir / "input"),
+        output_root=Path(output_dir or get_settings().data_dir / "output"),
+        db_url=resolve_db_url(db_url), ruleset_name=ruleset or rules.nama,
+        flow_run_id=str(flow_run.id) if flow_run.id else None, flow_run_name=flow_run.name,
+        pemicu=trigger(pemicu),
+    )
+    if not ctx.input_dir.is_dir():
+        raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
+    ctx.checksums = sha256_of_inputs(ctx.input_dir, registry.get(tahap).inputs)
+    ensure_schema(ctx.db_url, ctx.cache)
+    interrupted = close_interrupted_runs(ctx)
+    open_stage_run(ctx, rules.label, rules.checksum)
+    logger = get_run_logger()
+    if interrupted:
+        logger.warning("Stage run terputus ditutup: %s", interrupted)
+    logger.info("Tahap %s %s dimulai (stage run %s, %s)", tahap, ctx.tahun, ctx.stage_run_id, rules.label)
+    return ctx, rules
+
+
+def trigger(pemicu: str) -> str:
+    """'jadwal' only for runs the scheduler created; a deployment run started by hand says so."""
+    from prefect.context import FlowRunContext
+
+    context = FlowRunContext.get()
+    flow_run = context.flow_run if context else None
+    if flow_run is None or flow_run.deployment_id is None:
+        return pemicu
+    return "jadwal" if flow_run.auto_scheduled else "deployment-manual"
+
+
+@contextmanager
+def recorded(ctx: StageContext) -> Iterator[None]:
+    """Close the stage-run record with the right outcome however the stage ends."""
+    try:
+        yield
+    except GateFailed as exc:
+        close_stage_run(ctx, "gerbang_gagal", {}, str(exc))
+        raise
+    except InputUnreadable as exc:
+        close_stage_run(ctx, "input_tidak_terbaca", {}, str(exc))
+        raise
+    except BaseException as exc:
+        close_stage_run(ctx, "gagal", {}, f"{type(exc).__name__}: {exc}")
+        raise
+
+
+@task(name="selesai", cache_policy=NO_CACHE, **DB_RETRIES)
+def finish(ctx: StageContext, counts: dict, reports: list[Path], outcome: str = "berhasil") -> dict:
+    """Close the stage run and publish its summary to the run history."""
+    from prefect.artifacts import create_markdown_artifact
+
+    close_stage_run(ctx, outcome, counts)
+    create_markdown_artifact(
+        key=f"{ctx.tahap}-{ctx.tahun}", markdown=summary_markdown(ctx, counts, reports, outcome),
+        description=f"Ringkasan {ctx.tahap} {ctx.tahun}",
+    )
+    get_run_logger().info("Tahap %s %s selesai: %s", ctx.tahap, ctx.tahun, outcome)
+    return {"tahap": ctx.tahap, "tahun": ctx.tahun, "stage_run_id": ctx.stage_run_id,
+            "outcome": outcome, "counts": counts, "output_dir": str(ctx.output_dir),
+            "reports": [str(p) for p in reports]}
+
+
+def summary_markdown(ctx: StageContext, counts: dict, reports: list[Path], outcome: str) -> str:
+    """The run-history summary of a stage run: its record, folders, counts and links to its reports."""
+    lines = [
+        f"# {ctx.tahap} {ctx.tahun}",
+        "",
+        f"- stage run: **{ctx.stage_run_id}**, hasil: **{outcome}**",
+        f"- input: `{ctx.input_dir}`",
+        f"- output: `{ctx.output_dir}`",
+        "",
+        "| hitungan | nilai |",
+        "|---|---|",
+        *[f"| {key} | {value} |" for key, value in sorted(counts.items())],
+        "",
+        "## Laporan",
+        *[f"- [{Path(path).name}]({Path(path).resolve().as_uri()})" for path in reports],
+    ]
+    return "\n".join(lines)

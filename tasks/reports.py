@@ -1,0 +1,54 @@
+"""Each stage's files: the CSV outputs of the contract and the HTML reports, one task per stage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from contract.output import write_csv
+from stages.context import StageContext
+
+
+@task(name="laporan-pemantauan", cache_policy=NO_CACHE)
+def report_mid_year(ctx: StageContext, result, frames: dict[str, pd.DataFrame]) -> list[Path]:
+    """pemantauan_tengah_tahun.csv and one HTML report per unit."""
+    from penilaian.monitoring import to_pemantauan_csv
+    from reports.mid_year import render_mid_year_reports
+
+    csv = write_csv(to_pemantauan_csv(result), ctx.output_dir / "pemantauan_tengah_tahun.csv")
+    pages = render_mid_year_reports(mid_year=result, frames=frames, out_dir=ctx.output_dir)
+    get_run_logger().info("Ditulis: %s dan %d laporan unit", csv.name, len(pages))
+    return [csv, *pages]
+
+
+@task(name="laporan-akhir-tahun", cache_policy=NO_CACHE)
+def report_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, dokumen: str) -> list[Path]:
+    """hasil_penilaian.csv, bias_penilai.csv, the documents and the unit summaries."""
+    from penilaian.year_end import to_bias_penilai_csv, to_hasil_penilaian_csv
+    from reports.documents import render_documents
+    from reports.unit_summaries import render_unit_summaries
+
+    out = ctx.output_dir
+    hasil = write_csv(to_hasil_penilaian_csv(result), out / "hasil_penilaian.csv")
+    bias = write_csv(to_bias_penilai_csv(result), out / "bias_penilai.csv")
+    documents = render_documents(year_end=result, frames=frames, out_dir=out, pilihan=dokumen)
+    summaries = render_unit_summaries(year_end=result, frames=frames, out_dir=out)
+    get_run_logger().info("Ditulis: %d dokumen, %d ringkasan unit", documents, len(summaries))
+    return [hasil, bias, out / "dokumen", *summaries]
+
+
+@task(name="laporan-pelatihan", cache_policy=NO_CACHE)
+def report_training(ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result) -> list[Path]:
+    """rekomendasi_pelatihan.csv, the unit training plans, unit summaries with follow-up."""
+    from penilaian.training import to_rekomendasi_csv
+    from reports.training_plans import write_training_plans
+    from reports.unit_summaries import render_unit_summaries
+
+    out = ctx.output_dir
+    csv = write_csv(to_rekomendasi_csv(result), out / "rekomendasi_pelatihan.csv")
+    plans = write_training_plans(result, out)
+    summaries = render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=result)
+    return [csv, *plans, *summaries]

@@ -1,0 +1,64 @@
+"""Each stage's database writes: one task per stage, all of its tables in one transaction."""
+
+from __future__ import annotations
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from stages.context import StageContext
+from stages.records import write_tables
+from tasks.retries import DB_RETRIES
+
+
+@task(name="simpan-rencana", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_plan(ctx: StageContext, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Units, employees and SKP indicators of the year."""
+    return write_tables(ctx, {
+        "unit_kerja": frames["unit_kerja"],
+        "pegawai": frames["pegawai"],
+        "indikator_skp": frames["skp"].drop(columns=["tahun"]),
+    })
+
+
+@task(name="simpan-pemantauan", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_mid_year(ctx: StageContext, result) -> dict[str, int]:
+    """Per-indicator monitoring rows of the year (one transaction)."""
+    return write_tables(ctx, {"pemantauan": result.pemantauan})
+
+
+@task(name="simpan-hasil-penilaian", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, rules) -> dict[str, int]:
+    """Scores, the inputs they came from, and rater bias — all or nothing.
+
+    Of realisasi.csv only the row each indicator's score used is kept (its latest month up to the
+    cut-off, `scoring.baris_realisasi_akhir`): one row per indicator instead of up to twelve, which is
+    what recomputing and explaining a score needs; the whole file stays identified by its sha256 in
+    the stage run. Writing every monthly row cost more than the rest of the stage at 100,000 employees.
+    """
+    from penilaian.capaian import baris_realisasi_akhir
+
+    realisasi = frames["realisasi"]
+    tables = {
+        "capaian_indikator": result.indikator,
+        "hasil_penilaian": result.hasil.assign(ruleset_label=result.ruleset_label),
+        "bias_penilai": result.bias,
+        "realisasi": realisasi.iloc[baris_realisasi_akhir(realisasi, rules.penilaian.bulan_batas, ctx.tahun)],
+        "perilaku": frames["perilaku"],
+    }
+    for name in ("umpan_balik", "rating_atasan"):
+        if name in frames:
+            tables[name] = frames[name]
+    return write_tables(ctx, tables)
+
+
+@task(name="simpan-rekomendasi", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_training(ctx: StageContext, result) -> dict[str, int]:
+    """Recommendations and follow-up entries of the year (one transaction)."""
+    reward = result.penghargaan.assign(
+        jenis="penghargaan", rencana="Kandidat penghargaan (predikat Sangat Baik)")
+    follow = result.tindak_lanjut.assign(jenis="konseling")
+    return write_tables(ctx, {
+        "rekomendasi_pelatihan": result.rekomendasi,
+        "tindak_lanjut": pd.concat([reward, follow], ignore_index=True),
+    })

@@ -1,0 +1,98 @@
+"""CSV output: one Arrow join for outputs and demo files; the outputs must be exactly what pandas writes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from contract.output import csv_field, csv_lines, csv_text, write_csv, write_csv_parts
+
+TRICKY = ['say "hi"', "x,y", "two\nlines", "cr\r", "\r", "crlf\r\n", '"', ",", "\n", " lead", "trail ",
+          " ", "", None, '""', 'a,"b"\nc']
+
+CASES = {
+    "text with NA and empty": (pd.DataFrame({"a": ["x", None, "z"], "b": pd.Series(["1.00", "", np.nan],
+                                                                                   dtype="str")}), True),
+    "no rows": (pd.DataFrame({"a": pd.Series([], dtype="str"), "b": pd.Series([], dtype="str")}), True),
+    "unicode, spaces, NA-like words": (pd.DataFrame({"a": ["é ü 漢", " lead", "trail "],
+                                                     "b": ["nan", "None", "NA"]}), True),
+    "one row of empty fields": (pd.DataFrame({"a": [""], "b": [""]}), True),
+    "a comma needs quotes": (pd.DataFrame({"a": ["x,y", "q"], "b": ["1", "2"]}), True),
+    "a quote needs quotes": (pd.DataFrame({"a": ['say "hi"', "q"], "b": ["1", "2"]}), True),
+    "a newline needs quotes": (pd.DataFrame({"a": ["x\ny", "q"], "b": ["1", "2\r"]}), True),
+    "every tricky field in every column": (pd.DataFrame({"a": TRICKY, "b": TRICKY[::-1],
+                                                         "c": pd.Series(TRICKY, dtype="str")}), True),
+    "tricky fields in an object column": (pd.DataFrame({"a": TRICKY, "b": ["x"] * len(TRICKY)},
+                                                       dtype=object), True),
+    "a lone column": (pd.DataFrame({"a": ["x", ""]}), False),
+    "a lone column with quotes": (pd.DataFrame({"a": ["x,y", None, '"']}), False),
+    "a number column": (pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), False),
+    "an object column with a number": (pd.DataFrame({"a": ["x", 3], "b": ["x", "y"]}, dtype=object), False),
+    "a header that needs quotes": (pd.DataFrame({"a,b": ["x"], "c": ["y"]}), False),
+}
+
+
+def _pandas_bytes(frame: pd.DataFrame) -> bytes:
+    return frame.to_csv(index=False, lineterminator="\n", na_rep="").encode("utf-8")
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_write_csv_gives_the_bytes_pandas_gives(name: str, tmp_path: Path) -> None:
+    frame, fast = CASES[name]
+    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n", na_rep="")
+    write_csv(frame, tmp_path / "kinerja.csv")
+    assert (tmp_path / "kinerja.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
+    assert (csv_text(frame) is not None) == fast  # the Arrow path is taken exactly where it is safe
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_csv_text_gives_the_bytes_pandas_gives_on_random_text(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    alphabet = np.array(list('ab ,"\r\né'))
+    n = 400
+
+    def column() -> pd.Series:
+        words = ["".join(rng.choice(alphabet, size=rng.integers(0, 5))) for _ in range(n)]
+        return pd.Series([None if rng.random() < 0.1 else w for w in words], dtype="str")
+
+    frame = pd.DataFrame({"a": column(), "b": column(), "c": column()})
+    assert csv_text(frame) == _pandas_bytes(frame)
+
+
+@pytest.mark.parametrize("name", [n for n in CASES if len(CASES[n][0]) >= 2])
+def test_write_csv_parts_gives_the_bytes_of_write_csv_per_range(name: str, tmp_path: Path) -> None:
+    frame = pd.concat([CASES[name][0]] * 3, ignore_index=True)
+    starts = [0, 1, len(frame) - 2]
+    parts = write_csv_parts(frame, starts, [tmp_path / f"part{i}.csv" for i in range(3)])
+    for path, a, b in zip(parts, starts, [*starts[1:], len(frame)], strict=True):
+        write_csv(frame.iloc[a:b], tmp_path / "alone.csv")
+        assert path.read_bytes() == (tmp_path / "alone.csv").read_bytes(), (name, a, b)
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_csv_field_quotes_only_where_needed() -> None:
+    out = csv_field(pa.array(["plain", "a,b", 'say "hi"', "two\nlines", "cr\r", " pad ", "", None]))
+    assert out.to_pylist() == ["plain", '"a,b"', '"say ""hi"""', '"two\nlines"', '"cr\r"', " pad ", "", ""]
+    assert csv_field(pa.array(["x", "y"])).to_pylist() == ["x", "y"]
+    assert csv_field(pa.array([], pa.string())).to_pylist() == []
+
+
+def test_csv_lines_quotes_only_the_marked_columns() -> None:
+    columns = [pa.array(["1,2", None]), pa.array(['a "b"', "c"]), pa.array(["x", None], pa.large_string())]
+    assert bytes(csv_lines(columns)) == b'"1,2","a ""b""",x\n,c,\n'
+    assert bytes(csv_lines(columns, [False, True, False])) == b'1,2,"a ""b""",x\n,c,\n'
+    assert bytes(csv_lines([pa.array([], pa.string())] * 2)) == b""
+
+
+def test_csv_lines_round_trip_through_the_csv_module() -> None:
+    values = [v for v in TRICKY if v is not None]
+    text = bytes(csv_lines([pa.array(values), pa.array(values[::-1])])).decode("utf-8")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [list(r) for r in zip(values, values[::-1],
+                                                                                   strict=True)]

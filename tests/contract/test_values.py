@@ -1,0 +1,135 @@
+"""check_values over a set of files: clean typed frames, one quarantine row per broken rule in a fixed
+order, the stage's own requirements from the registry, and the warnings."""
+
+from __future__ import annotations
+
+import pytest
+
+from contract.karantina import KARANTINA_COLUMNS
+from contract.values import check_values
+from stages import registry
+from tests.contract.input_rows import ASING, TAHUN, dataset, raw, run, with_value
+
+
+def test_valid_dataset_passes_with_contract_types() -> None:
+    clean, karantina, peringatan = run(dataset())
+    assert karantina.empty and list(karantina.columns) == KARANTINA_COLUMNS
+    assert peringatan.empty
+    assert {k: len(v) for k, v in clean.items()} == {k: len(v) for k, v in dataset().items()}
+    assert clean["skp"]["tahun"].dtype == "int64" and clean["skp"]["target"].dtype == "float64"
+    assert clean["realisasi"]["bulan"].tolist() == [1, 2]
+    assert clean["realisasi"]["realisasi"].tolist() == [5.0, 6.5]
+    assert clean["perilaku"]["semester"].tolist() == [1, 2]
+    assert clean["perilaku"]["loyal"].tolist() == [4, 5]  # "5.0" is the integer 5
+    assert clean["perilaku"]["loyal"].dtype == "int64"
+    assert clean["survei_masyarakat"]["jumlah_responden"].dtype == "int64"
+    assert clean["survei_masyarakat"]["bulan"].tolist() == [3]
+    assert clean["pegawai"]["_baris"].tolist() == [2, 3, 4, 5, 6, 7]
+
+
+def test_one_quarantine_row_per_broken_rule_row_dropped_once() -> None:
+    data = with_value("skp", 4, "target", "0")
+    data["skp"].loc[4, "aspek"] = "jumlah"
+    clean, karantina, _ = run(data)
+    assert karantina[["baris", "kolom", "kode_aturan"]].values.tolist() == [
+        [6, "aspek", "ASPEK"], [6, "target", "TARGET"]
+    ]
+    assert len(clean["skp"]) == len(dataset()["skp"]) - 1
+
+
+def test_cross_file_rules_need_both_files() -> None:
+    data = dataset()
+    only = {"skp": data["skp"].assign(nip=ASING), "realisasi": data["realisasi"]}
+    clean, karantina, _ = check_values(only, TAHUN, "validation")
+    assert karantina.empty and len(clean["skp"]) == 7
+
+
+def test_predikat_organisasi_required_at_year_end() -> None:
+    data = with_value("unit_kerja", 2, "predikat_organisasi", None)
+    _, karantina, _ = run(data, "validation")
+    assert karantina.empty
+    clean, karantina, _ = run(with_value("unit_kerja", 2, "predikat_organisasi", None), "year-end")
+    assert karantina.loc[0, "kode_aturan"] == "PREDIKAT_ORGANISASI"
+    assert (karantina["kode_aturan"] == "INDUK_DIKARANTINA").any()  # X belongs to that unit
+
+
+def test_decreasing_cumulative_realisation_is_a_warning() -> None:
+    data = with_value("realisasi", 1, "realisasi", "4")
+    clean, karantina, peringatan = run(data)
+    assert karantina.empty and len(clean["realisasi"]) == 2
+    assert peringatan[["berkas", "baris", "kode_aturan"]].values.tolist() == [
+        ["realisasi.csv", 3, "REALISASI_TURUN"]
+    ]
+    assert "5.0 ke 4.0" in peringatan.loc[0, "alasan"]
+
+
+def test_warnings_skip_quarantined_rows_and_indicators_that_go_down() -> None:
+    data = dataset()
+    data["skp"].loc[1, "arah"] = "Turun"  # IB: lower is better, its decrease is no warning
+    data["realisasi"] = raw("realisasi", [
+        {"id_indikator": "IA", "periode": "2026-03", "realisasi": "7"},
+        {"id_indikator": "IB", "periode": "2026-01", "realisasi": "9"},
+        {"id_indikator": "IA", "periode": "2026-01", "realisasi": "5"},
+        {"id_indikator": "IB", "periode": "2026-02", "realisasi": "3"},
+        {"id_indikator": "IA", "periode": "2026-02", "realisasi": "8"},
+        {"id_indikator": "IA", "periode": "2026-04", "realisasi": "-1"},
+        {"id_indikator": "IA", "periode": "2026-05", "realisasi": "6"},
+    ])
+    _, karantina, peringatan = run(data)
+    assert karantina[["baris", "kode_aturan"]].values.tolist() == [[7, "REALISASI"]]
+    # IA by month: 5, 8, 7 (down from 8), the quarantined -1 left out, 6 (down from 7)
+    assert peringatan[["baris", "nilai", "kode_aturan"]].values.tolist() == [
+        [2, "7.0", "REALISASI_TURUN"], [8, "6.0", "REALISASI_TURUN"]
+    ]
+    assert "dari 8.0 ke 7.0" in peringatan.loc[0, "alasan"]
+    assert "from 7.0 to 6.0" in peringatan.loc[1, "reason"]
+
+
+
+@pytest.mark.parametrize("tahap", registry.names())
+def test_predikat_organisasi_is_required_where_the_registry_says(tahap: str) -> None:
+    _, karantina, _ = run(with_value("unit_kerja", 2, "predikat_organisasi", None), tahap)
+    required = registry.get(tahap).needs_predikat_organisasi
+    assert (karantina["kode_aturan"] == "PREDIKAT_ORGANISASI").any() == required
+
+
+def test_stage_names_with_underscores_are_the_stage() -> None:
+    _, karantina, _ = run(with_value("unit_kerja", 2, "predikat_organisasi", None), "year_end")
+    assert (karantina["kode_aturan"] == "PREDIKAT_ORGANISASI").any()
+    assert set(karantina["tahap"]) == {"year-end"}
+
+
+def test_quarantine_is_ordered_by_file_line_rule_and_column() -> None:
+    data = with_value("realisasi", 1, "realisasi", "-1")
+    data["pegawai"].loc[4, "jenis_jabatan"] = "kepala"
+    data["pegawai"].loc[4, "nama"] = None
+    data["skp"].loc[4, "aspek"] = "jumlah"
+    data["unit_kerja"].loc[2, "predikat_organisasi"] = "Luar Biasa"
+    _, karantina, _ = run(data)
+    assert karantina[["berkas", "baris", "kode_aturan"]].values.tolist() == [
+        ["unit_kerja.csv", 4, "PREDIKAT_ORGANISASI"],
+        ["pegawai.csv", 6, "WAJIB_KOSONG"],
+        ["pegawai.csv", 6, "JENIS_JABATAN"],
+        ["pegawai.csv", 7, "INDUK_DIKARANTINA"],  # X belongs to U9
+        ["skp.csv", 6, "ASPEK"],
+        ["skp.csv", 6, "INDUK_DIKARANTINA"],  # E's indicators
+        ["skp.csv", 7, "INDUK_DIKARANTINA"],  # X's indicator
+        ["skp.csv", 8, "INDUK_DIKARANTINA"],
+        ["realisasi.csv", 3, "REALISASI"],
+    ]
+    assert list(karantina.index) == list(range(len(karantina)))
+
+
+def test_no_files_no_rows() -> None:
+    clean, karantina, peringatan = check_values({}, TAHUN, "validation")
+    assert clean == {} and karantina.empty and peringatan.empty
+    assert list(karantina.columns) == KARANTINA_COLUMNS and karantina["baris"].dtype == "int64"
+
+
+def test_a_reference_to_an_unknown_employee_is_reported_once() -> None:
+    data = dataset()
+    data["perilaku"] = raw("perilaku", [{**data["perilaku"].iloc[0].to_dict(), "nip": ASING}])
+    _, karantina, _ = run(data)
+    assert karantina[["berkas", "kolom", "kode_aturan"]].values.tolist() == [
+        ["perilaku.csv", "nip", "PEGAWAI_TIDAK_ADA"]
+    ]

@@ -1,0 +1,138 @@
+"""The database module: engines, migrations, set-based writes in one transaction, and reads."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pandas as pd
+import psycopg
+import pytest
+import sqlalchemy
+from sqlalchemy import Engine, text
+
+from models import db
+from models.db import get_engine, migrate, read_frame, read_year, redact, replace_rows, table, transaction
+from models.stage_runs import insert_run
+
+TAHUN = 2026
+# replace_rows writes through the driver: its own error for a duplicate key
+DUPLICATE_KEY = (sqlite3.IntegrityError, psycopg.errors.IntegrityError, sqlalchemy.exc.IntegrityError)
+
+
+def pegawai(*nips: str, **extra: object) -> pd.DataFrame:
+    return pd.DataFrame({"nip": list(nips), "nama": [f"Nama {n}" for n in nips], "kode_unit": "U1",
+                         "jabatan": "Analis", "jenis_jabatan": "fungsional"}).assign(**extra)
+
+
+def stored(engine: Engine, sql: str = "select tahun, nip, nama, email, stage_run_id from pegawai "
+                                       "order by tahun, nip") -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+@pytest.fixture
+def run_id(engine: Engine) -> int:
+    return insert_run(engine, tahun=TAHUN, tahap="plan-collection", input_checksums="{}")
+
+
+# ---------------------------------------------------------------- urls and engines
+
+
+def test_redact_hides_the_password_and_never_leaks_a_bad_url():
+    shown = redact("postgresql+psycopg://kinerja:rahasia@db.example:5432/kinerja")
+    assert "rahasia" not in shown and shown == "postgresql+psycopg://kinerja:***@db.example:5432/kinerja"
+    assert redact("sqlite:///data/kinerja.db") == "sqlite:///data/kinerja.db"
+    assert redact("bukan url rahasia") == "<url tidak valid / invalid url>"
+
+
+def test_one_engine_per_url_and_sqlite_gets_its_folder_and_wal(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'baru' / 'dalam' / 'kinerja.db'}"
+    engine = get_engine(url)
+    assert get_engine(url) is engine
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    assert (tmp_path / "baru" / "dalam").is_dir()
+
+
+def test_migrate_is_idempotent_and_makes_sealed_records_append_only(engine: Engine, run_id: int):
+    migrate(engine)
+    assert stored(engine, "select version_num from alembic_version") == [("0002",)]
+    with engine.begin() as conn:
+        conn.execute(text("update stage_run set record_hash = 'x' where id = :i"), {"i": run_id})
+    for statement in ("update stage_run set pesan = 'ubah' where id = :i",
+                      "delete from stage_run where id = :i"):
+        with pytest.raises(sqlalchemy.exc.DBAPIError, match="hanya-tambah"), engine.begin() as conn:
+            conn.execute(text(statement), {"i": run_id})
+
+
+def test_table_by_name():
+    assert table("pegawai").name == "pegawai"
+    with pytest.raises(KeyError):
+        table("tidak_ada")
+
+
+# ---------------------------------------------------------------- writes
+
+
+def test_replace_rows_replaces_only_the_matching_rows(engine: Engine, run_id: int):
+    with transaction(engine) as conn:
+        assert replace_rows(conn, "pegawai", pegawai("1", "2", tahun=TAHUN, stage_run_id=run_id),
+                            tahun=TAHUN) == 2
+        replace_rows(conn, "pegawai", pegawai("1", tahun=TAHUN - 1, stage_run_id=run_id), tahun=TAHUN - 1)
+    frame = pegawai("3", tahun=TAHUN, stage_run_id=run_id, email=[pd.NA], kolom_lain="diabaikan")
+    with transaction(engine) as conn:
+        assert replace_rows(conn, "pegawai", frame, tahun=TAHUN) == 1
+    assert stored(engine) == [(TAHUN - 1, "1", "Nama 1", None, run_id), (TAHUN, "3", "Nama 3", None, run_id)]
+    with transaction(engine) as conn:
+        assert replace_rows(conn, "pegawai", pegawai().assign(tahun=[], stage_run_id=[]), tahun=TAHUN) == 0
+    assert stored(engine) == [(TAHUN - 1, "1", "Nama 1", None, run_id)], "an empty frame still deletes"
+
+
+def test_replace_rows_in_batches_keeps_every_row_and_value(
+    engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(db, "_BATCH", 3)
+    nips = [f"{i:02d}" for i in range(8)]
+    emails = [None if i % 3 == 0 else f"p{i}@contoh.go.id" for i in range(8)]
+    frame = pegawai(*nips, tahun=TAHUN, stage_run_id=run_id, email=emails)
+    with transaction(engine) as conn:
+        assert replace_rows(conn, "pegawai", frame, tahun=TAHUN) == 8
+    assert stored(engine) == [(TAHUN, n, f"Nama {n}", e, run_id) for n, e in zip(nips, emails, strict=True)]
+
+
+def test_a_failed_transaction_leaves_nothing(engine: Engine, run_id: int):
+    with transaction(engine) as conn:
+        replace_rows(conn, "pegawai", pegawai("1", tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+    with pytest.raises(RuntimeError), transaction(engine) as conn:
+        replace_rows(conn, "pegawai", pegawai("2", "3", tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+        raise RuntimeError("gagal di tengah")
+    assert stored(engine) == [(TAHUN, "1", "Nama 1", None, run_id)]
+    with pytest.raises(DUPLICATE_KEY), transaction(engine) as conn:
+        replace_rows(conn, "pegawai", pegawai("4", tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+        twice = pegawai("5", "5", tahun=TAHUN + 1, stage_run_id=run_id)
+        replace_rows(conn, "pegawai", twice, tahun=TAHUN + 1)
+    assert stored(engine) == [(TAHUN, "1", "Nama 1", None, run_id)], "a duplicate key undoes the whole unit"
+
+
+# ---------------------------------------------------------------- reads
+
+
+def test_read_frame_binds_parameters(engine: Engine, run_id: int):
+    with transaction(engine) as conn:
+        replace_rows(conn, "pegawai", pegawai("2", "1", "3", tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+    frame = read_frame(engine, "select nip from pegawai where tahun = :tahun and nip <> :nip order by nip",
+                       tahun=TAHUN, nip="2")
+    assert frame["nip"].tolist() == ["1", "3"]
+    assert read_frame(engine, "select nip from pegawai where tahun = :tahun", tahun=TAHUN + 1).empty
+
+
+def test_read_year_filters_by_equality_in_key_order(engine: Engine, run_id: int):
+    with transaction(engine) as conn:
+        replace_rows(conn, "pegawai", pegawai("2", "1", "3", tahun=TAHUN, stage_run_id=run_id,
+                                              kode_unit=["U2", "U1", "U2"]), tahun=TAHUN)
+        replace_rows(conn, "pegawai", pegawai("9", tahun=TAHUN + 1, stage_run_id=run_id), tahun=TAHUN + 1)
+    assert read_year(engine, "pegawai", TAHUN)["nip"].tolist() == ["1", "2", "3"]
+    assert read_year(engine, "pegawai", TAHUN, kode_unit="U2")["nip"].tolist() == ["2", "3"]
+    assert read_year(engine, "pegawai", TAHUN, nip="9").empty

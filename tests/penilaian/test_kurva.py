@@ -1,0 +1,253 @@
+"""Ranking and the distribution curve on tiny hand-made units; every move is worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from penilaian.kurva import KUNCI_PREDIKAT, kalibrasi_kurva, peringkat_unit
+from tests.penilaian.input_frames import frame
+from tests.penilaian.year_end_inputs import (
+    nip,
+    unit,
+)
+
+
+def _hasil(unit_kode, rows):
+    """rows: (i, capaian, nilai, predikat)."""
+    return pd.DataFrame(
+        {
+            "nip": [nip(r[0]) for r in rows],
+            "kode_unit": unit_kode,
+            "capaian_hasil_kerja": [float(r[1]) for r in rows],
+            "nilai_perilaku": [np.nan if r[2] is None else float(r[2]) for r in rows],
+            "predikat": pd.Series([r[3] for r in rows], dtype="str"),
+        }
+    )
+
+
+def _kalibrasi(ruleset, org, rows, kode="U1"):
+    ranked = peringkat_unit(_hasil(kode, rows))
+    units = frame("unit_kerja", [unit(kode, org)])
+    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    return hasil.set_index("nip"), kurva.iloc[0]
+
+
+def test_ranking_ties_follow_nip_and_na_last():
+    ranked = peringkat_unit(
+        _hasil(
+            "U1",
+            [
+                (5, 100.0, 3.5, "Baik"),
+                (3, 100.0, 3.5, "Baik"),
+                (4, 100.0, None, "Baik"),
+                (2, 90.0, 5.0, "Baik"),
+                (1, 100.0, 4.0, "Baik"),
+            ],
+        )
+    )
+    # 100/4.0 (nip 1) > 100/3.5 ties broken by nip (3 then 5) > 100/NA (4) > 90 (2).
+    assert ranked["nip"].tolist() == [nip(1), nip(3), nip(5), nip(4), nip(2)]
+    assert ranked["peringkat"].tolist() == [1, 2, 3, 4, 5]
+
+
+def test_curve_istimewa_sangat_baik_max_70(ruleset):
+    # N = 10, 8 Sangat Baik: allowed floor(70*10/100) = 7 -> the lowest-ranked SB (nip 8) -> Baik.
+    rows = [(i, 120 - i, 4.5, "Sangat Baik") for i in range(1, 9)] + [
+        (9, 100, 3.5, "Baik"),
+        (10, 99, 3.5, "Baik"),
+    ]
+    hasil, kurva = _kalibrasi(ruleset, "Istimewa", rows)
+    moved = hasil.index[hasil["predikat"] != hasil["predikat_final"]].tolist()
+    assert moved == [nip(8)]
+    assert hasil.loc[nip(8), "predikat_final"] == "Baik"
+    assert hasil.loc[nip(8), "alasan_kalibrasi"] == (
+        "Kurva Istimewa: Sangat Baik maks. 70% (7 dari 10); turun dari Sangat Baik ke Baik"
+    )
+    assert hasil.loc[nip(1), "alasan_kalibrasi"] == ""
+    assert bool(kurva["dikalibrasi"]) and kurva["sebelum_sangat_baik"] == 8
+    assert kurva["sesudah_sangat_baik"] == 7 and kurva["sesudah_baik"] == 3
+
+
+def test_curve_baik_baik_max_70_then_at_least_one_already_met(ruleset):
+    # N = 10, 9 Baik + 1 Sangat Baik: Baik allowed 7 -> the two lowest-ranked Baik (nips 9, 10)
+    # -> Butuh Perbaikan; then "Butuh Perbaikan + Kurang >= 1" holds (2).
+    rows = [(1, 115, 4.5, "Sangat Baik")] + [(i, 110 - i, 3.5, "Baik") for i in range(2, 11)]
+    hasil, kurva = _kalibrasi(ruleset, "Baik", rows)
+    moved = hasil.index[hasil["predikat"] != hasil["predikat_final"]].tolist()
+    assert sorted(moved) == [nip(9), nip(10)]
+    assert hasil.loc[nip(10), "alasan_kalibrasi"] == (
+        "Kurva Baik: Baik maks. 70% (7 dari 10); turun dari Baik ke Butuh Perbaikan"
+    )
+    assert kurva["sesudah_baik"] == 7 and kurva["sesudah_butuh_perbaikan"] == 2
+
+
+def test_curve_baik_at_least_one_butuh_perbaikan_or_kurang(ruleset):
+    # N = 5: SB(1), Baik(2,3,4), Sangat Kurang(5, lowest). Baik allowed floor(3.5) = 3: met.
+    # BP + Kurang = 0 < 1: the lowest-ranked employee better than BP is nip 4 (Baik) -> BP;
+    # nip 5 (Sangat Kurang) is worse than the group, so not eligible.
+    rows = [
+        (1, 115, 4.5, "Sangat Baik"),
+        (2, 100, 3.5, "Baik"),
+        (3, 99, 3.5, "Baik"),
+        (4, 98, 3.5, "Baik"),
+        (5, 50, 2.0, "Sangat Kurang"),
+    ]
+    hasil, kurva = _kalibrasi(ruleset, "Baik", rows)
+    assert hasil.loc[nip(4), "predikat_final"] == "Butuh Perbaikan"
+    assert hasil.loc[nip(4), "alasan_kalibrasi"] == (
+        "Kurva Baik: Butuh Perbaikan + Kurang min. 1 pegawai (1 dari 5); turun dari Baik ke Butuh Perbaikan"
+    )
+    assert (hasil["predikat"] != hasil["predikat_final"]).sum() == 1
+
+
+def test_curve_butuh_perbaikan_both_rules_and_double_move(ruleset):
+    # N = 10: SB 1-3, Baik 4-8, BP 9-10 (ranked by nip). SB <= 10% -> allowed 1: nips 2, 3 -> Baik.
+    # BP >= 60% -> required 6, have 2, short 4: lowest-ranked better than BP are 8, 7, 6, 5 -> BP.
+    rows = (
+        [(i, 121 - i, 4.0, "Sangat Baik") for i in (1, 2, 3)]
+        + [(i, 121 - i, 3.5, "Baik") for i in (4, 5, 6, 7, 8)]
+        + [(i, 121 - i, 3.5, "Butuh Perbaikan") for i in (9, 10)]
+    )
+    hasil, kurva = _kalibrasi(ruleset, "Butuh Perbaikan", rows)
+    final = hasil["predikat_final"].to_dict()
+    assert [final[nip(i)] for i in range(1, 11)] == (
+        ["Sangat Baik", "Baik", "Baik", "Baik"] + ["Butuh Perbaikan"] * 6
+    )
+    assert hasil.loc[nip(3), "alasan_kalibrasi"] == (
+        "Kurva Butuh Perbaikan: Sangat Baik maks. 10% (1 dari 10); turun dari Sangat Baik ke Baik"
+    )
+    assert hasil.loc[nip(5), "alasan_kalibrasi"] == (
+        "Kurva Butuh Perbaikan: Butuh Perbaikan min. 60% (6 dari 10); turun dari Baik ke Butuh Perbaikan"
+    )
+    assert kurva["jumlah_dipindah"] == 6
+
+
+def test_curve_butuh_perbaikan_move_twice(ruleset):
+    # N = 5 ranked by nip: BP 1-2, Baik 3, Sangat Baik 4-5 (the two lowest-ranked).
+    rows = [
+        (1, 100, 3.0, "Butuh Perbaikan"),
+        (2, 99, 3.0, "Butuh Perbaikan"),
+        (3, 98, 3.0, "Baik"),
+        (4, 97, 4.5, "Sangat Baik"),
+        (5, 96, 4.5, "Sangat Baik"),
+    ]
+    hasil, _ = _kalibrasi(ruleset, "Butuh Perbaikan", rows)
+    # SB allowed 0: 4, 5 -> Baik. BP required 3, have 2, short 1: lowest-ranked better than BP is 5.
+    assert hasil.loc[nip(5), "predikat_final"] == "Butuh Perbaikan"
+    assert hasil.loc[nip(5), "alasan_kalibrasi"] == (
+        "Kurva Butuh Perbaikan: Sangat Baik maks. 10% (0 dari 5); turun dari Sangat Baik ke Baik; "
+        "Kurva Butuh Perbaikan: Butuh Perbaikan min. 60% (3 dari 5); turun dari Baik ke Butuh Perbaikan"
+    )
+    assert hasil.loc[nip(4), "predikat_final"] == "Baik"
+    assert hasil.loc[nip(3), "predikat_final"] == "Baik"
+
+
+def test_curve_kurang_three_rules(ruleset):
+    # N = 10: SB 1-2, Baik 3-6, BP 7-8, Kurang 9-10.
+    # SB <= 10% -> 1: nip 2 -> Baik. Kurang >= 60% -> 6, have 2, short 4: lowest-ranked better than
+    # Kurang: 8, 7 (BP), 6, 5 (Baik) -> Kurang. BP >= 10% -> 1, have 0: lowest better than BP: 4 -> BP.
+    rows = (
+        [(i, 121 - i, 4.5, "Sangat Baik") for i in (1, 2)]
+        + [(i, 121 - i, 3.5, "Baik") for i in (3, 4, 5, 6)]
+        + [(i, 121 - i, 3.5, "Butuh Perbaikan") for i in (7, 8)]
+        + [(i, 121 - i, 2.5, "Kurang") for i in (9, 10)]
+    )
+    hasil, kurva = _kalibrasi(ruleset, "Kurang", rows)
+    final = hasil["predikat_final"].to_dict()
+    assert [final[nip(i)] for i in range(1, 11)] == [
+        "Sangat Baik",
+        "Baik",
+        "Baik",
+        "Butuh Perbaikan",
+        "Kurang",
+        "Kurang",
+        "Kurang",
+        "Kurang",
+        "Kurang",
+        "Kurang",
+    ]
+    assert hasil.loc[nip(7), "alasan_kalibrasi"] == (
+        "Kurva Kurang: Kurang min. 60% (6 dari 10); turun dari Butuh Perbaikan ke Kurang"
+    )
+    assert kurva["sesudah_kurang"] == 6 and kurva["sesudah_butuh_perbaikan"] == 1
+
+
+def test_curve_sangat_kurang_three_rules(ruleset):
+    # N = 10: SB 1, Baik 2-9, Sangat Kurang 10.
+    # SB = 0 -> nip 1 -> Baik. SK >= 60% -> 6, have 1, short 5: lowest better than SK: 9..5 -> SK.
+    # Kurang + BP >= 10% -> 1, have 0: lowest better than BP (i.e. SB/Baik): nip 4 -> BP.
+    rows = (
+        [(1, 120, 4.5, "Sangat Baik")]
+        + [(i, 121 - i, 3.5, "Baik") for i in range(2, 10)]
+        + [(10, 10, 1.5, "Sangat Kurang")]
+    )
+    hasil, kurva = _kalibrasi(ruleset, "Sangat Kurang", rows)
+    final = hasil["predikat_final"].to_dict()
+    assert [final[nip(i)] for i in range(1, 11)] == (
+        ["Baik", "Baik", "Baik", "Butuh Perbaikan"] + ["Sangat Kurang"] * 6
+    )
+    assert hasil.loc[nip(1), "alasan_kalibrasi"] == (
+        "Kurva Sangat Kurang: Sangat Baik maks. 0% (0 dari 10); turun dari Sangat Baik ke Baik"
+    )
+    assert hasil.loc[nip(4), "alasan_kalibrasi"] == (
+        "Kurva Sangat Kurang: Kurang + Butuh Perbaikan min. 10% (1 dari 10); turun dari Baik ke "
+        "Butuh Perbaikan"
+    )
+    assert kurva["sebelum_sangat_kurang"] == 1 and kurva["sesudah_sangat_kurang"] == 6
+
+
+def test_curve_requirement_that_cannot_be_met(ruleset):
+    # Kurang unit, N = 5, all Sangat Kurang: Kurang >= 60% needs 3 but nobody is better than Kurang.
+    rows = [(i, 50, 1.5, "Sangat Kurang") for i in range(1, 6)]
+    hasil, kurva = _kalibrasi(ruleset, "Kurang", rows)
+    assert (hasil["predikat_final"] == "Sangat Kurang").all()
+    assert (
+        "Kurang min. 60% (3 dari 5, ada 0): 0 pegawai diturunkan, tidak dapat dipenuhi: kurang 3 pegawai"
+        in kurva["catatan"]
+    )
+
+
+def test_curve_unit_under_five_only_reported(ruleset):
+    # N = 4, all Sangat Baik in an Istimewa unit: allowed floor(2.8) = 2 -> unmet, but no move.
+    rows = [(i, 115, 4.5, "Sangat Baik") for i in range(1, 5)]
+    hasil, kurva = _kalibrasi(ruleset, "Istimewa", rows)
+    assert (hasil["predikat_final"] == "Sangat Baik").all()
+    assert (hasil["alasan_kalibrasi"] == "").all()
+    assert not bool(kurva["dikalibrasi"])
+    assert kurva["catatan"] == (
+        "di bawah 5 pegawai: hanya dilaporkan; "
+        "Sangat Baik maks. 70% (2 dari 4, ada 4): tidak terpenuhi, lebih 2 pegawai"
+    )
+
+
+def test_curve_several_units_at_once(ruleset):
+    # Two Istimewa units of 5 all-SB employees: allowed 3 each -> the two lowest per unit move.
+    a = _hasil("UA", [(i, 120 - i, 4.5, "Sangat Baik") for i in range(1, 6)])
+    b = _hasil("UB", [(i, 120 - i, 4.5, "Sangat Baik") for i in range(11, 16)])
+    ranked = peringkat_unit(pd.concat([b, a], ignore_index=True))
+    units = frame("unit_kerja", [unit("UA", "Istimewa"), unit("UB", "Istimewa"), unit("UC", "Baik")])
+    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    moved = sorted(hasil.loc[hasil["predikat_final"] == "Baik", "nip"])
+    assert moved == [nip(4), nip(5), nip(14), nip(15)]
+    assert kurva["kode_unit"].tolist() == ["UA", "UB", "UC"]
+    assert kurva.set_index("kode_unit").loc["UC", "catatan"] == "tidak ada pegawai yang dinilai"
+
+
+def test_unit_without_predikat_organisasi_is_only_reported(ruleset):
+    ranked = peringkat_unit(_hasil("U9", [(i, 115, 4.5, "Sangat Baik") for i in range(1, 7)]))
+    units = frame("unit_kerja", [unit("U9", None)])
+    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    assert (hasil["predikat_final"] == "Sangat Baik").all()
+    assert not bool(kurva.iloc[0]["dikalibrasi"])
+    assert kurva.iloc[0]["catatan"] == "predikat organisasi tidak ada: tidak dikalibrasi"
+
+
+def test_curve_table_columns_use_kunci_predikat(ruleset):
+    _, kurva = _kalibrasi(ruleset, "Istimewa", [(i, 115, 4.5, "Sangat Baik") for i in range(1, 6)])
+    assert KUNCI_PREDIKAT == {"Sangat Baik": "sangat_baik", "Baik": "baik",
+                              "Butuh Perbaikan": "butuh_perbaikan", "Kurang": "kurang",
+                              "Sangat Kurang": "sangat_kurang"}
+    assert [k for k in kurva.index if k.startswith("sesudah_")] == [
+        "sesudah_sangat_baik", "sesudah_baik", "sesudah_butuh_perbaikan", "sesudah_kurang",
+        "sesudah_sangat_kurang"]

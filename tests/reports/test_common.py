@@ -1,0 +1,79 @@
+"""Shared report pieces: safe file names, Indonesian numbers, lookups and per-unit grouping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reports.common import (
+    count_per_unit,
+    format_number,
+    format_numbers,
+    lookup,
+    map_codes,
+    per_unit,
+    safe_name,
+    sort_positions,
+    unit_rows,
+    year_text,
+)
+
+
+@pytest.mark.parametrize("good", ["U01", "198001012005011003", "plan-collection", "a.b_c-1"])
+def test_safe_name_accepts_plain_codes(good):
+    assert safe_name(good) == good
+
+
+@pytest.mark.parametrize("bad", ["", ".", "..", "../x", "a/b", "a\\b", "a b", "/etc", "ü", None])
+def test_safe_name_rejects_anything_that_could_leave_out_dir(bad):
+    with pytest.raises(ValueError):
+        safe_name(bad)
+
+
+def test_numbers_are_indonesian_half_up():
+    assert format_number(1234.565) == "1.234,57"
+    assert format_number(2.675) == "2,68"
+    assert format_number(-0.125) == "-0,13"
+    assert format_number(float("nan")) == "" and format_number(None) == ""
+    s = pd.Series([0.005, 1e6, None, 89.99999999999999])
+    assert format_numbers(s).tolist() == ["0,01", "1.000.000,00", "", "90,00"]
+
+
+def test_lookup_first_row_wins_and_can_be_cut_to_the_keys_needed():
+    df = pd.DataFrame({"nip": ["a", "b", "a", None], "nama": ["Ani", "Budi", "Ana", "X"]})
+    assert lookup(df, "nip", "nama").to_dict() == {"a": "Ani", "b": "Budi", "": "X"}
+    assert lookup(df, "nip", "nama", hanya=pd.Series(["b"])).to_dict() == {"b": "Budi"}
+    assert lookup(df, "nip", "jabatan").empty and lookup(df.iloc[0:0], "nip", "nama").empty
+    kode = pd.Series(["b", "z", "a"])
+    assert map_codes(kode, lookup(df, "nip", "nama")).tolist() == ["Budi", "", "Ani"]
+
+
+def test_sort_positions_by_several_keys_keeps_ties_in_input_order():
+    unit = pd.Series(["U2", "U1", "U2", "U1"])
+    nip = np.array(["9", "5", "1", "5"], dtype=object)
+    assert sort_positions(unit, nip).tolist() == [1, 3, 2, 0]
+    assert sort_positions(pd.Series([], dtype=object)).tolist() == []
+
+
+def test_per_unit_groups_rows_and_count_per_unit_counts_classes():
+    kode = pd.Series(["U2", "U1", "U2", None])
+    grup = per_unit({"nip": pd.Series(["a", "b", "c", "d"])}, kode)
+    assert grup == {
+        "U2": [{"_unit": "U2", "nip": "a"}, {"_unit": "U2", "nip": "c"}],
+        "U1": [{"_unit": "U1", "nip": "b"}],
+        "": [{"_unit": "", "nip": "d"}],
+    }
+    hitung = count_per_unit(pd.Series(["U2", "U1", "U2", "U2"]), np.array([0, 2, 0, -1]), 3)
+    assert hitung == {"U2": [2, 0, 0], "U1": [0, 0, 1]}  # class -1 is counted nowhere
+
+
+def test_unit_rows_are_distinct_sorted_text_with_safe_codes():
+    unit = pd.DataFrame({"kode_unit": ["U2", "U1", "U2"], "nama_unit": ["Dua", "Satu", "Dua lagi"]})
+    rows = unit_rows({"unit_kerja": unit})
+    assert rows["kode_unit"].tolist() == ["U1", "U2"] and rows["nama_unit"].tolist() == ["Satu", "Dua"]
+    assert rows["predikat_organisasi"].tolist() == ["", ""]  # a missing column is empty text
+    assert unit_rows({}).empty
+    with pytest.raises(ValueError):
+        unit_rows({"unit_kerja": unit.assign(kode_unit=["U1", "../x", "U3"])})
+    assert (year_text(None), year_text(2026)) == ("", "2026")
