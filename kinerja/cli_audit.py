@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from kinerja.cli_options import DbUrl, Ruleset, Tahun, console
@@ -51,7 +52,7 @@ def audit_log(tahun: Tahun, db: DbUrl = None) -> None:
         table.add_row(str(r.id), f"{r.tahap}\n{r.flow_run}", f"{r.pemicu}\n{r.pengguna}",
                       f"{r.mulai}\n{r.selesai}", r.hasil, f"{r.ruleset}\n{r.kode}",
                       r.input.replace(", ", "\n"), r.hitungan.replace("; ", "\n"),
-                      f"#{r.urutan}\n{r.record_hash}" if r.record_hash else "belum disegel")
+                      f"#{int(r.urutan)}\n{r.record_hash}" if r.record_hash else "belum disegel")
     console.print(table)
 
 
@@ -62,8 +63,6 @@ def audit_verify(
     ruleset: Ruleset = None,
 ) -> None:
     """Jalur hash, baris hasil, hitung ulang dari arsip input, dan (opsional) berkas input."""
-    from rich.markup import escape
-
     from audit.verify import verify
     from kinerja.errors import AuditFailed
 
@@ -107,7 +106,7 @@ def audit_explain(
             raise UsageError(f"NIP {nip} tidak ada di hasil penilaian {tahun} / not found")
         console.print(f"[bold]{nip}[/] tidak dinilai pada {tahun} (karantina):")
         for r in p.itertuples(index=False):
-            console.print(f"  • [{r.tahap}] {r.kode_aturan}: {r.alasan} (stage run {r.stage_run_id})",
+            console.print(escape(f"  • [{r.tahap}] {r.kode_aturan}: {r.alasan} (stage run {r.stage_run_id})"),
                           highlight=False, soft_wrap=True)
         return
 

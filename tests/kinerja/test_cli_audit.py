@@ -1,0 +1,352 @@
+"""`kinerja audit log|verify|explain` and `kinerja db upgrade|grant-auditor` as an auditor types them.
+
+The year is archived without Prefect (tests/audit/archive.py); each command runs through the real
+entry point `kinerja.cli.main` in this process, so exit statuses and the one-line messages on stderr
+are the ones users see. Tables are read back cell by cell from rich's output.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from contract.schema import BERAKHLAK
+from kinerja.cli import main
+from kinerja.settings import get_settings
+from models import stage_runs
+from models.db import MIGRATIONS_DIR, get_engine, migrate, replace_rows, transaction
+from tests.audit.archive import TAHUN, ScoredYear, archive_year, score_demo_year
+
+NOT_SCORED = "000000000000000000"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+
+Kinerja = Callable[..., Outcome]
+
+
+@pytest.fixture
+def kinerja(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> Iterator[Kinerja]:
+    """`kinerja ARGS…` in this process: its exit status, stdout and stderr."""
+    monkeypatch.setenv("COLUMNS", "250")  # rich reads it when printing: tables are not folded
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))  # a crash log would go there
+    get_settings.cache_clear()
+    # main() sets these for the process; set here so they are restored after the test
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    monkeypatch.setenv("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
+
+    def run(*args: str) -> Outcome:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["kinerja", *args])
+        with pytest.raises(SystemExit) as exit_:
+            main()
+        out, err = capsys.readouterr()
+        return Outcome(exit_.value.code, out, err)
+
+    yield run
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def scored_year(tmp_path_factory: pytest.TempPathFactory) -> ScoredYear:
+    return score_demo_year(tmp_path_factory.mktemp("cli-audit") / "input")
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    engine = get_engine(db_url)
+    migrate(engine)
+    return engine
+
+
+def url_of(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+def tables(out: str) -> list[list[list[str]]]:
+    """The rich tables in `out`: per table its body rows, each a list of cells (lines joined by \\n)."""
+    found: list[list[list[str]]] = []
+    rows: list[list[str]] | None = None
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("┏"):
+            rows = []
+        elif rows is not None and line.startswith("└"):
+            found.append(rows)
+            rows = None
+        elif rows is not None and line.startswith("│"):
+            cells = [cell.strip() for cell in line.strip("│").split("│")]
+            if cells[0] or not rows:
+                rows.append(cells)
+            else:
+                rows[-1] = [f"{a}\n{b}".strip("\n") for a, b in zip(rows[-1], cells, strict=True)]
+    return found
+
+
+def one_line(err: str) -> str:
+    assert err.endswith("\n") and err.count("\n") == 1, err
+    return err.rstrip("\n")
+
+
+def execute(engine: Engine, statement: str, **params: object) -> None:
+    with engine.begin() as conn:
+        conn.execute(text(statement), params)
+
+
+def test_log_lists_the_years_sealed_runs(kinerja: Kinerja, engine: Engine, scored_year: ScoredYear):
+    plan_id, year_end_id = archive_year(engine, scored_year)
+    stage_runs.insert_run(engine, tahun=TAHUN - 1, tahap="validation", input_checksums="{}")
+    sealed = {r["id"]: r for r in stage_runs.read_stage_runs(engine, TAHUN)}
+
+    done = kinerja("audit", "log", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, "")
+    assert f"Stage run {TAHUN} (rantai audit)" in done.out
+    [rows] = tables(done.out)
+    assert [(int(r[0]), r[1].split("\n")[0], r[4]) for r in rows] == [
+        (plan_id, "plan-collection", "berhasil"), (year_end_id, "year-end", "berhasil")], \
+        "the other year's run is not listed"
+    assert [r[2].split("\n")[1] for r in rows] == ["auditor-test", "auditor-test"]
+    assert [r[8] for r in rows] == [f"#1\n{sealed[plan_id]['record_hash'][:16]}",
+                                    f"#2\n{sealed[year_end_id]['record_hash'][:16]}"]
+
+
+def test_log_marks_a_run_not_yet_sealed(kinerja: Kinerja, engine: Engine, scored_year: ScoredYear):
+    plan_id, year_end_id = archive_year(engine, scored_year)
+    open_id = stage_runs.insert_run(engine, tahun=TAHUN, tahap="validation", input_checksums="{}")
+    sealed = {r["id"]: r for r in stage_runs.read_stage_runs(engine, TAHUN)}
+
+    done = kinerja("audit", "log", "--tahun", str(TAHUN), "--db", url_of(engine))
+    [rows] = tables(done.out)
+    assert [(int(r[0]), r[4]) for r in rows] == [
+        (plan_id, "berhasil"), (year_end_id, "berhasil"), (open_id, "berjalan")]
+    assert [r[8] for r in rows] == [f"#1\n{sealed[plan_id]['record_hash'][:16]}",
+                                    f"#2\n{sealed[year_end_id]['record_hash'][:16]}", "belum disegel"]
+
+
+def test_log_of_a_year_without_runs_says_so(kinerja: Kinerja, engine: Engine, scored_year: ScoredYear):
+    archive_year(engine, scored_year)
+    done = kinerja("audit", "log", "--tahun", str(TAHUN + 1), "--db", url_of(engine))
+    assert (done.code, done.out, done.err) == (0, f"Belum ada stage run untuk tahun {TAHUN + 1}.\n", "")
+
+
+def test_verify_passes_on_an_intact_archive(kinerja: Kinerja, engine: Engine, scored_year: ScoredYear):
+    _, year_end_id = archive_year(engine, scored_year)
+    head_hash = stage_runs.read_stage_runs(engine, TAHUN)[-1]["record_hash"]
+    done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine),
+                   "--input", str(scored_year.folder))
+    assert (done.code, done.err) == (0, ""), done.out
+    [line] = done.out.splitlines()
+    assert line.startswith(f"Verifikasi LULUS tahun {TAHUN}: rantai utuh "
+                           f"(kepala #2, stage run {year_end_id}, {head_hash}); catatan_rantai=2, ")
+    # 7 files: pegawai, skp, unit_kerja (plan-collection) + perilaku, rating_atasan, realisasi, umpan_balik
+    assert f"hasil_penilaian_dihitung_ulang={len(scored_year.result.hasil)}" in line
+    assert line.endswith("berkas_input=7")
+
+
+def test_verify_names_the_table_and_key_of_a_changed_result_and_exits_1(
+    kinerja: Kinerja, engine: Engine, scored_year: ScoredYear
+):
+    _, year_end_id = archive_year(engine, scored_year)
+    row = scored_year.result.hasil.sort_values("nip").iloc[5]
+    other = "Kurang" if row["predikat_final"] != "Kurang" else "Baik"
+    execute(engine, "update hasil_penilaian set predikat_final = :p where nip = :n", p=other, n=row["nip"])
+
+    done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert done.code == 1
+    assert one_line(done.err) == f"Galat: Verifikasi GAGAL tahun {TAHUN}: 2 temuan (daftar di atas)"
+    found = sorted(line for line in done.out.splitlines() if line.startswith("✗ "))
+    assert len(found) == 2
+    assert found[0].startswith(
+        f"✗ [baris] hasil_penilaian stage_run_id={year_end_id} (stage run {year_end_id}): ")
+    assert found[1] == (f"✗ [hitung_ulang] hasil_penilaian nip={row['nip']} (stage run {year_end_id}): "
+                        f"predikat_final: tersimpan {other!r}, hitung ulang {row['predikat_final']!r}")
+    assert done.out.splitlines()[-1].startswith("Diperiksa: catatan_rantai=2, ")
+    assert "LULUS" not in done.out
+
+
+def _scored_row(year: ScoredYear, kepala_unit: bool) -> pd.Series:
+    """A scored employee with a behaviour score, moved by the curve when one such exists."""
+    hasil = year.result.hasil.sort_values("nip")
+    hasil = hasil[(hasil["kepala_unit"] == kepala_unit) & hasil["nilai_perilaku"].notna()]
+    moved = hasil[hasil["predikat"] != hasil["predikat_final"]]
+    return (moved if len(moved) else hasil).iloc[0]
+
+
+@pytest.mark.parametrize("kepala_unit", [False, True], ids=["staf", "kepala-unit"])
+def test_explain_walks_from_the_indicators_to_the_final_predikat(
+    kinerja: Kinerja, engine: Engine, scored_year: ScoredYear, kepala_unit: bool
+):
+    plan_id, year_end_id = archive_year(engine, scored_year)
+    row = _scored_row(scored_year, kepala_unit)
+    nip = row["nip"]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    assert lines[0] == (f"{row['nama']} — NIP {nip}, unit {row['kode_unit']} ({row['kode_instansi']}), "
+                        f"tahun {TAHUN}; atasan {row['nip_atasan'] or '-'}")
+    assert lines[1] == f"Ruleset: {scored_year.rules.label}"
+    steps = [line for line in lines if line[:2] in {f"{n}." for n in range(1, 7)}]
+    assert [s.split(" (")[0] for s in steps] == ["1. Indikator kinerja", "2. Rating hasil kerja",
+                                                  "3. Perilaku kerja", "4. Matriks predikat",
+                                                  "5. Kurva distribusi", "6. Stage run yang terlibat"]
+    indikator_rows, perilaku_rows, run_rows = tables(done.out)
+
+    # 1. every indicator of the employee with its stored capaian and level
+    indikator = scored_year.result.indikator.set_index("id_indikator")
+    assert sorted(r[0] for r in indikator_rows) == sorted(indikator.index[indikator["nip"] == nip])
+    for r in indikator_rows:
+        assert float(r[6]) == pytest.approx(indikator.loc[r[0], "capaian"], abs=0.005)
+        assert r[7] == indikator.loc[r[0], "level"]
+
+    # 2. the ratings, the head-of-unit mapping only for a head of unit
+    capaian = next(line for line in lines if line.startswith("capaian_hasil_kerja"))
+    shown = float(capaian.split(" = ")[1].split(";")[0])
+    assert shown == pytest.approx(row["capaian_hasil_kerja"], abs=0.005)
+    kepala = [line for line in lines if line.startswith("kepala unit:")]
+    if kepala_unit:
+        organisasi = row["predikat_organisasi"]
+        assert kepala == [f"kepala unit: predikat organisasi {organisasi} → "
+                          f"{scored_year.rules.kepala_unit.peta[organisasi]}"]
+    else:
+        assert kepala == []
+    assert any(line.startswith(f"dihitung: {row['rating_hasil_kerja_hitung']}; override atasan: ")
+               and line.endswith(f"→ {row['rating_hasil_kerja']}") for line in lines)
+
+    # 3. every score given, only the supervisor's counted; their mean per BerAKHLAK value worked out here
+    perilaku = scored_year.frames["perilaku"]
+    given = perilaku[perilaku["nip"] == nip].sort_values(["periode", "nip_penilai"])
+    counted = given[given["nip_penilai"] == row["nip_atasan"]]
+    assert [r[:3] for r in perilaku_rows[:-1]] == [
+        [p, n, "ya" if n == row["nip_atasan"] else "umpan balik"]
+        for p, n in zip(given["periode"], given["nip_penilai"], strict=True)]
+    assert perilaku_rows[-1][0] == "rata-rata"
+    means = [float(v) for v in perilaku_rows[-1][3:]]
+    assert means == pytest.approx([counted[v].astype(float).mean() for v in BERAKHLAK], abs=0.005)
+    nilai = next(line for line in lines if line.startswith("nilai_perilaku = "))
+    assert float(nilai.split(" = ")[1].split(" ")[0]) == pytest.approx(sum(means) / len(means), abs=0.01)
+    assert nilai.endswith(f"→ {row['rating_perilaku']}")
+
+    # 4. and 5. the matrix and the curve
+    assert (f"hasil kerja {row['rating_hasil_kerja']} × perilaku {row['rating_perilaku']} → "
+            f"{row['predikat']} (tersimpan: {row['predikat']})") in lines
+    moved = row["alasan_kalibrasi"] or "tidak dipindah"
+    assert (f"unit {row['kode_unit']} (predikat organisasi {row['predikat_organisasi']}): "
+            f"{row['predikat']} → {row['predikat_final']}; {moved}") in lines
+
+    # 6. the stage runs whose rows were used
+    assert [(int(r[0]), r[1]) for r in run_rows] == [(plan_id, "plan-collection"), (year_end_id, "year-end")]
+
+
+def test_explain_of_a_nip_not_scored_exits_2_with_one_line(
+    kinerja: Kinerja, engine: Engine, scored_year: ScoredYear
+):
+    archive_year(engine, scored_year)
+    done = kinerja("audit", "explain", NOT_SCORED, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.out) == (2, "")
+    assert one_line(done.err) == f"Galat: NIP {NOT_SCORED} tidak ada di hasil penilaian {TAHUN} / not found"
+
+
+def test_explain_of_a_quarantined_nip_lists_its_rules(kinerja: Kinerja, engine: Engine):
+    rid = stage_runs.insert_run(engine, tahun=TAHUN, tahap="year-end", input_checksums="{}")
+    karantina = pd.DataFrame({"tahun": [TAHUN], "tahap": "year-end", "berkas": "skp.csv", "baris": 7,
+                              "kolom": "nip", "nilai": NOT_SCORED, "kode_aturan": "TANPA_UTAMA",
+                              "alasan": "tidak ada indikator utama", "reason": "no main indicator",
+                              "stage_run_id": rid})
+    with transaction(engine) as conn:
+        replace_rows(conn, "karantina", karantina, stage_run_id=rid)
+    done = kinerja("audit", "explain", NOT_SCORED, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, "")
+    assert done.out == (f"{NOT_SCORED} tidak dinilai pada {TAHUN} (karantina):\n"
+                        f"  • [year-end] TANPA_UTAMA: tidak ada indikator utama (stage run {rid})\n")
+
+
+def _head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_db_upgrade_prints_the_revision_and_can_run_again(kinerja: Kinerja, db_url: str):
+    shown = make_url(db_url).render_as_string(hide_password=True)
+    for _ in range(2):
+        done = kinerja("db", "upgrade", "--db", db_url)
+        assert (done.code, done.out, done.err) == (0, f"Skema {shown} pada revisi {_head_revision()}\n", "")
+    assert inspect(get_engine(db_url)).has_table("rantai_audit")
+
+
+def test_a_schema_without_the_audit_trail_is_refused_until_upgraded(
+    kinerja: Kinerja, sqlite_url: str, tmp_path: Path
+):
+    from alembic import command
+    from alembic.config import Config
+
+    engine = get_engine(sqlite_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")  # the schema before the audit chain
+
+    refused = kinerja("audit", "log", "--tahun", str(TAHUN), "--db", sqlite_url)
+    assert (refused.code, refused.out) == (2, "")
+    assert one_line(refused.err) == (
+        f"Galat: skema {sqlite_url} belum memuat jejak audit: jalankan `kinerja db upgrade` / "
+        "schema predates the audit trail: run `kinerja db upgrade`")
+    with engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001", \
+            "auditing never migrates"
+
+    assert kinerja("db", "upgrade", "--db", sqlite_url).out.endswith(f"pada revisi {_head_revision()}\n")
+    done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", sqlite_url)
+    assert done.code == 0
+    assert done.out.splitlines()[:2] == [
+        f"! tidak ada stage run untuk tahun {TAHUN}",
+        f"! tidak ada hasil_penilaian tahun {TAHUN}: tidak ada yang dihitung ulang"]
+    assert done.out.splitlines()[2].startswith(f"Verifikasi LULUS tahun {TAHUN}: rantai utuh (kepala #0,")
+
+
+@pytest.mark.parametrize("command", [["log"], ["verify"], ["explain", NOT_SCORED]],
+                         ids=["log", "verify", "explain"])
+def test_a_missing_database_file_is_refused_and_not_created(
+    kinerja: Kinerja, tmp_path: Path, command: list[str]
+):
+    path = tmp_path / "tidak-ada" / "kinerja.db"
+    url = f"sqlite:///{path}"
+    done = kinerja("audit", *command, "--tahun", str(TAHUN), "--db", url)
+    assert (done.code, done.out) == (2, "")
+    assert one_line(done.err) == f"Galat: basis data {url} tidak ada / database does not exist"
+    assert not path.parent.exists()
+
+
+def test_grant_auditor_on_sqlite_exits_2_with_its_one_line_message(kinerja: Kinerja, tmp_path: Path):
+    path = tmp_path / "kinerja.db"
+    done = kinerja("db", "grant-auditor", "auditor", "--db", f"sqlite:///{path}")
+    assert (done.code, done.out) == (2, "")
+    assert one_line(done.err) == (
+        "Galat: grant-auditor hanya untuk PostgreSQL; SQLite tidak mengenal role: berikan auditor salinan "
+        "berkas basis data / PostgreSQL only, SQLite has no roles")
+    assert not path.exists()
+
+
+def test_grant_auditor_refuses_an_invalid_role_name_with_exit_2(kinerja: Kinerja, postgres_url: str):
+    done = kinerja("db", "grant-auditor", "Auditor Baru", "--db", postgres_url)
+    assert (done.code, done.out) == (2, "")
+    assert one_line(done.err) == (
+        "Galat: nama role 'Auditor Baru' tidak sah / invalid role name (huruf kecil, angka, _)")
