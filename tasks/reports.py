@@ -37,7 +37,7 @@ def report_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, 
     documents = render_documents(year_end=result, frames=frames, out_dir=out, pilihan=dokumen)
     summaries = render_unit_summaries(year_end=result, frames=frames, out_dir=out)
     get_run_logger().info("Ditulis: %d dokumen, %d ringkasan unit", documents, len(summaries))
-    return [hasil, bias, out / "dokumen", *summaries]
+    return [hasil, bias, *([out / "dokumen"] if documents else []), *summaries]
 
 
 @task(name="laporan-pelatihan", cache_policy=NO_CACHE)

@@ -154,24 +154,6 @@ def test_password_never_reaches_run_history_logs_or_reports(
             assert secret not in path.read_text(encoding="utf-8", errors="replace"), path
 
 
-def test_foreground_runs_switch_heartbeats_off_only_inside(prefect_harness: None) -> None:
-    """CLI and bench runs skip the heartbeat thread (each flow run waited up to 1 s for it on exit)."""
-    from prefect import flow
-    from prefect.settings import get_current_settings
-
-    from kinerja.prefect_server import foreground_runs
-
-    @flow
-    def kosong() -> int:
-        return 1
-
-    default = get_current_settings().flows.heartbeat_frequency
-    assert default is not None  # Prefect's default for worker runs stays on
-    with foreground_runs():
-        assert get_current_settings().flows.heartbeat_frequency is None
-        assert kosong() == 1
-    assert get_current_settings().flows.heartbeat_frequency == default
-
 
 def _cycle_run_of(db_url: str):
     """The flow run whose child flow runs wrote this database's stage runs (read from the run history)."""

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from contract.inputs import Inputs
 from contract.karantina import KARANTINA_COLUMNS
 from stages import registry
 from stages.context import StageContext
@@ -38,11 +37,3 @@ def test_optional_files_are_read_when_the_stage_takes_them(
     ctx = open_run("validation", demo_input)
     inputs = in_flow(lambda: load_inputs(ctx))
     assert {"realisasi", "perilaku", "katalog_pelatihan"} <= set(inputs.counts())
-
-
-def test_releasing_the_raw_frames_keeps_the_row_counts() -> None:
-    raw = {"skp": pd.DataFrame({"a": ["1", "2", "3"]}), "pegawai": pd.DataFrame({"a": ["x"]})}
-    inputs = Inputs(raw=raw, frames={}, karantina=pd.DataFrame(columns=KARANTINA_COLUMNS))
-    inputs.release_raw()
-    assert inputs.raw == {} and inputs.counts() == {"pegawai": 1, "skp": 3}
-    assert list(inputs.peringatan.columns) == list(KARANTINA_COLUMNS)
