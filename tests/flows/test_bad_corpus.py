@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import shutil
 import sys
 import time
@@ -32,6 +31,7 @@ import pytest
 
 from contract.schema import FILES
 from stages import registry
+from tests.support.console import quiet_prefect_console
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "bad"
 BASE = CORPUS / "_base"
@@ -175,7 +175,6 @@ class Run:
 def cli(prefect_harness, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture,
         tmp_path: Path) -> Iterator[Callable[..., Run]]:
     """Run `kinerja ...` in this process exactly as the console script does (kinerja.cli.main)."""
-    from prefect.logging.handlers import PrefectConsoleHandler
     from prefect.settings import PREFECT_API_URL
 
     from kinerja import cli as cli_module
@@ -185,12 +184,7 @@ def cli(prefect_harness, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureF
     # crash logs (exit 3) go to the test's folder, not the project's data/logs
     monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))
     get_settings.cache_clear()
-    # A fresh `kinerja` process keeps Prefect's console handlers above ERROR (see _prepare_prefect);
-    # this process configured Prefect logging before, so set the same levels here.
-    for name in ("prefect", "prefect.flow_runs", "prefect.task_runs"):
-        for handler in logging.getLogger(name).handlers:
-            if isinstance(handler, PrefectConsoleHandler):
-                monkeypatch.setattr(handler, "level", logging.CRITICAL)
+    quiet_prefect_console(monkeypatch)
 
     def run(*args: str) -> Run:
         monkeypatch.setattr(sys, "argv", ["kinerja", *args])

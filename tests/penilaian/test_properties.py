@@ -30,6 +30,7 @@ from penilaian.kurva import kalibrasi_kurva, peringkat_unit
 from penilaian.ruleset import load_ruleset
 from penilaian.year_end import score_year_end
 from tests.penilaian.input_frames import frame
+from tests.support.console import quiet_prefect_console
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "bad" / "_base"
 TAHUN = 2026
@@ -106,6 +107,7 @@ def test_any_bytes_through_the_command_line(monkeypatch: pytest.MonkeyPatch, cap
     from kinerja import cli as cli_module
 
     monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    quiet_prefect_console(monkeypatch)
 
     @settings(derandomize=True, max_examples=4, deadline=None, database=None,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
