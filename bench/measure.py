@@ -18,6 +18,7 @@ BUCKETS = {
     "periksa-relasi": "gerbang",
     "periksa-cakupan-pemantauan": "gerbang",
     "periksa-kelayakan-penilaian": "gerbang",
+    "pegawai-unit-dikarantina": "gerbang",
     "kelengkapan-per-unit": "gerbang",
     "periksa-hasil-akhir-tahun": "gerbang",
     "mulai-tahap": "catatan",

@@ -98,8 +98,19 @@ class GateResult:
         gagal = self.gagal
         if not gagal:
             return f"LULUS: {total} pemeriksaan lulus ({self.tahap} {self.tahun})"
-        rincian = "; ".join(f"{c.kode} ({c.gagal} dari {c.diperiksa} baris, {c.ambang})" for c in gagal)
+        rincian = "; ".join(f"{c.kode} ({c.gagal} dari {c.diperiksa} baris, {c.ambang}){_named(c)}"
+                            for c in gagal)
         return f"GAGAL: {len(gagal)} dari {total} pemeriksaan gagal: {rincian}"
+
+
+def _named(check: GateCheck, most: int = 5) -> str:
+    """The values the failing rows name (e.g. the units without a predikat), so the one-line message
+    says what to fix; nothing when the evidence carries no value."""
+    values = list(dict.fromkeys(str(r["nilai"]) for r in check.contoh if r.get("nilai") not in (None, "")))
+    if not values:
+        return ""
+    more = f" dan {check.gagal - most} lainnya" if check.gagal > most and len(values) >= most else ""
+    return ": " + ", ".join(values[:most]) + more
 
 
 def enforce(result: GateResult, report_path: Path) -> None:

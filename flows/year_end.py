@@ -8,7 +8,7 @@ from flows.executor import compute_by_instansi
 from flows.run_names import run_name
 from penilaian.partition import combine_year_end
 from penilaian.stage_checks import unscored_quarantine
-from tasks.checks import relational_checks, scoring_checks
+from tasks.checks import relational_checks, scoring_checks, staff_held_back
 from tasks.compute import score
 from tasks.gates import gate, gate_results
 from tasks.inputs import load_inputs
@@ -30,10 +30,11 @@ def year_end(
     with stage_run(TAHAP, tahun, input_dir, output_dir, db_url, ruleset, pemicu) as (ctx, rules):
         inputs = load_inputs(ctx)
         passed = gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
+        held_back = staff_held_back(inputs)
         inputs.release_raw()
         result = compute_by_instansi(score, executor, inputs.frames, rules, ctx.tahun,
                                      combine=lambda parts: combine_year_end(parts, rules))
-        gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules),
+        gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules, held_back),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
         remember_year_end(ctx, rules, result)
         written = write_year_end(ctx, inputs.frames, result, rules)

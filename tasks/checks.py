@@ -10,6 +10,7 @@ from contract.inputs import Inputs
 from penilaian.plan import completeness_by_unit, employees_without_utama, relational_findings
 from penilaian.ruleset import Ruleset
 from penilaian.stage_checks import (
+    held_back_staff,
     realisation_coverage,
     supervisor_rating_coverage,
     units_without_predikat,
@@ -62,17 +63,24 @@ def coverage_checks(inputs: Inputs, rules: Ruleset) -> list:
     ]
 
 
+@task(name="pegawai-unit-dikarantina", cache_policy=NO_CACHE)
+def staff_held_back(inputs: Inputs) -> pd.DataFrame:
+    """Employees set aside with their quarantined unit, read off the raw rows before they are released."""
+    return held_back_staff(inputs.raw, inputs.karantina)
+
+
 @task(name="periksa-kelayakan-penilaian", cache_policy=NO_CACHE)
-def scoring_checks(inputs: Inputs, result, rules: Ruleset) -> list:
-    """Every staffed unit has its predikat; at most 10% of an instansi cannot be scored."""
+def scoring_checks(inputs: Inputs, result, rules: Ruleset, held_back: pd.DataFrame | None = None) -> list:
+    """Every staffed unit has its predikat; at most 10% of an instansi cannot be scored — the staff set
+    aside with a quarantined unit count as staffed and as not scored."""
     from expectations.checks import relational_check
 
-    rows, checked = units_without_predikat(inputs.frames)
+    rows, checked = units_without_predikat(inputs.frames, held_back)
     checks = [relational_check("unit_kerja.predikat_organisasi",
                                "unit berpegawai memiliki predikat_organisasi",
                                rows, checked, ambang_persen=0, berkas="unit_kerja.csv")]
     maks = rules.gerbang.maks_tidak_dinilai_persen
-    for kode, bad, total in unscored_by_instansi(inputs.frames, result.tidak_dinilai):
+    for kode, bad, total in unscored_by_instansi(inputs.frames, result.tidak_dinilai, held_back):
         checks.append(relational_check(
             f"penilaian.tidak_dinilai.{kode}", f"pegawai {kode} yang tidak dapat dinilai",
             bad, total, ambang_persen=maks, berkas="pegawai.csv"))

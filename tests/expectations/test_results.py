@@ -83,3 +83,13 @@ def test_plain_values_and_records():
     frame = pd.DataFrame({"baris": pd.array([2, None], dtype="Int64"), 3: ["a", None]})
     assert plain_records(frame) == [{"baris": 2, "3": "a"}, {"baris": None, "3": None}]
     assert json.dumps(plain_records(frame))  # serialisable as it is
+
+
+def test_the_one_line_summary_names_what_the_failing_rows_name():
+    units = pd.DataFrame({"baris": [3, 4, 9], "nilai": ["SWL-002", "SWL-003", "SWL-002"]})
+    cek = relational_check("unit_kerja.predikat_organisasi", "unit berpegawai memiliki predikat", units, 60)
+    assert GateResult("year-end", TAHUN, [cek]).ringkas().endswith(
+        "unit_kerja.predikat_organisasi (3 dari 60 baris, tidak boleh ada): SWL-002, SWL-003")
+    many = pd.DataFrame({"baris": range(2, 10), "nilai": [f"U{i}" for i in range(8)]})
+    cek = relational_check("pegawai.x", "x", many, 100)
+    assert GateResult("year-end", TAHUN, [cek]).ringkas().endswith(": U0, U1, U2, U3, U4 dan 3 lainnya")

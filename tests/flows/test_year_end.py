@@ -73,3 +73,40 @@ def test_year_end_without_behaviour_ratings_stops_at_its_gate(
     assert {table: count(db, table) for table in ("hasil_penilaian", "realisasi", "perilaku")} == \
         {"hasil_penilaian": 0, "realisasi": 0, "perilaku": 0}, "a failed gate writes nothing"
     assert last_outcome(db) == "gerbang_gagal"
+
+
+def test_units_quarantined_for_their_predikat_fail_the_gate_naming_them(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, db_url: str
+) -> None:
+    """Issue 16.1: blanking predikat_organisasi of staffed units used to pass year-end with their staff
+    silently set aside (INDUK_DIKARANTINA); the units still count as staffed, their staff as not scored,
+    so the gate stops the stage and its message names the units."""
+    folder = tmp_path / "input"
+    shutil.copytree(demo_input, folder)
+    units = pd.read_csv(folder / "unit_kerja.csv", dtype=str, keep_default_na=False)
+    pegawai = pd.read_csv(folder / "pegawai.csv", dtype=str, keep_default_na=False)
+    sizes = pegawai.loc[pegawai["kode_unit"].isin(units["kode_unit"]), "kode_unit"].value_counts()
+    staffed = [str(sizes.index[-1])]  # the smallest staffed unit: the input gate's shares stay within bounds
+    units.loc[units["kode_unit"].isin(staffed), "predikat_organisasi"] = ""
+    units.to_csv(folder / "unit_kerja.csv", index=False)
+
+    with pytest.raises(GateFailed) as failure:
+        run("year-end", folder, tmp_path / "out", db_url, dokumen="tidak")
+
+    message = str(failure.value)
+    assert f"unit_kerja.predikat_organisasi ({len(staffed)} dari" in message
+    assert all(kode in message for kode in staffed), message
+    checks = {c.kode: c for c in failure.value.result.checks}
+    predikat = checks["unit_kerja.predikat_organisasi"]
+    assert not predikat.lulus and predikat.gagal == len(staffed)
+    instansi = units.loc[units["kode_unit"] == staffed[0], "kode_instansi"].iloc[0]
+    unscored = checks[f"penilaian.tidak_dinilai.{instansi}"]
+    karantina = pd.read_csv(tmp_path / "out" / str(TAHUN) / "karantina.csv", dtype=str, keep_default_na=False)
+    set_aside = karantina[(karantina["berkas"] == "pegawai.csv")
+                          & (karantina["kode_aturan"] == "INDUK_DIKARANTINA")
+                          & karantina["nilai"].isin(staffed)]
+    assert len(set_aside) == int(pegawai["kode_unit"].isin(staffed).sum()) > 0
+    assert unscored.gagal >= len(set_aside), "the units' staff count as not scored"
+    assert unscored.diperiksa > unscored.gagal
+    assert count(db_url, "hasil_penilaian") == 0, "a failed gate writes nothing"
+    assert last_outcome(db_url) == "gerbang_gagal"

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from contract.schema import BERAKHLAK
+from kinerja import cli_options
 from kinerja.cli import main
 from kinerja.settings import get_settings
 from models import stage_runs
@@ -42,7 +43,11 @@ def kinerja(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> Iterator[Kinerja]:
     """`kinerja ARGS…` in this process: its exit status, stdout and stderr."""
-    monkeypatch.setenv("COLUMNS", "250")  # rich reads it when printing: tables are not folded
+    # wide consoles, so tables are not folded (rich reads COLUMNS only when a console is made, and the
+    # CLI's consoles may have been made by an earlier test in this process)
+    monkeypatch.setenv("COLUMNS", "250")
+    for console in (cli_options.console, cli_options.err):
+        monkeypatch.setattr(console, "width", 250)
     monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))  # a crash log would go there
     get_settings.cache_clear()
     # main() sets these for the process; set here so they are restored after the test

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from penilaian.stage_checks import (
+    held_back_staff,
     realisation_coverage,
     supervisor_rating_coverage,
     units_without_predikat,
@@ -110,3 +111,60 @@ def test_unscored_quarantine_one_row_per_failing_rule():
         ["pegawai.csv", 4, nip(3), "penilaian.tanpa_penilaian_perilaku"],
     ]
     assert got["reason"].tolist() == ["no utama", "no rating", "no rating"]
+
+
+def _held_back_case():
+    """Raw rows: U1 (line 2, fine), U2 (line 3, predikat blank, quarantined), U3 (line 4, quarantined for
+    another rule, instansi I2); staff 2 and 3 (lines 3, 4) in U2, staff 4 (line 5) in U3."""
+    raw = {
+        "unit_kerja": pd.DataFrame({"kode_unit": ["U1", "U2", "U3"], "kode_instansi": ["I1", "I1", "I2"],
+                                    "predikat_organisasi": ["Baik", "", "Baik"], "_baris": [2, 3, 4]}),
+        "pegawai": pd.DataFrame({"nip": [nip(1), nip(2), nip(3), nip(4)],
+                                 "kode_unit": ["U1", "U2", "U2", "U3"], "_baris": [2, 3, 4, 5]}),
+    }
+    karantina = pd.DataFrame({
+        "berkas": ["unit_kerja.csv", "unit_kerja.csv", "pegawai.csv", "pegawai.csv", "pegawai.csv",
+                   "skp.csv"],
+        "baris": [3, 4, 3, 4, 5, 9],
+        "kolom": ["predikat_organisasi", "kode_unit", "kode_unit", "kode_unit", "kode_unit", "nip"],
+        "nilai": ["", "U3", "U2", "U2", "U3", nip(2)],
+        "kode_aturan": ["PREDIKAT_ORGANISASI", "UNIT_GANDA", "INDUK_DIKARANTINA", "INDUK_DIKARANTINA",
+                        "INDUK_DIKARANTINA", "INDUK_DIKARANTINA"],
+    })
+    return raw, karantina
+
+
+def test_held_back_staff_are_those_set_aside_with_their_unit():
+    held = held_back_staff(*_held_back_case())
+    # columns: _baris, nip, kode_unit, kode_instansi, baris_unit, tanpa_predikat
+    assert held.values.tolist() == [
+        [3, nip(2), "U2", "I1", 3, True],
+        [4, nip(3), "U2", "I1", 3, True],
+        [5, nip(4), "U3", "I2", 4, False],  # U3 went for another rule: its staff cannot be scored either
+    ]
+    no_rows = pd.DataFrame({"berkas": [], "baris": [], "kolom": [], "kode_aturan": []})
+    assert held_back_staff({}, no_rows).empty
+
+
+def test_a_unit_quarantined_for_its_predikat_is_still_a_staffed_unit_without_one():
+    raw, karantina = _held_back_case()
+    held = held_back_staff(raw, karantina)
+    data = {"unit_kerja": frame("unit_kerja", [unit("U1", "Baik")]),
+            "pegawai": frame("pegawai", [peg(1, "U1")])}
+    rows, checked = units_without_predikat(data, held)
+    assert checked == 2  # U1 and U2; U3 has a predikat and went for another rule
+    reason = "predikat_organisasi kosong atau tidak sah: unit dikarantina bersama 2 pegawainya"
+    assert rows.values.tolist() == [[3, "kode_unit", "U2", reason]]
+
+
+def test_staff_set_aside_with_their_unit_count_as_not_scored_in_their_instansi():
+    raw, karantina = _held_back_case()
+    held = held_back_staff(raw, karantina)
+    data = {"unit_kerja": frame("unit_kerja", [unit("U1", instansi="I1")]),
+            "pegawai": frame("pegawai", [peg(1, "U1")])}
+    nobody = pd.DataFrame({"nip": pd.Series(dtype="str"), "alasan": pd.Series(dtype="str")})
+    got = unscored_by_instansi(data, nobody, held)
+    # I1: 1 scored + 2 set aside; I2 has no valid unit left but its set-aside employee still counts.
+    assert [(kode, len(rows), total) for kode, rows, total in got] == [("I1", 2, 3), ("I2", 1, 1)]
+    assert got[0][1].values.tolist() == [[3, "nip", nip(2), "unit U2 dikarantina"],
+                                        [4, "nip", nip(3), "unit U2 dikarantina"]]
