@@ -41,11 +41,6 @@ def or_null(keep: np.ndarray | pa.Array, values: pa.Array) -> pa.Array:
                       pa.scalar(None, pa.string()))
 
 
-def nulls_to_empty(arr: pa.Array) -> pa.Array:
-    """A column as strings with every null an empty string."""
-    return pc.fill_null(pc.cast(arr, pa.string()), "")
-
-
 def as_text(values: pa.Array | np.ndarray | Sequence) -> pa.Array:
     """Any column (numpy ints/floats, arrow strings) as an arrow string array."""
     if isinstance(values, pa.ChunkedArray):

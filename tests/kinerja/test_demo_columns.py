@@ -10,7 +10,6 @@ from kinerja.demo.columns import (
     concat,
     decimal_text,
     integer_text,
-    nulls_to_empty,
     or_null,
     pick,
     where,
@@ -42,7 +41,6 @@ def test_where_and_or_null() -> None:
     assert where(mask, "utama", "tambahan").to_pylist() == ["utama", "tambahan"]
     assert or_null(mask, pa.array(["x", "y"])).to_pylist() == ["x", None]
     assert or_null(pa.array([False, True]), pa.array(["x", "y"])).to_pylist() == [None, "y"]
-    assert nulls_to_empty(pa.array(["x", None])).to_pylist() == ["x", ""]
 
 
 def test_as_text_of_every_column_kind() -> None:
