@@ -30,6 +30,17 @@ ATURAN: dict[str, Aturan] = {
             "row has more fields than the header; surplus: '{nilai}'",
         ),
         Aturan(
+            "SEL_ANGKA",
+            "{kolom} '{nilai}' tersimpan sebagai angka di Excel, bukan teks: Excel hanya menyimpan 15"
+            " angka penting (angka sesudah yang ke-15 menjadi 0) dan membuang nol di depan atau di"
+            " belakang koma, jadi nilai aslinya sudah hilang. Format kolom {kolom} sebagai Teks,"
+            " lalu ketik ulang atau ekspor ulang nilainya",
+            "{kolom} '{nilai}' is stored as a number in Excel, not as text: Excel keeps only 15"
+            " significant digits (the digits after the 15th become 0) and drops leading and trailing"
+            " zeros, so the original value is lost. Format the {kolom} column as Text, then re-enter"
+            " or re-export the values",
+        ),
+        Aturan(
             "KODE_TIDAK_AMAN",
             "{kolom} '{nilai}' tidak aman: hanya huruf, angka, '.', '_' dan '-' (bukan '.' atau '..')",
             "{kolom} '{nilai}' is unsafe: only letters, digits, '.', '_' and '-' (not '.' or '..')",

@@ -21,7 +21,8 @@ from contract.parsers import (
     real_date,
     to_float,
 )
-from contract.schema import FILES
+from contract.raw_frame import SEL_ANGKA
+from contract.schema import FILES, IDENTIFIERS
 
 # Codes that may end up in file names (ringkasan_<kode_unit>.html) or paths: no separators, no dot-dirs.
 _SAFE_CODE = r"^[A-Za-z0-9._-]+$"
@@ -43,6 +44,7 @@ class CheckedFile:
         self.parsed: dict[str, pd.Series] = {}  # columns replaced by their parsed or canonical values
         self.atasan_pos = np.empty(0, dtype=np.int64)  # pegawai only: each row's supervisor row
         self._factorized: dict[str, tuple[pd.Series | None, np.ndarray, pd.Series]] = {}
+        self.angka = _lost_cells(self.raw)  # column -> its cells that lost digits (SEL_ANGKA)
 
     def col(self, column: str) -> pd.Series:
         if column in self.parsed:
@@ -50,6 +52,15 @@ class CheckedFile:
         if column in self.raw.columns:
             return self.raw[column]
         return pd.Series(pd.NA, index=self.raw.index, dtype="str")
+
+    def lost(self, column: str) -> np.ndarray:
+        """The rows whose cell in `column` was a workbook number that lost digits (SEL_ANGKA)."""
+        return self.angka.get(column, np.zeros(len(self.raw), dtype=bool))
+
+    def known(self, column: str) -> pd.Series:
+        """The column with its SEL_ANGKA cells as NA: what a rule may compare with other rows."""
+        values = self.col(column)
+        return values.mask(self.angka[column]) if column in self.angka else values
 
     def filled(self, column: str) -> np.ndarray:
         return self.col(column).notna().to_numpy()
@@ -79,6 +90,8 @@ class CheckedFile:
         flagged rows.
         """
         mask = np.asarray(mask, dtype=bool)
+        if kolom in self.angka and kode != "SEL_ANGKA":  # that cell's one problem is SEL_ANGKA
+            mask = mask & ~self.angka[kolom]
         if not mask.any():
             return
         rows = self.raw.loc[mask]
@@ -95,8 +108,15 @@ class CheckedFile:
     # ---- generic rules
 
     def required(self) -> None:
+        """Required cells filled; identifier cells that were workbook numbers -> SEL_ANGKA.
+
+        A cell marked SEL_ANGKA breaks no other rule in its column (flag skips it) and is looked up
+        nowhere (`reference` gives its row no parent): the digits left are not the identifier."""
         for column in self.spec.required:
             self.flag(~self.filled(column), "WAJIB_KOSONG", column)
+        for column in self.spec.columns:
+            if column in IDENTIFIERS:
+                self.flag(self.lost(column), "SEL_ANGKA", column)
 
     def nip(self, column: str) -> np.ndarray:
         """Check a NIP column; returns the mask of well-formed NIPs (filled and every NIP rule met)."""
@@ -124,7 +144,7 @@ class CheckedFile:
         self.flag(per_row(bad["kelamin"]), "NIP_JENIS_KELAMIN", column)
         self.flag(per_row(bad["urut"]), "NIP_URUT", column)
         good = shape & ~bad["lahir"] & ~bad["tmt"] & ~bad["kelamin"] & ~bad["urut"]
-        return per_row(good)
+        return per_row(good) & ~self.lost(column)
 
     def safe_code(self, column: str) -> None:
         """A code that may become part of a file name must not be able to leave its folder."""
@@ -218,8 +238,9 @@ class CheckedFile:
         """Reference to a parent file: missing -> `missing_kode`; parent row quarantined ->
         INDUK_DIKARANTINA (unless not `follow_parent`).
 
-        Returns each row's position in the parent (first occurrence; -1 when absent). A duplicated
-        parent key has all its rows quarantined, so the first occurrence tells whether any is clean.
+        Returns each row's position in the parent (first occurrence; -1 when absent, or when the
+        row's cell is a number that lost digits: SEL_ANGKA). A duplicated parent key has all its
+        rows quarantined, so the first occurrence tells whether any is clean.
         """
         codes, values = self.factorize(column)  # looked up once per distinct value
         pos = index_in(values, parent.col(parent_column))
@@ -228,7 +249,7 @@ class CheckedFile:
             parent_broken = (pos >= 0) & value_at(parent.broken, pos, True)
             self.flag(ok & spread(parent_broken, codes, False), "INDUK_DIKARANTINA", column,
                       induk=parent.spec.name)
-        return spread(pos, codes, -1)
+        return np.where(self.lost(column), -1, spread(pos, codes, -1))
 
     def clean(self) -> pd.DataFrame:
         """The rows that broke no rule, with contract types and helper columns.
@@ -255,3 +276,12 @@ class CheckedFile:
         if not self.findings:
             return empty_karantina()
         return pd.concat(self.findings, ignore_index=True)
+
+
+def _lost_cells(raw: pd.DataFrame) -> dict[str, np.ndarray]:
+    """From a raw frame's `_sel_angka` column: per identifier column named there, the mask of its rows."""
+    if SEL_ANGKA not in raw.columns or not raw[SEL_ANGKA].notna().any():
+        return {}
+    marks = "," + raw[SEL_ANGKA].fillna("") + ","
+    found = {c: marks.str.contains(f",{c},", regex=False).to_numpy(dtype=bool) for c in IDENTIFIERS}
+    return {column: mask for column, mask in found.items() if mask.any()}

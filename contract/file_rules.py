@@ -66,7 +66,7 @@ def check_pegawai(f: CheckedFile, unit: CheckedFile | None) -> None:
     f.duplicates(["nip"], "NIP_GANDA")
     f.enum("jenis_jabatan", JENIS_JABATAN, "JENIS_JABATAN")
     nip, atasan = f.col("nip"), f.col("nip_atasan")
-    sup = index_in(atasan, nip)
+    sup = index_in(f.known("nip_atasan"), nip)
     f.atasan_pos = sup
     f.flag(atasan_ok & (sup < 0), "ATASAN_TIDAK_ADA", "nip_atasan")
     f.flag(on_cycle(nip, sup), "ATASAN_SIKLUS", "nip_atasan")
@@ -104,8 +104,9 @@ def check_skp(f: CheckedFile, pegawai: CheckedFile | None) -> None:
         return
     pos = f.reference("nip", nip_ok, pegawai, "nip", "PEGAWAI_TIDAK_ADA")
     atasan = text_at(pegawai.col("nip_atasan"), pos)
-    pemilik = text_at(f.col("nip"), pos_induk)
+    pemilik = text_at(f.known("nip"), pos_induk)
     salah = pemilik.notna().to_numpy() & (pos >= 0) & (pemilik != atasan).fillna(True).to_numpy()
+    salah &= ~value_at(pegawai.lost("nip_atasan"), pos, False)  # not judged on NIPs that lost digits
     f.flag(salah, "KASKADE", "id_indikator_atasan")
     kepala = kepala_unit(pd.DataFrame({c: pegawai.col(c) for c in ("nip", "nip_atasan", "kode_unit")}))
     bawahan = ~value_at(kepala.to_numpy(), pos, True)

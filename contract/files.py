@@ -28,6 +28,15 @@ def source_of(input_dir: Path, sheet: str) -> Path | None:
     return find_file(input_dir, FILES[sheet].name) or find_file(input_dir, WORKBOOK)
 
 
+def berkas_name(input_dir: Path, sheet: str) -> str:
+    """How karantina.csv names where a sheet's rows were read: the CSV's name, or
+    `kinerja.xlsx:<sheet>` when the sheet came from the workbook (baris is then the sheet's row)."""
+    path = source_of(Path(input_dir), sheet)
+    if path is None or path.name.lower() != WORKBOOK:
+        return FILES[sheet].name
+    return f"{path.name}:{FILES[sheet].sheet}"
+
+
 def file_checksum(path: Path) -> str:
     """SHA-256 of a file, read in 1 MiB blocks."""
     digest = hashlib.sha256()

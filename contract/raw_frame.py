@@ -7,6 +7,8 @@ A row with more fields than the header is not data: it becomes a quarantine row 
 row with too few fields gets NA for the missing ones. Lines whose every field is empty carry no data
 and are skipped (line numbers of the other rows stay right). In the `;` dialect the numeric columns
 are turned into `.` decimals ("1.234,5" -> "1234.5", and a grouped integer "1.234" -> "1234").
+A workbook sheet whose identifier cells hold numbers that cannot be the identifier (contract/
+workbook_parsing.py) adds the column `_sel_angka`: per row, those columns' names joined by ','.
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from contract.karantina import empty_karantina, karantina_rows
 from contract.schema import FILES, FileSpec
 from kinerja.errors import InputUnreadable
 
+SEL_ANGKA = "_sel_angka"  # identifier columns of the row whose workbook cell was a number (see above)
+
 
 def raw_frame(
     spec: FileSpec, header: list[str], cells: pd.DataFrame, lines: np.ndarray, sep: str,
+    numbers: pd.Series | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Positional cells -> the file's named columns; surplus fields -> quarantine; blank lines out."""
+    """Positional cells -> the file's named columns; surplus fields -> quarantine; blank lines out.
+    `numbers` (workbook only), aligned with `cells`, becomes the `_sel_angka` column."""
     keys = [h.replace("\ufeff", "").strip().lower() for h in header]
     missing = [c for c in spec.required if c not in keys]
     if missing:
@@ -54,6 +60,8 @@ def raw_frame(
         for kolom in spec.integers + spec.floats:
             frame[kolom] = _decimal_comma(frame[kolom])
     frame["_baris"] = lines
+    if numbers is not None:
+        frame[SEL_ANGKA] = pd.Series(numbers.to_numpy(), index=frame.index, dtype="str")
     karantina = empty_karantina()
     if surplus.any():
         rows = frame.loc[surplus]

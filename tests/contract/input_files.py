@@ -23,3 +23,32 @@ def write(folder: Path, name: str, text: str | bytes) -> Path:
     path = folder / name
     path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
     return path
+
+
+def excel_number(text: str) -> float:
+    """A number typed into a General cell, as Excel saves it: 15 significant digits."""
+    return float(f"{float(text):.15g}")
+
+
+def workbook_from_csv(
+    source: Path, dest: Path, sheets: list[str], numbers: dict[str, dict[int, tuple[str, ...]]],
+) -> Path:
+    """dest/kinerja.xlsx from source's CSVs (the listed sheets, one row per CSV line): every cell as
+    text except `numbers[sheet][line]`'s columns, typed as numbers into Excel (`excel_number`)."""
+    import csv
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        rows = list(csv.reader(io.StringIO((source / f"{sheet}.csv").read_text(encoding="utf-8"))))
+        ws = book.create_sheet(sheet)
+        ws.append(rows[0])
+        for line, row in enumerate(rows[1:], start=2):
+            typed = numbers.get(sheet, {}).get(line, ())
+            ws.append([excel_number(v) if k in typed and v else (v or None)
+                       for k, v in zip(rows[0], row, strict=True)])
+    book.save(dest / "kinerja.xlsx")
+    return dest / "kinerja.xlsx"

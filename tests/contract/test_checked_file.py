@@ -132,3 +132,32 @@ def test_factorize_follows_a_replaced_column() -> None:
     f.enum("aspek", ("kuantitas", "kualitas"), "ASPEK")
     codes, uniques = f.factorize("aspek")
     assert codes.tolist() == [0, 0] and uniques.tolist() == ["kuantitas"]
+
+
+def test_a_workbook_number_that_lost_digits_is_its_cells_only_problem() -> None:
+    """`_sel_angka` (contract/workbook_parsing.py) marks the cells: SEL_ANGKA, and nothing else in that
+    column — not the NIP rules on Excel's zeros, not a reference — while the row's other columns are
+    still judged."""
+    lost = "198001012005011000"
+    filled = {"nama": "A", "kode_unit": "U1", "jabatan": "J", "jenis_jabatan": "pelaksana"}
+    rows = [{**filled, "nip": lost, "nip_atasan": NIP, "_sel_angka": "nip"},
+            {**filled, "nip": NIP, "nip_atasan": lost, "_sel_angka": "nip_atasan"},
+            {**filled, "nip": "198001012005011003", "nip_atasan": lost, "_sel_angka": None}]
+    frame = pd.DataFrame(rows).reindex(columns=[*FILES["pegawai"].columns, "_sel_angka"]).astype("str")
+    f = CheckedFile("pegawai", frame, TAHUN, "validation")
+    f.required()
+    good = f.nip("nip")
+    atasan_ok = f.nip("nip_atasan")
+    assert good.tolist() == [False, True, True] and atasan_ok.tolist() == [True, False, False]
+    assert found(f)[:2] == [[2, "nip", "SEL_ANGKA"], [3, "nip_atasan", "SEL_ANGKA"]]
+    codes = {(b, k, c) for b, k, c in found(f)}
+    # the third row's text nip_atasan is what it says: the NIP rules judge it
+    assert (4, "nip_atasan", "NIP_URUT") in codes
+    assert not {(b, k) for b, k, c in codes if c.startswith("NIP_")} & {(2, "nip"), (3, "nip_atasan")}
+    assert f.known("nip").isna().tolist() == [True, False, False]
+    assert f.lost("nip_atasan").tolist() == [False, True, False]
+    # a lost cell is looked up nowhere, though the digits left match a row of the parent
+    parent = checked("pegawai", [{"nip": lost}])
+    pos = f.reference("nip_atasan", np.ones(3, dtype=bool), parent, "nip", "PEGAWAI_TIDAK_ADA")
+    assert pos.tolist() == [-1, -1, 0]
+    assert f.broken.tolist() == [True, True, True] and f.clean().empty

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from contract.files import (
     WORKBOOK,
+    berkas_name,
     file_checksum,
     find_file,
     recorded_checksum,
@@ -69,3 +70,11 @@ def test_stage_checksums_keep_the_stage_files_and_the_workbook() -> None:
     sums = {f"{s}.csv".upper(): s for s in (*first.inputs, unread)} | {WORKBOOK: "book"}
     kept = stage_checksums(sums, first.name)
     assert kept == {f"{s}.csv": s for s in first.inputs} | {WORKBOOK: "book"}
+
+
+def test_berkas_name_is_the_csv_or_the_workbook_sheet(tmp_path: Path) -> None:
+    write(tmp_path, "skp.csv", SKP_KOMA)
+    assert berkas_name(tmp_path, "pegawai") == "pegawai.csv"  # no file at all: the contract's name
+    write(tmp_path, "Kinerja.XLSX", b"PK")
+    assert berkas_name(tmp_path, "skp") == "skp.csv"  # the CSV wins
+    assert berkas_name(tmp_path, "pegawai") == "Kinerja.XLSX:pegawai"

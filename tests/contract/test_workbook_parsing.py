@@ -13,9 +13,9 @@ import pytest
 from contract.files import sha256_of_inputs
 from contract.reader import read_inputs, read_table
 from contract.schema import FILES
-from contract.workbook_parsing import cell_text, read_sheet_cells
+from contract.workbook_parsing import cell_text, lost_digits, read_sheet_cells
 from kinerja.errors import InputUnreadable
-from tests.contract.input_files import NIP_A, NIP_B
+from tests.contract.input_files import NIP_A, NIP_B, workbook_from_csv
 
 
 def _workbook(path: Path) -> None:
@@ -57,6 +57,8 @@ def test_workbook_sheets_formula_and_numeric_nip(tmp_path: Path) -> None:
     # exact whole number -> its 18 digits; a float keeps Excel's 15 significant digits
     assert pegawai["nip"].tolist() == [NIP_A, NIP_B, "199001012015012000"]
     assert pegawai["_baris"].tolist() == [2, 4, 5]
+    # only the float lost digits: its row is marked for SEL_ANGKA (see below)
+    assert pegawai["_sel_angka"].fillna("-").tolist() == ["-", "-", "nip"]
     assert pegawai.loc[1, "nip_atasan"] == NIP_A
     assert raw["survei_masyarakat"][["jumlah_responden", "nilai_ikm"]].values.tolist() == [
         ["40", "85.5"]
@@ -99,11 +101,12 @@ def test_sheet_names_match_case_and_spaces_and_rows_keep_their_number(tmp_path: 
     book.active.append(["I1", dt.datetime(2026, 1, 1), 2])
     book.active.append(["I2"])
     book.save(tmp_path / "kinerja.xlsx")
-    header, cells, lines = read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["realisasi"])
+    header, cells, lines, numbers = read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["realisasi"])
     assert header == ["id_indikator", "periode", "realisasi"]
     assert cells.values.tolist() == [["I1", "2026-01", "2"], ["I2", "", ""]]
     assert lines.tolist() == [2, 3]
-    assert read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["skp"]) == (None, None, None)
+    assert numbers is None  # no identifier cell holds a number
+    assert read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["skp"]) == (None, None, None, None)
 
 
 def test_an_empty_sheet_or_a_broken_workbook_is_unreadable(tmp_path: Path) -> None:
@@ -115,3 +118,156 @@ def test_an_empty_sheet_or_a_broken_workbook_is_unreadable(tmp_path: Path) -> No
     (tmp_path / "kinerja.xlsx").write_bytes(b"PK\x03\x04 rusak")
     with pytest.raises(InputUnreadable, match="kinerja.xlsx: tidak bisa dibaca sebagai workbook Excel"):
         read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["skp"])
+
+
+# --------------------------------------------------------------------------- numbers in identifier columns
+#
+# Excel keeps 15 significant digits: an 18-digit NIP typed into a General column is saved as
+# 1.97104031999031E+17 (openpyxl reads a float) and shows as 197104031999031000 — the last three
+# digits are gone, so no rule on those digits (NIP_URUT, NIP_JENIS_KELAMIN, ...) says what is wrong.
+# The decision, per cell of an identifier column (contract/schema.py IDENTIFIERS):
+# - a number that cannot be the identifier's text is quarantined as SEL_ANGKA: every float from 2**53
+#   (it cannot hold the digits exactly; every 18-digit NIP as Excel saves it), any number of more
+#   than 15 digits whose digits after the 15th are all 0 (what Excel leaves; as an int when another
+#   tool wrote the shown value), and any fraction (a code "1.10" would have become 1.1);
+# - a whole number of at most 15 digits is read as its digits: id_indikator 12 typed as a number is
+#   the code "12" (a lost leading zero, "012", shows up as a reference that is not found);
+# - a longer whole number whose digits after the 15th are not all 0 was stored exactly (not by
+#   Excel, which cannot hold it), so it is the identifier: a NIP 198001012005011001 written as an
+#   exact integer stays valid, as test_workbook_sheets_formula_and_numeric_nip reads it.
+
+NIP_EXCEL = 1.97104031999031e17  # 197104031999031234 as Excel saves it
+
+
+@pytest.mark.parametrize(
+    ("value", "lost"),
+    [
+        (NIP_EXCEL, True),
+        (197104031999031000, True),  # the same, written as a whole number
+        (1234567890123450.0, True),  # 16 digits, the 16th lost
+        (1.5, True),
+        (1.1, True),
+        (float("nan"), True),
+        (198001012005011001, False),  # exact 18 digits: not Excel's
+        (123456789012345, False),  # 15 digits fit
+        (12, False),
+        (12.0, False),
+        (-3, False),
+        (True, False),
+        ("197104031999031000", False),  # text is what it says
+        (None, False),
+        (dt.datetime(2026, 3, 1), False),
+    ],
+)
+def test_lost_digits(value: object, lost: bool) -> None:
+    assert lost_digits(value) is lost
+
+
+def _append(sheet: openpyxl.worksheet.worksheet.Worksheet, rows: list[list[object]]) -> None:
+    for row in rows:
+        sheet.append(row)
+
+
+def test_numbers_in_identifier_columns_are_marked_and_other_types_kept(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    skp = book.active
+    skp.title = "skp"
+    _append(skp, [
+        ["ID_INDIKATOR", "nip", "tahun", "rencana_hasil_kerja", "indikator", "aspek", "target", "satuan",
+         "arah", "jenis", "id_indikator_atasan"],
+        [12, 197104031999031000, 2026, "R", "I", "kuantitas", 12.5, "dok", "naik", "utama", None],
+        ["I2", NIP_EXCEL, 2026.0, "R", "I", "waktu", 3, "hari", "turun", "utama", 1.5],
+        ["I3", "197104031999031234", 2026, "R", "I", "biaya", 1e6, "rp", "turun", "tambahan", 12],
+        [],
+        ["I4", NIP_A, 2026, "R", "I", "kualitas", 0.25, "%", "naik", "utama", "I3"],
+    ])
+    realisasi = book.create_sheet("realisasi")
+    _append(realisasi, [
+        ["id_indikator", "periode", "realisasi", "bukti"],
+        [12, dt.datetime(2026, 3, 1), 4.0, 7],
+    ])
+    book.save(tmp_path / "kinerja.xlsx")
+
+    header, cells, lines, numbers = read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["skp"])
+    assert numbers.fillna("-").tolist() == ["nip", "nip,id_indikator_atasan", "-", "-", "-"]
+    assert lines.tolist() == [2, 3, 4, 5, 6]
+
+    frame, karantina = read_table(tmp_path, "skp")
+    assert karantina.empty
+    assert frame["_baris"].tolist() == [2, 3, 4, 6]  # the empty row is skipped, the marks stay aligned
+    assert frame["_sel_angka"].fillna("-").tolist() == ["nip", "nip,id_indikator_atasan", "-", "-"]
+    # the cells themselves read as before: the digits Excel kept, numbers and codes as text
+    assert frame["nip"].tolist() == ["197104031999031000", "197104031999031000", "197104031999031234", NIP_A]
+    assert frame["id_indikator"].tolist() == ["12", "I2", "I3", "I4"]
+    assert frame["id_indikator_atasan"].tolist()[1:3] == ["1.5", "12"]
+    assert frame["tahun"].tolist() == ["2026"] * 4
+    assert frame["target"].tolist() == ["12.5", "3", "1000000", "0.25"]
+
+    real, _ = read_table(tmp_path, "realisasi")
+    assert "_sel_angka" not in real.columns  # no identifier cell lost anything
+    assert real[["id_indikator", "periode", "realisasi", "bukti"]].values.tolist() == [
+        ["12", "2026-03", "4", "7"]
+    ]
+
+
+BASE = Path(__file__).resolve().parents[1] / "data" / "bad" / "_base"  # P01..P10, IK01U..IK10T
+
+
+def test_numeric_nips_are_quarantined_as_sel_angka_and_their_rows_cascade(tmp_path: Path) -> None:
+    """Typed as numbers: P10's nip (pegawai line 11), P03's nip_atasan (line 4), the nip of P06's
+    main indicator IK06U (skp line 12). Each is SEL_ANGKA (never NIP_URUT and the like, which Excel's
+    zeros would break); the rows that depend on them follow; nothing is lost."""
+    from contract.values import check_values
+
+    numbers = {"pegawai": {11: ("nip",), 4: ("nip_atasan",)}, "skp": {12: ("nip",)}}
+    workbook_from_csv(BASE, tmp_path, ["unit_kerja", "pegawai", "skp", "realisasi"], numbers)
+    raw, read_q = read_inputs(tmp_path, ["unit_kerja", "pegawai", "skp", "realisasi"])
+    frames, karantina, _ = check_values(raw, 2026, "validation")
+
+    got = {(r.berkas, r.baris, r.kolom, r.kode_aturan) for r in karantina.itertuples()}
+    want = {
+        ("pegawai.csv", 11, "nip", "SEL_ANGKA"),
+        ("pegawai.csv", 4, "nip_atasan", "SEL_ANGKA"),
+        ("skp.csv", 12, "nip", "SEL_ANGKA"),
+        # P10's indicators name its real NIP, which pegawai no longer has
+        ("skp.csv", 20, "nip", "PEGAWAI_TIDAK_ADA"), ("skp.csv", 21, "nip", "PEGAWAI_TIDAK_ADA"),
+        # P03's indicators: their employee's row is quarantined (no KASKADE: P02 is still P03's
+        # supervisor, only the cell lost its digits)
+        ("skp.csv", 6, "nip", "INDUK_DIKARANTINA"), ("skp.csv", 7, "nip", "INDUK_DIKARANTINA"),
+        # the months of every quarantined indicator (IK03U/T, IK06U, IK10U/T)
+        *{("realisasi.csv", line, "id_indikator", "INDUK_DIKARANTINA")
+          for line in (10, 11, 12, 13, 22, 23, 38, 39, 40, 41)},
+    }
+    assert got == want
+    # IK08U and IK09U cascade from IK06U: its owner's NIP is unknown, so they are not judged on it
+    assert {"IK08U", "IK09U"} <= set(frames["skp"]["id_indikator"])
+
+    row = karantina[(karantina["berkas"] == "pegawai.csv") & (karantina["baris"] == 11)].iloc[0]
+    assert row["nilai"] == "198001012005011000"  # what Excel kept of 198001012005011010
+    assert row["alasan"].startswith("nip '198001012005011000' tersimpan sebagai angka di Excel")
+    assert "15 angka penting" in row["alasan"] and "Format kolom nip sebagai Teks" in row["alasan"]
+    assert row["reason"].startswith("nip '198001012005011000' is stored as a number in Excel")
+    assert "Format the nip column as Text, then re-enter or re-export" in row["reason"]
+
+    for sheet in ("unit_kerja", "pegawai", "skp", "realisasi"):  # valid + quarantined = input
+        records = set(raw[sheet]["_baris"])
+        valid = set(frames[sheet]["_baris"])
+        quarantined = set(karantina.loc[karantina["berkas"] == FILES[sheet].name, "baris"])
+        assert not valid & quarantined and valid | quarantined == records, sheet
+    assert read_q.empty and len(raw["realisasi"]) == 40
+
+
+def test_a_whole_workbook_of_numeric_nips_is_sel_angka_only(tmp_path: Path) -> None:
+    """Every NIP typed as a number (what a General-formatted export gives): each NIP cell is one
+    SEL_ANGKA row; none of the other rules speaks about digits Excel made up."""
+    from contract.values import check_values
+
+    nips = {line: ("nip", "nip_atasan") for line in range(2, 12)}
+    workbook_from_csv(BASE, tmp_path, ["unit_kerja", "pegawai", "skp"],
+                      {"pegawai": nips, "skp": {line: ("nip",) for line in range(2, 22)}})
+    raw, _ = read_inputs(tmp_path, ["unit_kerja", "pegawai", "skp"])
+    frames, karantina, _ = check_values(raw, 2026, "plan-collection")
+
+    assert set(karantina["kode_aturan"]) == {"SEL_ANGKA"}
+    assert len(karantina) == 10 + 9 + 20  # nip of 10 employees, nip_atasan of 9, nip of 20 indicators
+    assert frames["pegawai"].empty and frames["skp"].empty and len(frames["unit_kerja"]) == 5

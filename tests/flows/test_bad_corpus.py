@@ -88,7 +88,8 @@ def _cell(text: str, kolom: str) -> object:
 
 
 def _write_workbook(folder: Path, spec: dict) -> None:
-    """kinerja.xlsx from the folder's CSVs (sheets listed), with formulas and merged cells as asked."""
+    """kinerja.xlsx from the folder's CSVs (sheets listed), with formulas, cells typed as numbers
+    and merged cells as asked."""
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -101,6 +102,9 @@ def _write_workbook(folder: Path, spec: dict) -> None:
             ws.append([_cell(v, k) for k, v in zip(rows[0], row, strict=True)])
     for rumus in spec.get("rumus", []):
         book[rumus["lembar"]][rumus["sel"]] = rumus["isi"]
+    for angka in spec.get("angka", []):  # typed as a number: Excel keeps 15 significant digits
+        cell = book[angka["lembar"]][angka["sel"]]
+        cell.value = float(f"{float(cell.value):.15g}")
     for gabung in spec.get("gabung", []):
         book[gabung["lembar"]].merge_cells(gabung["rentang"])
     book.save(folder / "kinerja.xlsx")
@@ -151,11 +155,14 @@ def _accounting(
     input_dir: Path, tahap: str, frames: dict[str, pd.DataFrame], karantina: pd.DataFrame
 ) -> dict[str, tuple[set[int], set[int], set[int]]]:
     """Per input file of the stage: its record lines, the valid lines and the quarantined lines (input
-    rules only: `penilaian.*` rows quarantine employees, not lines)."""
+    rules only: `penilaian.*` rows quarantine employees, not lines; a workbook sheet's rows are named
+    kinerja.xlsx:<sheet>)."""
+    from contract.files import berkas_name
+
     input_q = karantina[~karantina["kode_aturan"].str.startswith("penilaian.")]
     return {
         sheet: (_records(input_dir, sheet), set(frames[sheet]["_baris"].astype(int)),
-                set(input_q.loc[input_q["berkas"] == FILES[sheet].name, "baris"].astype(int)))
+                set(input_q.loc[input_q["berkas"] == berkas_name(input_dir, sheet), "baris"].astype(int)))
         for sheet in registry.get(tahap).inputs
     }
 
