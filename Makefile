@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | $(PYTHON) -c "import hashlib,sys;print(hashlib.sha256(sys.stdin.buffer.read()).hexdigest()[:12])")
 DATA   := data
-PREFECT_PORT ?= 4200
+PREFECT_PORT ?= $(or $(KINERJA_PREFECT_PORT),4200)
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
@@ -12,7 +12,7 @@ export GX_ANALYTICS_ENABLED := false
 demo serve bench server-up server-down ui: export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast lint serve ui server-up server-down bench clean
+.PHONY: help install demo test test-fast lint docs serve ui server-up server-down bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ test-fast: $(STAMP) ## The test suite without the tests marked slow (whole-cycle
 lint: $(STAMP) ## ruff, and the layer contracts of pyproject.toml (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+
+docs: $(STAMP) ## Generate docs/ (the input contract) from the rule catalogue
+	$(BIN)/python -m contract.docs
 
 serve: $(STAMP) server-up ## Serve the deployments of prefect.yaml (schedules fire; trigger runs from the UI)
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m kinerja.serve

@@ -39,19 +39,23 @@ def read_table(
     path = find_file(input_dir, spec.name)
     if path is not None:
         header, cells, lines, sep = read_csv_cells(path, spec)
+        numbers = None
     else:
         workbook = find_file(input_dir, WORKBOOK)
-        header, cells, lines = read_sheet_cells(workbook, spec) if workbook else (None, None, None)
+        header, cells, lines, numbers = (
+            read_sheet_cells(workbook, spec) if workbook else (None, None, None, None)
+        )
         sep = ","
         if header is None:
             if required:
                 where = f" (juga tidak ada lembar '{spec.sheet}' di {WORKBOOK})" if workbook else ""
                 where_en = f" (no sheet '{spec.sheet}' in {WORKBOOK} either)" if workbook else ""
                 raise InputUnreadable(
-                    f"{spec.name}: berkas wajib tidak ada{where} / required file missing{where_en}"
+                    f"{spec.name}: berkas wajib tidak ada di {input_dir}{where} / "
+                    f"required file missing in {input_dir}{where_en}"
                 )
             return empty_raw(sheet), empty_karantina()
-    return raw_frame(spec, header, cells, lines, sep)
+    return raw_frame(spec, header, cells, lines, sep, numbers)
 
 
 def read_inputs(

@@ -63,9 +63,26 @@ def check_values(
     """
     tahap = tahap.replace("_", "-")
     files = {sheet: CheckedFile(sheet, frame, tahun, tahap) for sheet, frame in raw.items()}
+    check_files(files, registry.get(tahap).needs_predikat_organisasi)
+    clean = {sheet: f.clean() for sheet, f in files.items()}
+    parts = [f.karantina() for f in files.values()]
+    karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
+    peringatan = (
+        _decreasing_realisasi(files["realisasi"], files.get("skp"), tahap) if "realisasi" in files
+        else empty_karantina()
+    )
+    return clean, karantina, peringatan
+
+
+def check_files(files: dict[str, CheckedFile], needs_predikat: bool) -> None:
+    """Run each file's rules of contract/file_rules.py, parents first, with the parents at hand.
+
+    The one place that says which rules a file gets: check_values runs it, and contract/docs.py runs it
+    on empty files to list which rule applies to which column.
+    """
     unit, pegawai, skp = files.get("unit_kerja"), files.get("pegawai"), files.get("skp")
     if unit is not None:
-        check_unit_kerja(unit, registry.get(tahap).needs_predikat_organisasi)
+        check_unit_kerja(unit, needs_predikat)
     if pegawai is not None:
         check_pegawai(pegawai, unit)
     if skp is not None:
@@ -82,14 +99,6 @@ def check_values(
     for sheet, check in checks.items():
         if sheet in files:
             check(files[sheet])
-    clean = {sheet: f.clean() for sheet, f in files.items()}
-    parts = [f.karantina() for f in files.values()]
-    karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
-    peringatan = (
-        _decreasing_realisasi(files["realisasi"], skp, tahap) if "realisasi" in files
-        else empty_karantina()
-    )
-    return clean, karantina, peringatan
 
 
 def _decreasing_realisasi(realisasi: CheckedFile, skp: CheckedFile | None, tahap: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from contract.inputs import Inputs
-from contract.karantina import KARANTINA_COLUMNS, write_karantina_csv
+from contract.karantina import KARANTINA_COLUMNS, name_sources, write_karantina_csv
 from penilaian.ruleset import Ruleset
 from stages.context import StageContext
 from stages.records import store_gate
@@ -65,7 +65,12 @@ def warning_checks(peringatan: pd.DataFrame, row_counts: dict[str, int]) -> list
             f"peringatan.{kode.lower()}", f"peringatan {kode}, mis. {rows['alasan'].iloc[0]} "
             "(dilaporkan, tidak menghentikan tahap)",
             rows[["baris", "kolom", "nilai", "kode_aturan", "alasan"]], row_counts.get(
-                berkas.removesuffix(".csv"), len(rows)), ambang_persen=None, berkas=berkas))
+                berkas.removesuffix(".csv"), len(rows)), ambang_persen=None, berkas=berkas,
+            description=f"warning {kode}, e.g. {rows['reason'].iloc[0] if 'reason' in rows else kode} "
+            "(reported, does not stop the stage)",
+            perbaikan=f"periksa baris {berkas} yang tercantum; perbaiki bila memang salah (tahap tetap "
+            "berjalan)",
+            fix=f"check the listed rows of {berkas}; correct them if they are wrong (the stage goes on)"))
     return checks
 
 
@@ -75,6 +80,7 @@ def decide(ctx: StageContext, result: object, karantina: pd.DataFrame) -> object
     from reports.gate_report import render_gate_report
 
     report = render_gate_report(result, ctx.output_dir)
+    karantina = name_sources(karantina, ctx.input_dir)
     write_karantina_csv(ctx.output_dir, ctx.tahap, karantina)
     store_gate(ctx, result.to_frame(), karantina)
     publish_gate(ctx, result, report)

@@ -1,4 +1,5 @@
-"""Quarantine rows: made from the rule catalogue, ordered the same way every time, merged per stage."""
+"""Quarantine rows: made from the rule catalogue, ordered the same way every time, merged per stage with
+each problem once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pandas as pd
 from contract.karantina import (
     KARANTINA_COLUMNS,
     empty_karantina,
+    first_found,
     karantina_rows,
+    name_sources,
     render,
     sort_karantina,
     write_karantina_csv,
@@ -105,3 +108,49 @@ def test_write_karantina_csv_sorts_a_stage_by_file_then_line_as_a_number(tmp_pat
     assert merged[["berkas", "baris"]].values.tolist() == [
         ["pegawai.csv", "11"], ["skp.csv", "9"], ["skp.csv", "10"]
     ]
+
+
+def test_name_sources_names_the_workbook_sheet_of_a_row(tmp_path: Path) -> None:
+    frame = pd.concat([
+        karantina_rows("pegawai.csv", rows(11), "SEL_ANGKA", "nip", pd.Series(["198001012005011000"])),
+        karantina_rows("skp.csv", rows(20), "PEGAWAI_TIDAK_ADA", "nip", pd.Series(["x"])),
+    ], ignore_index=True)
+    assert name_sources(frame, tmp_path).equals(frame)  # CSV input: the file names stay
+    (tmp_path / "kinerja.xlsx").write_bytes(b"PK")
+    (tmp_path / "skp.csv").write_text("id_indikator\n", encoding="utf-8")
+    named = name_sources(frame, tmp_path)
+    assert named["berkas"].tolist() == ["kinerja.xlsx:pegawai", "skp.csv"]
+    assert named.drop(columns="berkas").equals(frame.drop(columns="berkas"))
+
+
+def test_first_found_keeps_one_row_per_problem_from_the_first_stage_in_cycle_order() -> None:
+    first, second, third = registry.names()[:3]
+    frame = pd.concat([_rows(third, "skp.csv", 2, "c"), _rows(second, "skp.csv", 2, "b"),
+                       _rows(second, "skp.csv", 2, "b2"), _rows(third, "pegawai.csv", 5, "p"),
+                       _rows(first, "skp.csv", 3, "a")], ignore_index=True)
+    frame.loc[4, "kolom"] = "other"
+    out = first_found(frame)
+    # skp.csv line 2 once, from the second stage (its first row); other problems kept, in their order
+    assert out[["tahap", "berkas", "baris", "nilai"]].values.tolist() == [
+        [second, "skp.csv", 2, "b"], [third, "pegawai.csv", 5, "p"], [first, "skp.csv", 3, "a"]]
+    assert first_found(frame.iloc[0:0]).empty
+
+
+def test_write_karantina_csv_lists_a_problem_once_under_the_first_stage_that_found_it(tmp_path: Path) -> None:
+    first, second, third = registry.names()[:3]
+    problem, own = _rows("", "skp.csv", 2), _rows("", "pegawai.csv", 7)
+    write_karantina_csv(tmp_path, first, problem)
+    write_karantina_csv(tmp_path, second, pd.concat([problem, problem, own]))  # found again, and twice
+    path = write_karantina_csv(tmp_path, third, problem)
+    rows_ = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert rows_[["tahap", "berkas", "baris"]].values.tolist() == [
+        [first, "skp.csv", "2"], [second, "pegawai.csv", "7"]]
+    # the same runs in another order give the same bytes: the first stage in cycle order wins
+    other = tmp_path / "other"
+    for tahap, frame in ((third, problem), (second, pd.concat([own, problem])), (first, problem)):
+        write_karantina_csv(other, tahap, frame)
+    assert (other / "karantina.csv").read_bytes() == path.read_bytes()
+    # the input corrected and the first stage run again: the problem is gone from the file
+    write_karantina_csv(tmp_path, first, empty_karantina())
+    rows_ = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert rows_[["tahap", "berkas", "baris"]].values.tolist() == [[second, "pegawai.csv", "7"]]

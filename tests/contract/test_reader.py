@@ -27,8 +27,10 @@ def test_both_dialects_give_identical_frames(tmp_path: Path) -> None:
 
 
 def test_missing_file_required_and_optional(tmp_path: Path) -> None:
-    with pytest.raises(InputUnreadable, match="umpan_balik.csv: berkas wajib tidak ada"):
+    with pytest.raises(InputUnreadable) as missing:
         read_table(tmp_path, "umpan_balik")
+    assert str(missing.value) == (f"umpan_balik.csv: berkas wajib tidak ada di {tmp_path} / "
+                                  f"required file missing in {tmp_path}")
     frame, karantina = read_table(tmp_path, "umpan_balik", required=False)
     assert frame.empty and "catatan" in frame.columns and "_baris" in frame.columns
     assert karantina.empty
@@ -45,8 +47,11 @@ def test_the_csv_wins_over_the_workbook_and_names_match_in_any_case(tmp_path: Pa
     (tmp_path / "SKP.csv").unlink()
     with pytest.raises(InputUnreadable, match="skp.csv: kolom wajib tidak ada: nip"):
         read_table(tmp_path, "skp")  # now the workbook's sheet, which lacks columns
-    with pytest.raises(InputUnreadable, match=r"juga tidak ada lembar 'pegawai' di kinerja.xlsx"):
+    with pytest.raises(InputUnreadable) as missing:
         read_table(tmp_path, "pegawai")
+    assert str(missing.value) == (
+        f"pegawai.csv: berkas wajib tidak ada di {tmp_path} (juga tidak ada lembar 'pegawai' di "
+        f"kinerja.xlsx) / required file missing in {tmp_path} (no sheet 'pegawai' in kinerja.xlsx either)")
 
 
 def test_read_inputs_gives_every_file_and_the_quarantine_in_order(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ written, and byte-identical on an independent rerun. (The cycle flow itself: tes
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -42,3 +43,50 @@ def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
     for path in sorted(p for p in year.rglob("*") if p.is_file()):
         twin = out_b / str(TAHUN) / path.relative_to(year)
         assert path.read_bytes() == twin.read_bytes(), path.name
+
+
+def test_karantina_csv_lists_each_problem_once_under_the_first_stage_that_found_it(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, db_url: str
+) -> None:
+    from kinerja.demo.bad_rows import INVALID_NIP
+    from models.db import get_engine, read_frame
+
+    folder = tmp_path / "input"
+    shutil.copytree(demo_input, folder)
+    out, key = tmp_path / "out", ["berkas", "baris", "kolom", "kode_aturan"]
+    stages = registry.names()[:3]  # plan-collection, validation, mid-year: all read pegawai.csv and skp.csv
+    for stage in stages:
+        run(stage, folder, out, db_url)
+    path = out / str(TAHUN) / "karantina.csv"
+    karantina = pd.read_csv(path, dtype=str, keep_default_na=False)
+
+    # Each stage run keeps in the database everything its own gate found (the audit trail), so the
+    # problems of pegawai.csv and skp.csv are there once per stage run ...
+    stored = read_frame(get_engine(db_url), "select k.berkas, k.baris, k.kolom, k.kode_aturan, k.tahap, "
+                        "s.id from karantina k join stage_run s on s.id = k.stage_run_id order by s.id")
+    stored["baris"] = stored["baris"].astype(int).astype(str)
+    assert stored.groupby(key)["tahap"].nunique().max() == len(stages)
+    # ... but karantina.csv lists each problem once, under the first stage (in cycle order) that found it.
+    assert not karantina.duplicated(key).any() and len(karantina) < len(stored)
+    first = stored.sort_values("id", kind="stable").drop_duplicates(key).set_index(key)["tahap"]
+    assert karantina.set_index(key)["tahap"].sort_index().to_dict() == first.sort_index().to_dict()
+    assert set(karantina.loc[karantina["berkas"] == "pegawai.csv", "tahap"]) == {"plan-collection"}
+    assert set(karantina.loc[karantina["berkas"] == "perilaku.csv", "tahap"]) == {"validation"}
+
+    # The pegawai.csv row with the impossible NIP is corrected (deleted): re-running the first two
+    # stages leaves no stale row of it, though the mid-year run (not re-run) had found it too.
+    lines = (folder / "pegawai.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / "pegawai.csv").write_text("".join(x for x in lines if not x.startswith(INVALID_NIP)),
+                                        encoding="utf-8")
+    unknown_unit = karantina[karantina["kode_aturan"] == "UNIT_TIDAK_ADA"]
+    invalid = karantina[karantina["nilai"] == INVALID_NIP]
+    assert len(invalid) == 1 and len(unknown_unit) == 1
+    assert int(unknown_unit["baris"].iloc[0]) > int(invalid["baris"].iloc[0]), "the demo appends it after"
+    for stage in stages[:2]:
+        run(stage, folder, out, db_url)
+    after = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert not (after["nilai"] == INVALID_NIP).any() and not after.duplicated(key).any()
+    moved = after[after["kode_aturan"] == "UNIT_TIDAK_ADA"]
+    assert moved[["baris", "tahap"]].values.tolist() == [
+        [str(int(unknown_unit["baris"].iloc[0]) - 1), "plan-collection"]]
+    assert len(after) == len(karantina) - 1
