@@ -11,11 +11,15 @@ from audit.chain import json_object
 from audit.digest import display_time
 from audit.recompute import ruleset_name
 from contract.hierarchy import kepala_unit
+from contract.karantina import first_found, sort_karantina
 from contract.schema import BERAKHLAK
 from models.db import read_year
-from models.stage_runs import read_stage_runs
+from models.stage_runs import read_stage_runs, rows_per_run
+from penilaian.kurva import URUTAN_PERINGKAT, kalibrasi_kurva, peringkat_unit
+from penilaian.numbers import format_2
 from penilaian.rating import MATRIKS, hasil_kerja_pegawai, perilaku_pegawai
 from penilaian.ruleset import load_ruleset
+from stages import registry
 
 
 @dataclass
@@ -42,7 +46,7 @@ def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
     """Gather everything behind one employee's year-end result; a quarantine frame if not scored."""
     hasil_rows = read_year(engine, "hasil_penilaian", tahun, nip=nip)
     if hasil_rows.empty:
-        return read_year(engine, "karantina", tahun, nilai=nip)
+        return karantina_pegawai(engine, nip, tahun)
     hasil = hasil_rows.iloc[0].to_dict()
     runs = {int(r["id"]): r for r in read_stage_runs(engine, tahun)}
     run = runs.get(int(hasil["stage_run_id"]), {})
@@ -105,6 +109,7 @@ def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
     kalibrasi = {"predikat": hasil["predikat"], "predikat_final": hasil["predikat_final"],
                  "alasan_kalibrasi": hasil.get("alasan_kalibrasi") or "", "kode_unit": hasil["kode_unit"],
                  "predikat_organisasi": predikat_organisasi}
+    kalibrasi["rincian"], kalibrasi["peserta"] = _rincian_kurva(engine, tahun, hasil, unit, rules, catatan)
     used = {int(hasil["stage_run_id"])}
     for frame in (pegawai, unit, skp, perilaku, override, indikator):
         used |= {int(x) for x in frame.get("stage_run_id", pd.Series(dtype="int64")).dropna().unique()}
@@ -121,3 +126,84 @@ def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
                       hasil_kerja=hasil_kerja, perilaku=perilaku, rerata=rerata,
                       perilaku_ringkas=perilaku_ringkas, matriks=matriks, kalibrasi=kalibrasi,
                       stage_runs=stage_runs, ruleset=rules, catatan=catatan)
+
+
+def _rincian_kurva(engine: Engine, tahun: int, hasil: dict, unit: pd.DataFrame, rules: object | None,
+                   catatan: list[str]) -> tuple[list[str], pd.DataFrame]:
+    """The curve replayed on the unit's stored rows with the stage run's ruleset, by the scorer's own
+    function: every constraint this employee took part in, its rule, count and ranking (in full when the
+    employee moved); a note when the replay disagrees with the stored predikat_final."""
+    if rules is None or unit.empty:
+        return [], pd.DataFrame()
+    rows = read_year(engine, "hasil_penilaian", tahun, kode_unit=hasil["kode_unit"])
+    ulang, _, peserta = kalibrasi_kurva(peringkat_unit(rows), unit, rules.kurva)
+    tersimpan = rows.set_index("nip")["predikat_final"]
+    beda = int((ulang.set_index("nip")["predikat_final"] != tersimpan.loc[ulang["nip"]]).sum())
+    if beda:
+        catatan.append(f"kurva dihitung ulang dari baris tersimpan unit {hasil['kode_unit']}: predikat_final "
+                       f"{beda} pegawai berbeda dari yang tersimpan")
+    nip = hasil["nip"]
+    langkah = peserta.loc[peserta["nip"] == nip, "langkah"].tolist()
+    peserta = peserta[peserta["langkah"].isin(langkah)].reset_index(drop=True)
+    rincian: list[str] = []
+    for _, bagian in peserta.groupby("langkah", sort=True):
+        saya = bagian[bagian["nip"] == nip].iloc[0]
+        rincian += [f"{saya['aturan']} ({saya['batas']} dari {saya['n']}) — batasan ke-{saya['langkah']} "
+                    f"untuk predikat organisasi {saya['predikat_organisasi']}",
+                    f"  ketentuan: {saya['ketentuan']}", f"  {saya['hitungan']}",
+                    f"  urutan: {URUTAN_PERINGKAT}", f"  pegawai ini: {saya['posisi']}"]
+        if not saya["dipindah"]:
+            continue
+        capaian, perilaku = format_2(bagian["capaian_hasil_kerja"]), format_2(bagian["nilai_perilaku"])
+        lebar = len(str(len(bagian)))
+        for i, r in enumerate(bagian.itertuples(index=False)):
+            pindah = f" → {r.predikat_baru}" if r.dipindah else ""
+            tanda = "  ◀ pegawai ini" if r.nip == nip else ""
+            rincian.append(f"  #{r.urutan:<{lebar}} {r.nip}  capaian {capaian.iloc[i]}  nilai perilaku "
+                           f"{perilaku.iloc[i] or '-'}  {r.predikat}{pindah}{tanda}")
+    return rincian, peserta
+
+
+def karantina_pegawai(engine: Engine, nip: str, tahun: int) -> pd.DataFrame:
+    """The employee's quarantine (rows whose value is the NIP) as karantina.csv has it now: from each
+    stage's latest run that reached its gate, each problem once under the first stage that found it,
+    grouped by file and rule."""
+    rows = read_year(engine, "karantina", tahun, nilai=nip)
+    gated = set().union(*rows_per_run(engine, tahun, ["gate_check", "karantina"]).values())
+    latest = {run["tahap"]: int(run["id"])
+              for run in read_stage_runs(engine, tahun) if int(run["id"]) in gated}
+    return karantina_groups(first_found(rows[rows["stage_run_id"].isin(list(latest.values()))]))
+
+
+KARANTINA_GRUP_COLUMNS = ["berkas", "kode_aturan", "baris", "alasan", "reason", "tahap", "stage_run_id"]
+
+
+def karantina_groups(rows: pd.DataFrame) -> pd.DataFrame:
+    """Quarantine rows, one line per file and rule (in karantina order): the line numbers, the first
+    line's reason (with how many lines give another one), the stages and stage runs that found them."""
+    groups = []
+    for (berkas, kode), group in sort_karantina(rows).groupby(["berkas", "kode_aturan"], sort=False):
+        stages = group.drop_duplicates(["tahap", "stage_run_id"])
+        stages = stages.iloc[stages["tahap"].map(registry.order).to_numpy().argsort(kind="stable")]
+        alasan, reason = group["alasan"].drop_duplicates(), group["reason"].drop_duplicates()
+        groups.append({
+            "berkas": berkas, "kode_aturan": kode, "baris": line_numbers(group["baris"]),
+            "alasan": alasan.iloc[0] + (f" (+{len(alasan) - 1} alasan lain)" if len(alasan) > 1 else ""),
+            "reason": reason.iloc[0] + (f" (+{len(reason) - 1} other)" if len(reason) > 1 else ""),
+            "tahap": ", ".join(stages["tahap"]),
+            "stage_run_id": ", ".join(str(int(rid)) for rid in stages["stage_run_id"]),
+        })
+    return pd.DataFrame(groups, columns=KARANTINA_GRUP_COLUMNS)
+
+
+def line_numbers(baris: pd.Series) -> str:
+    """Line numbers in order, three or more in a row as a range: '12, 40, 41, 50–53'."""
+    lines = sorted({int(b) for b in baris})
+    parts: list[str] = []
+    start = 0
+    for i in range(1, len(lines) + 1):
+        if i == len(lines) or lines[i] != lines[i - 1] + 1:
+            run = lines[start:i]
+            parts += [f"{run[0]}–{run[-1]}"] if len(run) >= 3 else [str(b) for b in run]
+            start = i
+    return ", ".join(parts)

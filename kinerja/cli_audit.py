@@ -84,7 +84,8 @@ def audit_verify(
         console.print(f"[red]✗[/] {escape(f'[{t.bagian}] {t.tabel} {t.kunci}{run}: {t.uraian}')}",
                       highlight=False, soft_wrap=True)
     console.print(f"Diperiksa: {checked}", highlight=False, soft_wrap=True)
-    raise AuditFailed(f"Verifikasi GAGAL tahun {tahun}: {len(hasil.temuan)} temuan (daftar di atas)",
+    raise AuditFailed(f"Verifikasi GAGAL tahun {tahun}: {len(hasil.temuan)} temuan (daftar di atas) / "
+                      f"verification FAILED for {tahun}: {len(hasil.temuan)} findings (listed above)",
                       hasil.temuan)
 
 
@@ -106,7 +107,8 @@ def audit_explain(
             raise UsageError(f"NIP {nip} tidak ada di hasil penilaian {tahun} / not found")
         console.print(f"[bold]{nip}[/] tidak dinilai pada {tahun} (karantina):")
         for r in p.itertuples(index=False):
-            console.print(escape(f"  • [{r.tahap}] {r.kode_aturan}: {r.alasan} (stage run {r.stage_run_id})"),
+            console.print(escape(f"  • {r.berkas} · {r.kode_aturan} (baris {r.baris}): {r.alasan} / "
+                                 f"{r.reason} [{r.tahap}; stage run {r.stage_run_id}]"),
                           highlight=False, soft_wrap=True)
         return
 
@@ -175,6 +177,8 @@ def audit_explain(
     console.print(f"  unit {k['kode_unit']} (predikat organisasi {k['predikat_organisasi'] or '-'}): "
                   f"{k['predikat']} → [bold]{k['predikat_final']}[/]; {moved}", highlight=False,
                   soft_wrap=True)
+    for line in k.get("rincian", ()):
+        console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
 
     console.print("\n[bold]6. Stage run yang terlibat[/]")
     table = Table(show_lines=True)

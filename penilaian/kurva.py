@@ -9,6 +9,10 @@ Interpretations of DOMAIN.md made explicit here (one place, so the documents and
   ``kurva.min_pegawai`` scored employees and a predikat_organisasi that has constraints; the
   others are checked against their matrix predikat and reported in ``kurva.catatan``. Several
   moves of one employee are joined with "; " in ``alasan_kalibrasi``.
+- Every constraint that moves someone in a unit records its participants (``peserta``): for "<="
+  the holders of the group, for ">=" the candidates (better than the whole group), in rank order,
+  with the rule, the allowed or required count and who stays; audit explain and the unit summary
+  show these rows, so a move can be checked by hand.
 """
 
 from __future__ import annotations
@@ -22,6 +26,33 @@ from penilaian.ruleset import BatasanKurva, Kurva
 
 # Column keys of the predikat counts in the curve table: sebelum_sangat_baik, sesudah_butuh_perbaikan, ...
 KUNCI_PREDIKAT = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+# The order of peringkat_unit in words (audit explain and the unit summary print it).
+URUTAN_PERINGKAT = (
+    "capaian_hasil_kerja menurun, lalu nilai_perilaku menurun (kosong paling akhir), lalu NIP menaik"
+)
+# The participants of a constraint that moved someone in a unit (kalibrasi_kurva's third frame).
+PESERTA_KURVA_COLUMNS = {
+    "kode_unit": "str",
+    "predikat_organisasi": "str",
+    "langkah": "int64",  # the constraint's place in its predikat_organisasi's list, from 1
+    "aturan": "str",  # as alasan_kalibrasi starts: "Kurva Baik: Baik maks. 70%"
+    "ketentuan": "str",  # the rule in words
+    "hitungan": "str",  # the allowed or required count worked out, the count before, the moves
+    "n": "int64",
+    "batas": "int64",
+    "jumlah": "int64",  # holders of the group before this constraint
+    "nip": "str",
+    "peringkat": "int64",  # in the unit (peringkat_unit)
+    "capaian_hasil_kerja": "float64",
+    "nilai_perilaku": "float64",
+    "predikat": "str",  # before this constraint
+    "urutan": "int64",  # rank among the participants, from 1
+    "jumlah_peserta": "int64",
+    "bertahan": "int64",  # participants ranked 1..bertahan keep their predikat
+    "dipindah": "bool",
+    "predikat_baru": "str",
+    "posisi": "str",  # "peringkat 13 dari 14 pemegang Baik; bertahan: …; turun ke …: …"
+}
 
 
 def peringkat_unit(hasil: pd.DataFrame) -> pd.DataFrame:
@@ -51,7 +82,7 @@ def _cumcount(mask: np.ndarray, unit: np.ndarray, from_bottom: bool = False) -> 
 
 def kalibrasi_kurva(
     hasil: pd.DataFrame, unit_kerja: pd.DataFrame, kurva: Kurva
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Apply the distribution curve per unit (moves only down, fewest moves); report every unit.
 
     Rows must come from ``peringkat_unit`` (sorted by unit, then rank). Constraints of a
@@ -59,7 +90,9 @@ def kalibrasi_kurva(
     the allowed count (lowest-ranked) move one step down (below the group's worst predikat); for
     ">=" the lowest-ranked employees better than the whole group move to its best predikat until
     the required count is met or nobody is left. Units under ``min_pegawai`` or without a
-    predikat_organisasi are only checked.
+    predikat_organisasi are only checked. Returns the rows with predikat_final and
+    alasan_kalibrasi, the per-unit curve table, and the participants of every constraint that
+    moved someone (PESERTA_KURVA_COLUMNS, by unit, constraint and rank).
     """
     kode_unit = hasil["kode_unit"].astype("str").to_numpy()
     unit_kode, unit = np.unique(kode_unit, return_inverse=True)
@@ -75,13 +108,14 @@ def kalibrasi_kurva(
     ada_aturan = np.array([bool(kurva.aturan.get(str(o))) for o in org_unit], dtype=bool)
     dikalibrasi = (n_unit >= kurva.min_pegawai) & pd.notna(org_unit) & ada_aturan
     catatan = [[] for _ in range(len(unit_kode))]
+    peserta = []
 
     for org in PREDIKAT_ORGANISASI:
         unit_org = np.asarray(org_unit == org, dtype=bool)
         if not unit_org.any():
             continue
         baris_org = unit_org[unit]
-        for batasan in kurva.aturan.get(org, ()):
+        for langkah, batasan in enumerate(kurva.aturan.get(org, ()), start=1):
             kelompok = np.array([kode_predikat[p] for p in batasan.kelompok], dtype="int64")
             batas = batasan.batas(n_unit)
             di_kelompok = np.isin(sekarang, kelompok) & baris_org
@@ -112,6 +146,18 @@ def kalibrasi_kurva(
                 dikalibrasi,
             )
             if pindah.any():
+                peserta.append(
+                    _peserta(
+                        hasil,
+                        unit,
+                        (org, langkah, batasan),
+                        di_kelompok if batasan.op == "<=" else calon,
+                        pindah,
+                        sekarang,
+                        tujuan,
+                        (n_unit, batas, jumlah, dipindah, gagal),
+                    )
+                )
                 idx = np.flatnonzero(pindah)
                 teks = (
                     f"Kurva {org}: {batasan.teks} ("
@@ -143,7 +189,122 @@ def kalibrasi_kurva(
         _catatan_opening(n, org, kurva) + "; ".join(c)
         for n, org, c in zip(n_unit, org_unit, catatan, strict=True)
     ]
-    return hasil, _with_every_unit(ringkas, unit_kerja)
+    return hasil, _with_every_unit(ringkas, unit_kerja), _peserta_table(peserta)
+
+
+def _peserta(
+    hasil: pd.DataFrame,
+    unit: np.ndarray,
+    aturan: tuple[str, int, BatasanKurva],
+    ikut: np.ndarray,
+    pindah: np.ndarray,
+    sekarang: np.ndarray,
+    tujuan: int,
+    angka: tuple[np.ndarray, ...],
+) -> dict[str, np.ndarray]:
+    """One constraint's participants in the units where it moved someone, as columns in rank order.
+
+    ``aturan``: predikat_organisasi, the constraint's place (from 1), the constraint; ``ikut``: the
+    holders ("<=") or the candidates (">="); ``angka``: per unit n, batas, jumlah, dipindah, gagal.
+    The moved are always the lowest-ranked participants, so those ranked 1..bertahan stay. Texts
+    that depend on the unit only are made once per unit.
+    """
+    org, langkah, batasan = aturan
+    n_unit, batas, jumlah, dipindah, gagal = angka
+    ikut = ikut & (dipindah[unit] > 0)
+    idx = np.flatnonzero(ikut)
+    u = unit[idx]
+    jumlah_peserta = np.bincount(unit, weights=ikut, minlength=len(n_unit)).astype("int64")
+    bertahan = jumlah_peserta - dipindah
+    kelompok = " + ".join(batasan.kelompok)
+    siapa = f"pemegang {kelompok}" if batasan.op == "<=" else f"calon (lebih baik dari {kelompok})"
+    hitungan = np.empty(len(n_unit), dtype=object)
+    sisa = np.empty(len(n_unit), dtype=object)
+    for k in np.unique(u).tolist():
+        hitungan[k] = _hitungan(
+            batasan, n_unit[k], batas[k], jumlah[k], dipindah[k], gagal[k], PREDIKAT[tujuan]
+        )
+        sisa[k] = (
+            f" dari {jumlah_peserta[k]} {siapa}; bertahan: {_rentang(1, bertahan[k])}; "
+            f"turun ke {PREDIKAT[tujuan]}: {_rentang(bertahan[k] + 1, jumlah_peserta[k])}"
+        )
+    urutan = _cumcount(ikut, unit)[idx] + 1
+    predikat = np.asarray(PREDIKAT, dtype=object)[sekarang[idx]]
+    return {
+        "_unit": u,
+        "kode_unit": hasil["kode_unit"].to_numpy(dtype=object)[idx],
+        "predikat_organisasi": np.full(len(idx), org, dtype=object),
+        "langkah": np.full(len(idx), langkah, dtype="int64"),
+        "aturan": np.full(len(idx), f"Kurva {org}: {batasan.teks}", dtype=object),
+        "ketentuan": np.full(len(idx), _ketentuan(batasan), dtype=object),
+        "hitungan": hitungan[u],
+        "n": n_unit[u],
+        "batas": batas[u],
+        "jumlah": jumlah[u],
+        "nip": hasil["nip"].to_numpy(dtype=object)[idx],
+        "peringkat": hasil["peringkat"].to_numpy(dtype="int64")[idx],
+        "capaian_hasil_kerja": hasil["capaian_hasil_kerja"].to_numpy(dtype="float64")[idx],
+        "nilai_perilaku": hasil["nilai_perilaku"].to_numpy(dtype="float64", na_value=np.nan)[idx],
+        "predikat": predikat,
+        "urutan": urutan,
+        "jumlah_peserta": jumlah_peserta[u],
+        "bertahan": bertahan[u],
+        "dipindah": pindah[idx],
+        "predikat_baru": np.where(pindah[idx], PREDIKAT[tujuan], predikat),
+        "posisi": np.array([f"peringkat {r}" for r in urutan.tolist()], dtype=object) + sisa[u],
+    }
+
+
+def _rentang(awal: int, akhir: int) -> str:
+    """'peringkat a–b', 'peringkat a' or 'tidak ada'."""
+    if awal > akhir:
+        return "tidak ada"
+    return f"peringkat {awal}" if awal == akhir else f"peringkat {awal}–{akhir}"
+
+
+def _ketentuan(batasan: BatasanKurva) -> str:
+    """The constraint in words, shares of the unit's scored employees as in DOMAIN.md."""
+    ukuran = f"{batasan.persen:g}%" if batasan.persen is not None else f"{batasan.jumlah}"
+    kelompok = " atau ".join(batasan.kelompok)
+    if batasan.op == "<=":
+        return f"paling banyak {ukuran} pegawai unit yang dinilai boleh berpredikat {kelompok}"
+    return f"paling sedikit {ukuran} pegawai unit yang dinilai harus berpredikat {kelompok}"
+
+
+def _hitungan(
+    batasan: BatasanKurva, n: int, batas: int, jumlah: int, dipindah: int, gagal: int, tujuan: str
+) -> str:
+    """The allowed (floor) or required (ceil) count worked out for one unit, and what it moved."""
+    nama = "batas" if batasan.op == "<=" else "syarat"
+    if batasan.persen is None:
+        angka = f"{nama} = {batas} pegawai (jumlah tetap)"
+    else:
+        bulat, arah = ("floor", "ke bawah") if batasan.op == "<=" else ("ceil", "ke atas")
+        nilai = float(clean(batasan.persen * n / 100.0))
+        angka = (
+            f"{nama} = {bulat}({batasan.persen:g}% × {n}) = {bulat}({nilai:g}) = {batas} (dibulatkan {arah})"
+        )
+    kelompok = " + ".join(batasan.kelompok)
+    if batasan.op == "<=":
+        return (
+            f"{angka} dari {n} pegawai; sebelumnya {jumlah} berpredikat {kelompok}, lebih "
+            f"{jumlah - batas} → {dipindah} pemegang berperingkat terendah turun ke {tujuan}"
+        )
+    ekor = f"; tidak dapat dipenuhi: kurang {gagal} pegawai" if gagal else ""
+    return (
+        f"{angka} dari {n} pegawai; sebelumnya {jumlah} berpredikat {kelompok}, kurang "
+        f"{batas - jumlah} → {dipindah} calon berperingkat terendah (predikat lebih baik dari "
+        f"{kelompok}) turun ke {tujuan}{ekor}"
+    )
+
+
+def _peserta_table(bagian: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """All constraints' participants by unit, constraint and rank (typed even when empty)."""
+    if not bagian:
+        return pd.DataFrame({k: pd.Series(dtype=t) for k, t in PESERTA_KURVA_COLUMNS.items()})
+    kolom = {k: np.concatenate([b[k] for b in bagian]) for k in ("_unit", *PESERTA_KURVA_COLUMNS)}
+    urut = np.lexsort((kolom["urutan"], kolom["langkah"], kolom["_unit"]))
+    return pd.DataFrame({k: kolom[k][urut] for k in PESERTA_KURVA_COLUMNS}).astype(PESERTA_KURVA_COLUMNS)
 
 
 def _note_outcome(

@@ -112,6 +112,7 @@ def combine_year_end(results: list[YearEndResult], ruleset: Ruleset) -> YearEndR
         kurva=_concat_sorted([r.kurva for r in results], ["kode_unit"]),
         ruleset_label=pertama.ruleset_label,
         ruleset_checksum=pertama.ruleset_checksum,
+        pindah_kurva=_concat_sorted([r.pindah_kurva for r in results], ["kode_unit", "langkah", "urutan"]),
     )
 
 

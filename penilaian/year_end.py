@@ -8,7 +8,7 @@ explicit here: an employee that cannot be scored gets one ``tidak_dinilai`` row 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,8 @@ class YearEndResult:
     kurva: pd.DataFrame
     ruleset_label: str = ""
     ruleset_checksum: str = ""
+    # every curve move: the rule, the allowed/required count, the rank among holders (PESERTA_KURVA_COLUMNS)
+    pindah_kurva: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def shallow_copy(self) -> YearEndResult:
         """A copy whose frames share data copy-on-write: changes to one never reach the other."""
@@ -149,7 +151,7 @@ def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
     hasil["predikat"] = predikat_matriks(hasil["rating_hasil_kerja"], hasil["rating_perilaku"]).to_numpy()
 
     hasil = peringkat_unit(hasil)
-    hasil, kurva = kalibrasi_kurva(hasil, unit_kerja, ruleset.kurva)
+    hasil, kurva, peserta = kalibrasi_kurva(hasil, unit_kerja, ruleset.kurva)
     hasil = hasil.sort_values("nip", kind="stable").reset_index(drop=True)
     kolom = [
         "nip",
@@ -183,6 +185,7 @@ def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
         kurva=kurva,
         ruleset_label=ruleset.label,
         ruleset_checksum=ruleset.checksum,
+        pindah_kurva=peserta[peserta["dipindah"].to_numpy()].reset_index(drop=True),
     )
 
 

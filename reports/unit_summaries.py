@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import PREDIKAT
-from penilaian.kurva import KUNCI_PREDIKAT
+from penilaian.kurva import KUNCI_PREDIKAT, PESERTA_KURVA_COLUMNS, URUTAN_PERINGKAT
 from penilaian.numbers import clean
 from reports.charts import bar_chart, grouped_bar_chart
 from reports.common import (
@@ -18,6 +18,7 @@ from reports.common import (
     count_per_unit,
     format_numbers,
     frame_or_empty,
+    group_records,
     label_column,
     lookup,
     map_codes,
@@ -86,6 +87,24 @@ def _kurva_unit(kurva: pd.DataFrame) -> dict[str, dict[str, Any]]:
             ),
         }
     return out
+
+
+def _langkah_kurva(pindah_kurva: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Per moved nip, each curve move: the rule and its count worked out, the rank among the holders."""
+    batas = pd.to_numeric(pindah_kurva["batas"]).astype("Int64").astype("str")
+    n = pd.to_numeric(pindah_kurva["n"]).astype("Int64").astype("str")
+    return group_records(
+        {
+            "nip": text_column(pindah_kurva["nip"]),
+            "aturan": text_column(pindah_kurva["aturan"]) + " (" + batas + " dari " + n + ")",
+            "ketentuan": text_column(pindah_kurva["ketentuan"]),
+            "hitungan": text_column(pindah_kurva["hitungan"]),
+            "posisi": text_column(pindah_kurva["posisi"]),
+            "capaian": format_numbers(pindah_kurva["capaian_hasil_kerja"]),
+            "perilaku": format_numbers(pindah_kurva["nilai_perilaku"]),
+        },
+        "nip",
+    )
 
 
 def _sebaran_capaian(hasil: pd.DataFrame) -> dict[str, list[int]]:
@@ -183,8 +202,13 @@ def render_unit_summaries(
         text_column(hasil["alasan_kalibrasi"]) != ""
     )
     moved = hasil[pindah.to_numpy()]
+    langkah = _langkah_kurva(frame_or_empty(year_end, "pindah_kurva", PESERTA_KURVA_COLUMNS))
+    kolom = ("nip", "nama", "predikat", "predikat_final", "alasan_kalibrasi")
     kalibrasi = per_unit(
-        {k: text_column(moved[k]) for k in ("nip", "nama", "predikat", "predikat_final", "alasan_kalibrasi")},
+        {
+            **{k: text_column(moved[k]) for k in kolom},
+            "langkah": pd.Series([langkah.get(n, []) for n in text_column(moved["nip"])], dtype=object),
+        },
         moved["kode_unit"],
     )
 
@@ -235,6 +259,7 @@ def render_unit_summaries(
                 arah="vertikal",
             ),
             kalibrasi=kalibrasi.get(k, []),
+            urutan_peringkat=URUTAN_PERINGKAT,
             bias=bias_unit.get(k, []),
             tidak_dinilai=tidak_dinilai.get(k, []),
             pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,

@@ -23,9 +23,11 @@ from kinerja.demo.generator import generate
 from models import stage_runs
 from models.db import replace_rows, transaction
 from penilaian.capaian import baris_realisasi_akhir
+from penilaian.kurva import kalibrasi_kurva, peringkat_unit
 from penilaian.ruleset import Ruleset, load_ruleset
 from penilaian.year_end import YearEndResult, score_year_end
 from stages import registry
+from tests.penilaian.year_end_inputs import UNIT_KURVA_16, nip, peg, unit
 
 TAHUN = 2026
 
@@ -99,3 +101,21 @@ def year_end_run(engine: Engine, year: ScoredYear, ruleset_checksum: str | None 
 def archive_year(engine: Engine, year: ScoredYear) -> tuple[int, int]:
     """plan-collection then year-end: the ids of their stage runs."""
     return plan_run(engine, year), year_end_run(engine, year)
+
+
+def archive_curve_unit(engine: Engine, rules: Ruleset, kode_unit: str = "U16") -> int:
+    """UNIT_KURVA_16 archived: its unit and staff (plan-collection), its scores with predikat_final from
+    the curve (year-end, with the ruleset's label and checksum); the year-end stage run id."""
+    unit_kerja = pd.DataFrame([unit(kode_unit, "Baik")])
+    skor = pd.DataFrame({"nip": [nip(r[0]) for r in UNIT_KURVA_16], "kode_unit": kode_unit,
+                         "capaian_hasil_kerja": [r[1] for r in UNIT_KURVA_16],
+                         "nilai_perilaku": [r[2] for r in UNIT_KURVA_16],
+                         "predikat": [r[3] for r in UNIT_KURVA_16]}).astype({"nilai_perilaku": "float64"})
+    hasil, _, _ = kalibrasi_kurva(peringkat_unit(skor), unit_kerja, rules.kurva)
+    hasil = hasil.assign(nama="Pegawai", kode_instansi=unit_kerja["kode_instansi"].iloc[0],
+                         rating_hasil_kerja_hitung="sesuai", rating_hasil_kerja="sesuai",
+                         rating_perilaku_hitung="sesuai", rating_perilaku="sesuai", ruleset_label=rules.label)
+    pegawai = pd.DataFrame([peg(r[0], kode_unit) for r in UNIT_KURVA_16])
+    sealed_run(engine, "plan-collection", {"unit_kerja": unit_kerja, "pegawai": pegawai}, {})
+    return sealed_run(engine, "year-end", {"hasil_penilaian": hasil}, {}, rules.label, rules.checksum)
+

@@ -55,3 +55,13 @@ def test_log_shows_each_input_file_with_its_rows(engine: Engine):
     assert row["input"] == f"kinerja.xlsx {'cd' * 4}, pegawai {'ab' * 4} ×150"
     assert row["hitungan"] == "karantina=3"
     assert row["flow_run"] == "validation-2026 (01234567)" and row["hasil"] == "gagal"
+
+
+def test_log_shows_rows_read_from_the_counts_a_stage_run_records_today(engine: Engine):
+    rid = insert_run(engine, tahun=TAHUN, tahap="year-end", flow_run_id="0123456789abcdef",
+                     flow_run_name="year-end-2026", input_checksums=json.dumps({"pegawai.csv": "ab" * 32}))
+    seal_run(engine, rid, "berhasil", {"pegawai.dibaca": 150, "pegawai.sah": 141, "pegawai.dikarantina": 9,
+                                       "dikarantina": 12}, None, "{}", GENESIS, record_hash)
+    (row,) = stage_run_log(engine, TAHUN).to_dict("records")
+    assert row["input"] == f"pegawai {'ab' * 4} ×150"
+    assert row["hitungan"] == "dikarantina=12"

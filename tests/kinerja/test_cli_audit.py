@@ -23,7 +23,10 @@ from kinerja.cli import main
 from kinerja.settings import get_settings
 from models import stage_runs
 from models.db import MIGRATIONS_DIR, get_engine, migrate, replace_rows, transaction
-from tests.audit.archive import TAHUN, ScoredYear, archive_year, score_demo_year
+from penilaian.ruleset import load_ruleset
+from tests.audit.archive import TAHUN, ScoredYear, archive_curve_unit, archive_year, score_demo_year
+from tests.penilaian.year_end_inputs import URUTAN_PEMEGANG_16
+from tests.penilaian.year_end_inputs import nip as hand_nip
 
 NOT_SCORED = "000000000000000000"
 
@@ -172,7 +175,8 @@ def test_verify_names_the_table_and_key_of_a_changed_result_and_exits_1(
 
     done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
     assert done.code == 1
-    assert one_line(done.err) == f"Galat: Verifikasi GAGAL tahun {TAHUN}: 2 temuan (daftar di atas)"
+    assert one_line(done.err) == (f"Galat / error: Verifikasi GAGAL tahun {TAHUN}: 2 temuan (daftar di atas)"
+                                  f" / verification FAILED for {TAHUN}: 2 findings (listed above)")
     found = sorted(line for line in done.out.splitlines() if line.startswith("✗ "))
     assert len(found) == 2
     assert found[0].startswith(
@@ -256,27 +260,54 @@ def test_explain_walks_from_the_indicators_to_the_final_predikat(
     assert [(int(r[0]), r[1]) for r in run_rows] == [(plan_id, "plan-collection"), (year_end_id, "year-end")]
 
 
+def test_explain_of_a_curve_move_prints_the_rule_the_count_and_the_holders_ranking(
+    kinerja: Kinerja, engine: Engine
+):
+    archive_curve_unit(engine, load_ruleset())
+    done = kinerja("audit", "explain", hand_nip(14), "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    kurva = lines[lines.index("5. Kurva distribusi") + 1:lines.index("6. Stage run yang terlibat")]
+    assert kurva[1] == "Kurva Baik: Baik maks. 70% (11 dari 16) — batasan ke-1 untuk predikat organisasi Baik"
+    assert kurva[3].startswith("batas = floor(70% × 16) = floor(11.2) = 11 (dibulatkan ke bawah) dari 16")
+    assert kurva[5].startswith("pegawai ini: peringkat 13 dari 14 pemegang Baik; bertahan: peringkat 1–11")
+    ranking = [line.split() for line in kurva[6:] if line.startswith("#")]
+    assert [r[1] for r in ranking] == [hand_nip(i) for i in URUTAN_PEMEGANG_16]
+    assert ranking[12][0] == "#13" and kurva[6 + 12].endswith("◀ pegawai ini")
+
+
 def test_explain_of_a_nip_not_scored_exits_2_with_one_line(
     kinerja: Kinerja, engine: Engine, scored_year: ScoredYear
 ):
     archive_year(engine, scored_year)
     done = kinerja("audit", "explain", NOT_SCORED, "--tahun", str(TAHUN), "--db", url_of(engine))
     assert (done.code, done.out) == (2, "")
-    assert one_line(done.err) == f"Galat: NIP {NOT_SCORED} tidak ada di hasil penilaian {TAHUN} / not found"
+    assert one_line(done.err) == (f"Galat / error: NIP {NOT_SCORED} tidak ada di hasil penilaian {TAHUN} / "
+                                  "not found")
 
 
 def test_explain_of_a_quarantined_nip_lists_its_rules(kinerja: Kinerja, engine: Engine):
-    rid = stage_runs.insert_run(engine, tahun=TAHUN, tahap="year-end", input_checksums="{}")
-    karantina = pd.DataFrame({"tahun": [TAHUN], "tahap": "year-end", "berkas": "skp.csv", "baris": 7,
-                              "kolom": "nip", "nilai": NOT_SCORED, "kode_aturan": "TANPA_UTAMA",
-                              "alasan": "tidak ada indikator utama", "reason": "no main indicator",
-                              "stage_run_id": rid})
-    with transaction(engine) as conn:
-        replace_rows(conn, "karantina", karantina, stage_run_id=rid)
+    """One line per file and rule with the line numbers, each problem once (its first stage), however
+    many stages found it."""
+    rows = [("skp.csv", 7, "TANPA_UTAMA", "tidak ada indikator utama", "no main indicator"),
+            ("skp.csv", 9, "TANPA_UTAMA", "tidak ada indikator utama", "no main indicator"),
+            ("pegawai.csv", 4, "NIP_GANDA", "nip ganda", "duplicated nip")]
+    runs = []
+    for tahap in ("plan-collection", "validation"):
+        rid = stage_runs.insert_run(engine, tahun=TAHUN, tahap=tahap, input_checksums="{}")
+        karantina = pd.DataFrame(rows, columns=["berkas", "baris", "kode_aturan", "alasan", "reason"]).assign(
+            tahun=TAHUN, tahap=tahap, kolom="nip", nilai=NOT_SCORED, stage_run_id=rid)
+        with transaction(engine) as conn:
+            replace_rows(conn, "karantina", karantina, stage_run_id=rid)
+        runs.append(rid)
     done = kinerja("audit", "explain", NOT_SCORED, "--tahun", str(TAHUN), "--db", url_of(engine))
     assert (done.code, done.err) == (0, "")
-    assert done.out == (f"{NOT_SCORED} tidak dinilai pada {TAHUN} (karantina):\n"
-                        f"  • [year-end] TANPA_UTAMA: tidak ada indikator utama (stage run {rid})\n")
+    assert done.out == (
+        f"{NOT_SCORED} tidak dinilai pada {TAHUN} (karantina):\n"
+        f"  • pegawai.csv · NIP_GANDA (baris 4): nip ganda / duplicated nip [plan-collection; stage run "
+        f"{runs[0]}]\n"
+        f"  • skp.csv · TANPA_UTAMA (baris 7, 9): tidak ada indikator utama / no main indicator "
+        f"[plan-collection; stage run {runs[0]}]\n")
 
 
 def _head_revision() -> str:
@@ -312,7 +343,7 @@ def test_a_schema_without_the_audit_trail_is_refused_until_upgraded(
     refused = kinerja("audit", "log", "--tahun", str(TAHUN), "--db", sqlite_url)
     assert (refused.code, refused.out) == (2, "")
     assert one_line(refused.err) == (
-        f"Galat: skema {sqlite_url} belum memuat jejak audit: jalankan `kinerja db upgrade` / "
+        f"Galat / error: skema {sqlite_url} belum memuat jejak audit: jalankan `kinerja db upgrade` / "
         "schema predates the audit trail: run `kinerja db upgrade`")
     with engine.connect() as conn:
         assert conn.execute(text("select version_num from alembic_version")).scalar() == "0001", \
@@ -336,7 +367,7 @@ def test_a_missing_database_file_is_refused_and_not_created(
     url = f"sqlite:///{path}"
     done = kinerja("audit", *command, "--tahun", str(TAHUN), "--db", url)
     assert (done.code, done.out) == (2, "")
-    assert one_line(done.err) == f"Galat: basis data {url} tidak ada / database does not exist"
+    assert one_line(done.err) == f"Galat / error: basis data {url} tidak ada / database does not exist"
     assert not path.parent.exists()
 
 
@@ -345,8 +376,8 @@ def test_grant_auditor_on_sqlite_exits_2_with_its_one_line_message(kinerja: Kine
     done = kinerja("db", "grant-auditor", "auditor", "--db", f"sqlite:///{path}")
     assert (done.code, done.out) == (2, "")
     assert one_line(done.err) == (
-        "Galat: grant-auditor hanya untuk PostgreSQL; SQLite tidak mengenal role: berikan auditor salinan "
-        "berkas basis data / PostgreSQL only, SQLite has no roles")
+        "Galat / error: grant-auditor hanya untuk PostgreSQL; SQLite tidak mengenal role: berikan auditor "
+        "salinan berkas basis data / PostgreSQL only, SQLite has no roles")
     assert not path.exists()
 
 
@@ -354,4 +385,4 @@ def test_grant_auditor_refuses_an_invalid_role_name_with_exit_2(kinerja: Kinerja
     done = kinerja("db", "grant-auditor", "Auditor Baru", "--db", postgres_url)
     assert (done.code, done.out) == (2, "")
     assert one_line(done.err) == (
-        "Galat: nama role 'Auditor Baru' tidak sah / invalid role name (huruf kecil, angka, _)")
+        "Galat / error: nama role 'Auditor Baru' tidak sah / invalid role name (huruf kecil, angka, _)")

@@ -5,9 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from penilaian.kurva import KUNCI_PREDIKAT, kalibrasi_kurva, peringkat_unit
+from penilaian.kurva import KUNCI_PREDIKAT, PESERTA_KURVA_COLUMNS, kalibrasi_kurva, peringkat_unit
 from tests.penilaian.input_frames import frame
 from tests.penilaian.year_end_inputs import (
+    DIPINDAH_16,
+    UNIT_KURVA_16,
+    URUTAN_PEMEGANG_16,
     nip,
     unit,
 )
@@ -29,7 +32,7 @@ def _hasil(unit_kode, rows):
 def _kalibrasi(ruleset, org, rows, kode="U1"):
     ranked = peringkat_unit(_hasil(kode, rows))
     units = frame("unit_kerja", [unit(kode, org)])
-    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    hasil, kurva, _ = kalibrasi_kurva(ranked, units, ruleset.kurva)
     return hasil.set_index("nip"), kurva.iloc[0]
 
 
@@ -227,7 +230,7 @@ def test_curve_several_units_at_once(ruleset):
     b = _hasil("UB", [(i, 120 - i, 4.5, "Sangat Baik") for i in range(11, 16)])
     ranked = peringkat_unit(pd.concat([b, a], ignore_index=True))
     units = frame("unit_kerja", [unit("UA", "Istimewa"), unit("UB", "Istimewa"), unit("UC", "Baik")])
-    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    hasil, kurva, _ = kalibrasi_kurva(ranked, units, ruleset.kurva)
     moved = sorted(hasil.loc[hasil["predikat_final"] == "Baik", "nip"])
     assert moved == [nip(4), nip(5), nip(14), nip(15)]
     assert kurva["kode_unit"].tolist() == ["UA", "UB", "UC"]
@@ -237,7 +240,7 @@ def test_curve_several_units_at_once(ruleset):
 def test_unit_without_predikat_organisasi_is_only_reported(ruleset):
     ranked = peringkat_unit(_hasil("U9", [(i, 115, 4.5, "Sangat Baik") for i in range(1, 7)]))
     units = frame("unit_kerja", [unit("U9", None)])
-    hasil, kurva = kalibrasi_kurva(ranked, units, ruleset.kurva)
+    hasil, kurva, _ = kalibrasi_kurva(ranked, units, ruleset.kurva)
     assert (hasil["predikat_final"] == "Sangat Baik").all()
     assert not bool(kurva.iloc[0]["dikalibrasi"])
     assert kurva.iloc[0]["catatan"] == "predikat organisasi tidak ada: tidak dikalibrasi"
@@ -251,3 +254,102 @@ def test_curve_table_columns_use_kunci_predikat(ruleset):
     assert [k for k in kurva.index if k.startswith("sesudah_")] == [
         "sesudah_sangat_baik", "sesudah_baik", "sesudah_butuh_perbaikan", "sesudah_kurang",
         "sesudah_sangat_kurang"]
+
+
+def _peserta(ruleset, org, rows):
+    ranked = peringkat_unit(_hasil("U1", rows))
+    hasil, _, peserta = kalibrasi_kurva(ranked, frame("unit_kerja", [unit("U1", org)]), ruleset.kurva)
+    return hasil.set_index("nip"), peserta
+
+
+def test_participants_of_a_move_are_the_holders_in_rank_order_with_the_rule_and_count(ruleset):
+    hasil, peserta = _peserta(ruleset, "Baik", UNIT_KURVA_16)
+    assert list(peserta.columns) == list(PESERTA_KURVA_COLUMNS)
+    # only the constraint that moved someone (Baik <= 70%); "BP + Kurang >= 1" already holds (1 + 3)
+    assert peserta["langkah"].unique().tolist() == [1]
+    assert peserta["nip"].tolist() == [nip(i) for i in URUTAN_PEMEGANG_16], "ties: nilai, none last, nip"
+    assert peserta["urutan"].tolist() == list(range(1, 15))
+    assert peserta.loc[peserta["dipindah"], "nip"].tolist() == [nip(i) for i in DIPINDAH_16]
+    moved = hasil.index[hasil["predikat"] != hasil["predikat_final"]]
+    assert sorted(moved) == sorted(nip(i) for i in DIPINDAH_16)
+    baris = peserta.set_index("nip").loc[nip(14)]
+    assert (baris["n"], baris["batas"], baris["jumlah"], baris["jumlah_peserta"], baris["bertahan"]) == (
+        16, 11, 14, 14, 11)
+    assert baris["aturan"] == "Kurva Baik: Baik maks. 70%"
+    assert hasil.loc[nip(14), "alasan_kalibrasi"].startswith(f"{baris['aturan']} (11 dari 16)")
+    assert baris["ketentuan"] == "paling banyak 70% pegawai unit yang dinilai boleh berpredikat Baik"
+    assert baris["hitungan"] == (
+        "batas = floor(70% × 16) = floor(11.2) = 11 (dibulatkan ke bawah) dari 16 pegawai; sebelumnya 14 "
+        "berpredikat Baik, lebih 3 → 3 pemegang berperingkat terendah turun ke Butuh Perbaikan"
+    )
+    assert baris["posisi"] == (
+        "peringkat 13 dari 14 pemegang Baik; bertahan: peringkat 1–11; "
+        "turun ke Butuh Perbaikan: peringkat 12–14"
+    )
+    assert (baris["predikat"], baris["predikat_baru"]) == ("Baik", "Butuh Perbaikan")
+    tetap = peserta.set_index("nip").loc[nip(11)]
+    assert (tetap["urutan"], bool(tetap["dipindah"]), tetap["predikat_baru"]) == (11, False, "Baik")
+    assert np.isnan(baris["nilai_perilaku"]) and tetap["capaian_hasil_kerja"] == 90.0
+    assert nip(1) not in set(peserta["nip"]) and nip(16) not in set(peserta["nip"])
+
+
+def test_participants_of_a_minimum_are_the_candidates_better_than_the_group(ruleset):
+    # as test_curve_baik_at_least_one_butuh_perbaikan_or_kurang: candidates 1-4 (nip 5 is worse), nip 4 moves
+    rows = [
+        (1, 115, 4.5, "Sangat Baik"),
+        (2, 100, 3.5, "Baik"),
+        (3, 99, 3.5, "Baik"),
+        (4, 98, 3.5, "Baik"),
+        (5, 50, 2.0, "Sangat Kurang"),
+    ]
+    _, peserta = _peserta(ruleset, "Baik", rows)
+    assert peserta["langkah"].unique().tolist() == [2]
+    assert peserta["nip"].tolist() == [nip(1), nip(2), nip(3), nip(4)]
+    assert peserta["dipindah"].tolist() == [False, False, False, True]
+    baris = peserta.iloc[-1]
+    assert (baris["batas"], baris["jumlah"], baris["jumlah_peserta"], baris["bertahan"]) == (1, 0, 4, 3)
+    assert baris["ketentuan"] == (
+        "paling sedikit 1 pegawai unit yang dinilai harus berpredikat Butuh Perbaikan atau Kurang"
+    )
+    assert baris["hitungan"] == (
+        "syarat = 1 pegawai (jumlah tetap) dari 5 pegawai; sebelumnya 0 berpredikat Butuh Perbaikan + "
+        "Kurang, kurang 1 → 1 calon berperingkat terendah (predikat lebih baik dari Butuh Perbaikan + "
+        "Kurang) turun ke Butuh Perbaikan"
+    )
+    assert baris["posisi"] == (
+        "peringkat 4 dari 4 calon (lebih baik dari Butuh Perbaikan + Kurang); bertahan: peringkat 1–3; "
+        "turun ke Butuh Perbaikan: peringkat 4"
+    )
+
+
+def test_participants_of_a_double_move_show_the_predikat_at_each_step(ruleset):
+    # as test_curve_butuh_perbaikan_move_twice: step 1 SB allowed 0 -> 4, 5 to Baik; step 2 BP required
+    # ceil(3) = 3, have 2: candidates (better than BP) are now 3, 4, 5, all Baik; the lowest (5) moves
+    rows = [
+        (1, 100, 3.0, "Butuh Perbaikan"),
+        (2, 99, 3.0, "Butuh Perbaikan"),
+        (3, 98, 3.0, "Baik"),
+        (4, 97, 4.5, "Sangat Baik"),
+        (5, 96, 4.5, "Sangat Baik"),
+    ]
+    _, peserta = _peserta(ruleset, "Butuh Perbaikan", rows)
+    lima = peserta[peserta["nip"] == nip(5)]
+    assert lima["langkah"].tolist() == [1, 2]
+    assert lima["predikat"].tolist() == ["Sangat Baik", "Baik"]
+    assert lima["predikat_baru"].tolist() == ["Baik", "Butuh Perbaikan"]
+    assert lima["posisi"].tolist() == [
+        "peringkat 2 dari 2 pemegang Sangat Baik; bertahan: tidak ada; turun ke Baik: peringkat 1–2",
+        "peringkat 3 dari 3 calon (lebih baik dari Butuh Perbaikan); bertahan: peringkat 1–2; "
+        "turun ke Butuh Perbaikan: peringkat 3",
+    ]
+    assert lima["hitungan"].iloc[0].startswith(
+        "batas = floor(10% × 5) = floor(0.5) = 0 (dibulatkan ke bawah)")
+    assert lima["hitungan"].iloc[1].startswith("syarat = ceil(60% × 5) = ceil(3) = 3 (dibulatkan ke atas)")
+
+
+def test_no_move_no_participants(ruleset):
+    # under min_pegawai: only reported, so no constraint moved anyone
+    _, peserta = _peserta(ruleset, "Istimewa", [(i, 115, 4.5, "Sangat Baik") for i in range(1, 5)])
+    assert peserta.empty and list(peserta.columns) == list(PESERTA_KURVA_COLUMNS)
+    assert peserta.dtypes.astype("str").to_dict() == PESERTA_KURVA_COLUMNS, "typed even when empty"
+

@@ -191,7 +191,7 @@ def units(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
 def test_calibration_only_moves_down_and_meets_the_curve(data) -> None:
     hasil, unit_kerja = data
     kurva = RULESET.kurva
-    final, _ = kalibrasi_kurva(peringkat_unit(hasil), unit_kerja, kurva)
+    final, _, _ = kalibrasi_kurva(peringkat_unit(hasil), unit_kerja, kurva)
     urutan = {p: i for i, p in enumerate(PREDIKAT)}
     before = final["predikat"].map(urutan)
     after = final["predikat_final"].map(urutan)

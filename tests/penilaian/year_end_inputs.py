@@ -94,3 +94,31 @@ def year_end_result(hasil=None, bias=None):
         bias=bias if bias is not None else empty,
         kurva=empty,
     )
+
+
+# A Baik unit of 16 for explaining curve moves: nip 1 Sangat Baik, 2-15 Baik, 16 Butuh Perbaikan, as
+# (i, capaian_hasil_kerja, nilai_perilaku, predikat). Baik allowed floor(70% x 16) = floor(11.2) = 11 of
+# 14 holders. The holders ranked by hand (capaian desc, then nilai desc with none last, then nip asc):
+# 3 and 2 tie at 100 (nilai 4.5 > 4.0); 15, 11, 12, 14 tie at 90: 15 (nilai 4.0) first, 11 before 12
+# (same 3.0: nip), 14 (no nilai) last; 13 has the best nilai but capaian 80. So 12, 14, 13 (ranks
+# 12-14) move to Butuh Perbaikan and nip 14 is ranked 13th of 14.
+UNIT_KURVA_16 = [
+    (1, 120.0, 4.0, "Sangat Baik"),
+    (2, 100.0, 4.0, "Baik"),
+    (3, 100.0, 4.5, "Baik"),
+    (4, 99.0, 3.5, "Baik"),
+    (5, 98.0, 3.5, "Baik"),
+    (6, 97.0, 3.5, "Baik"),
+    (7, 96.0, 3.5, "Baik"),
+    (8, 95.0, 3.5, "Baik"),
+    (9, 94.0, 3.5, "Baik"),
+    (10, 93.0, 3.5, "Baik"),
+    (11, 90.0, 3.0, "Baik"),
+    (12, 90.0, 3.0, "Baik"),
+    (13, 80.0, 5.0, "Baik"),
+    (14, 90.0, None, "Baik"),
+    (15, 90.0, 4.0, "Baik"),
+    (16, 60.0, 2.5, "Butuh Perbaikan"),
+]
+URUTAN_PEMEGANG_16 = [3, 2, 4, 5, 6, 7, 8, 9, 10, 15, 11, 12, 14, 13]
+DIPINDAH_16 = [12, 14, 13]
