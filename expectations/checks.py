@@ -21,10 +21,13 @@ def rows_present_check(sheet: str, n: int | None, *, wajib: bool) -> GateCheck:
     berkas = FILES[sheet].name
     if n is None:
         deskripsi, lulus = f"berkas wajib {berkas} tidak ada", False
+        description = f"required file {berkas} is missing"
     elif wajib:
         deskripsi, lulus = f"berkas wajib {berkas} berisi minimal 1 baris", n > 0
+        description = f"required file {berkas} holds at least 1 row"
     else:
         deskripsi, lulus = f"berkas opsional {berkas} boleh kosong", True
+        description = f"optional file {berkas} may be empty"
     return GateCheck(
         kode=f"{sheet}.baris.ada",
         berkas=berkas,
@@ -35,6 +38,11 @@ def rows_present_check(sheet: str, n: int | None, *, wajib: bool) -> GateCheck:
         gagal=0,
         ambang="min. 1 baris" if wajib else "boleh kosong",
         contoh=[] if lulus else [{"baris": None, "kolom": None, "nilai": None, "alasan": deskripsi}],
+        description=description,
+        perbaikan=f"letakkan {berkas} berisi data tahun ini (minimal 1 baris) di folder --input, lalu "
+        "jalankan ulang tahap",
+        fix=f"put {berkas} with this year's data (at least 1 row) in the --input folder, then re-run the "
+        "stage",
     )
 
 
@@ -68,6 +76,18 @@ def quarantine_checks(
                 gagal=gagal,
                 ambang=ambang,
                 contoh=_quarantine_examples(baris_q) if gagal else [],
+                description=(
+                    f"at most {percent_text(maks_karantina_persen).replace(',', '.')}% of the rows of "
+                    f"{berkas} are quarantined"
+                ),
+                perbaikan=(
+                    f"terlalu banyak baris {berkas} dikarantina: perbaiki baris-baris itu di {berkas} "
+                    "menurut kode_aturan dan alasan di karantina.csv, lalu jalankan ulang tahap"
+                ),
+                fix=(
+                    f"too many rows of {berkas} are quarantined: correct them in {berkas} as the kode_aturan "
+                    "and reason columns of karantina.csv say, then re-run the stage"
+                ),
             )
         )
     return checks
@@ -81,9 +101,13 @@ def relational_check(
     *,
     ambang_persen: float | None = 0,
     berkas: str = "",
+    description: str = "",
+    perbaikan: str = "",
+    fix: str = "",
 ) -> GateCheck:
     """Report a cross-file check (supervisor exists, no cycles, cascading, coverage...) in the
-    gate; `ambang_persen=None` only reports, 0 allows no failing row."""
+    gate; `ambang_persen=None` only reports, 0 allows no failing row. `description` is the check in
+    English, `perbaikan` / `fix` what HR does when it fails (Indonesian / English)."""
     gagal = len(gagal_rows)
     if ambang_persen is None:
         lulus, ambang = True, "hanya dilaporkan"
@@ -101,6 +125,9 @@ def relational_check(
         gagal=gagal,
         ambang=ambang,
         contoh=contoh,
+        description=description,
+        perbaikan=perbaikan,
+        fix=fix,
     )
 
 

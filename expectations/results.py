@@ -48,6 +48,16 @@ class GateCheck:
     gagal: int
     ambang: str
     contoh: list[dict] = field(default_factory=list)
+    # The check in English and what to do when it fails (Indonesian, English): the console message
+    # and the gate report show them; not stored in the gate_check table.
+    description: str = ""
+    perbaikan: str = ""
+    fix: str = ""
+
+    @property
+    def peringatan(self) -> bool:
+        """Passed, but with failing rows (within the threshold, or a check that only reports)."""
+        return bool(self.lulus) and self.gagal > 0
 
 
 @dataclass
@@ -93,7 +103,7 @@ class GateResult:
         )
 
     def ringkas(self) -> str:
-        """A short Indonesian summary for logs, the CLI and the exception message."""
+        """A short Indonesian summary for the run log (`pesan` is what stops the stage)."""
         total = len(self.checks)
         gagal = self.gagal
         if not gagal:
@@ -102,21 +112,38 @@ class GateResult:
                             for c in gagal)
         return f"GAGAL: {len(gagal)} dari {total} pemeriksaan gagal: {rincian}"
 
+    def pesan(self, most: int = 3) -> str:
+        """The failed gate in one line, Indonesian then English: the first `most` failing checks with
+        what they check, their counts and threshold, and the values their rows name."""
+        gagal, total = self.gagal, len(self.checks)
+        shown = gagal[:most]
+        rest = len(gagal) - len(shown)
+        id_ = "; ".join(f"{c.kode} ({c.deskripsi}; {c.gagal} dari {c.diperiksa} baris, {c.ambang}){_named(c)}"
+                        for c in shown) + (f"; dan {rest} pemeriksaan lain" if rest else "")
+        en = "; ".join(f"{c.kode} ({c.description or c.deskripsi}; {c.gagal} of {c.diperiksa} rows, "
+                       f"{threshold_en(c.ambang)}){_named(c, en=True)}"
+                       for c in shown) + (f"; and {rest} more checks" if rest else "")
+        return (f"Gerbang gagal — {self.tahap} {self.tahun}: {len(gagal)} dari {total} pemeriksaan tidak "
+                f"lulus: {id_} / Gate failed — {self.tahap} {self.tahun}: {len(gagal)} of {total} checks "
+                f"did not pass: {en}")
 
-def _named(check: GateCheck, most: int = 5) -> str:
+
+def _named(check: GateCheck, most: int = 5, *, en: bool = False) -> str:
     """The values the failing rows name (e.g. the units without a predikat), so the one-line message
     says what to fix; nothing when the evidence carries no value."""
     values = list(dict.fromkeys(str(r["nilai"]) for r in check.contoh if r.get("nilai") not in (None, "")))
     if not values:
         return ""
-    more = f" dan {check.gagal - most} lainnya" if check.gagal > most and len(values) >= most else ""
+    more = ""
+    if check.gagal > most and len(values) >= most:
+        more = f" and {check.gagal - most} more" if en else f" dan {check.gagal - most} lainnya"
     return ": " + ", ".join(values[:most]) + more
 
 
 def enforce(result: GateResult, report_path: Path) -> None:
-    """Stop the stage when its gate failed; the report at report_path says why."""
+    """Stop the stage when its gate failed; the report at report_path says why and how to fix it."""
     if not result.lulus:
-        raise GateFailed(result.ringkas(), result=result, report_path=report_path)
+        raise GateFailed(result.pesan(), result=result, report_path=report_path)
 
 
 # ---------------------------------------------------------------- thresholds
@@ -132,6 +159,17 @@ def within_threshold(gagal: int, diperiksa: int, persen: float) -> bool:
 def threshold_text(persen: float) -> str:
     """The threshold as the report shows it: 'maks. 20% baris'."""
     return f"maks. {percent_text(persen)}% baris"
+
+
+def threshold_en(ambang: str) -> str:
+    """A threshold as `threshold_text` and the checks write it, in English."""
+    fixed = {"tidak boleh ada": "none allowed", "min. 1 baris": "at least 1 row",
+             "boleh kosong": "may be empty", "hanya dilaporkan": "reported only"}
+    if ambang in fixed:
+        return fixed[ambang]
+    if ambang.startswith("maks. ") and ambang.endswith("% baris"):
+        return f"at most {ambang[6:-7].replace(',', '.')}% of rows"
+    return ambang
 
 
 def percent_text(x: float) -> str:

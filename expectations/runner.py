@@ -190,6 +190,9 @@ def _check_from_result(
         gagal=gagal,
         ambang=ambang,
         contoh=contoh,
+        description=meta.get("description", ""),
+        perbaikan=meta.get("perbaikan", ""),
+        fix=meta.get("fix", ""),
     )
 
 

@@ -3,7 +3,8 @@
 One builder per input file; the flow, the tests and the gate report use the same suites.
 Every expectation carries ``mostly = 1 - maks_karantina_persen / 100`` (a file may lose at most
 that share of its rows to quarantine) and a ``meta`` with a stable check code, the file, the
-source column and an Indonesian description. Regexes must be RE2-compatible: pandas runs them
+source column, an Indonesian and an English description, and what HR does when it fails
+(``perbaikan`` / ``fix``). Regexes must be RE2-compatible: pandas runs them
 through pyarrow on its ``str`` dtype (no look-arounds).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -43,6 +44,24 @@ NILAI_BERAKHLAK = r"^[1-5]$"
 KOMPETENSI = r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$"
 # Suffix of the numeric helper column derived from a text column (see validation_frame).
 NUMERIC_SUFFIX = "__angka"
+# How every fix ends.
+ULANGI = "jalankan ulang tahap"
+RERUN = "re-run the stage"
+# Descriptions (Indonesian, English) shared by several files.
+_KOMPETENSI = ("kompetensi berupa kata huruf kecil digabung '_'",
+               "kompetensi is lower-case words joined by '_'")
+_TANGGAL = ("tanggal berbentuk YYYY-MM-DD", "tanggal is YYYY-MM-DD")
+_JP = ("jp berupa angka lebih dari 0", "jp is a number greater than 0")
+
+
+class Teks(NamedTuple):
+    """What an expectation says: its description in Indonesian and English and, when it fails, what to
+    do (empty: "correct the column on the listed rows")."""
+
+    deskripsi: str
+    description: str
+    perbaikan: str = ""
+    fix: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,12 +90,18 @@ class _SuiteBuilder:
         self.p = p
         self.expectations: list = []
 
-    def _add(self, jenis: type, kolom: str, kode: str, deskripsi: str, **kwargs) -> None:
+    def _add(self, jenis: type, kolom: str, kode: str, teks: Teks, **kwargs) -> None:
+        deskripsi, description, perbaikan, fix = teks
         meta = {
             "kode": f"{self.sheet}.{kolom}.{kode}",
             "berkas": self.berkas,
             "kolom": kolom,
             "deskripsi": deskripsi,
+            "description": description,
+            "perbaikan": perbaikan
+            or f"perbaiki {kolom} di {self.berkas} pada baris yang tercantum ({deskripsi}), lalu {ULANGI}",
+            "fix": fix
+            or f"correct {kolom} in {self.berkas} on the listed rows ({description}), then {RERUN}",
         }
         column = kwargs.pop("column", kolom)
         self.expectations.append(
@@ -88,31 +113,41 @@ class _SuiteBuilder:
         """The finished suite (built in one go: adding to a bare suite needs a live context)."""
         return self.gx.ExpectationSuite(name=suite_name(self.sheet, self.p), expectations=self.expectations)
 
-    def ada(self, *kolom: str) -> _SuiteBuilder:
+    def ada(self, *kolom: str, perbaikan: str = "", fix: str = "") -> _SuiteBuilder:
         """Required columns must be filled."""
         for k in kolom:
-            self._add(self.gx.expectations.ExpectColumnValuesToNotBeNull, k, "ada", f"{k} wajib diisi")
+            self._add(self.gx.expectations.ExpectColumnValuesToNotBeNull, k, "ada", Teks(
+                f"{k} wajib diisi", f"{k} is required",
+                perbaikan or f"isi {k} di {self.berkas} pada baris yang kosong (tercantum di laporan gerbang "
+                f"dan di karantina.csv), lalu {ULANGI}",
+                fix or f"fill in {k} in {self.berkas} on the empty rows (listed in the gate report and in "
+                f"karantina.csv), then {RERUN}"))
         return self
 
-    def format(self, kolom: str, regex: str, deskripsi: str) -> _SuiteBuilder:
+    def format(self, kolom: str, regex: str, deskripsi: str, description: str) -> _SuiteBuilder:
         """A filled value must have the given shape (empty values are left to `ada`)."""
         self._add(
             self.gx.expectations.ExpectColumnValuesToMatchRegex,
             kolom,
             "format",
-            deskripsi,
+            Teks(deskripsi, description),
             regex=regex,
         )
         return self
 
-    def nilai(self, kolom: str, pilihan: tuple[str, ...], kode: str = "nilai") -> _SuiteBuilder:
+    def nilai(self, kolom: str, pilihan: tuple[str, ...], kode: str = "nilai", perbaikan: str = "",
+              fix: str = "") -> _SuiteBuilder:
         """A filled value must be one of the allowed values."""
-        deskripsi = f"{kolom} salah satu dari: {', '.join(pilihan)}"
+        daftar = ", ".join(pilihan)
         self._add(
             self.gx.expectations.ExpectColumnValuesToBeInSet,
             kolom,
             kode,
-            deskripsi,
+            Teks(f"{kolom} salah satu dari: {daftar}", f"{kolom} is one of: {daftar}",
+                 perbaikan or f"ganti {kolom} di {self.berkas} pada baris yang tercantum dengan salah satu "
+                 f"dari: {daftar} (ejaan persis sama), lalu {ULANGI}",
+                 fix or f"replace {kolom} in {self.berkas} on the listed rows with one of: {daftar} "
+                 f"(spelled exactly), then {RERUN}"),
             value_set=list(pilihan),
         )
         return self
@@ -123,7 +158,11 @@ class _SuiteBuilder:
             self.gx.expectations.ExpectColumnValuesToBeUnique,
             kolom,
             "unik",
-            f"{kolom} tidak boleh ganda",
+            Teks(f"{kolom} tidak boleh ganda", f"{kolom} must not repeat",
+                 f"hapus baris ganda di {self.berkas} atau beri setiap baris {kolom} sendiri (baris yang "
+                 f"tercantum memakai {kolom} yang sama), lalu {ULANGI}",
+                 f"remove the duplicate rows from {self.berkas} or give each row its own {kolom} (the listed "
+                 f"rows share a {kolom}), then {RERUN}"),
         )
         return self
 
@@ -133,7 +172,8 @@ class _SuiteBuilder:
             self.gx.expectations.ExpectColumnValuesToBeBetween,
             kolom,
             "rentang",
-            f"{kolom} antara {minimum:g} dan {maksimum:g}",
+            Teks(f"{kolom} antara {minimum:g} dan {maksimum:g}",
+                 f"{kolom} between {minimum:g} and {maksimum:g}"),
             column=kolom + NUMERIC_SUFFIX,
             min_value=minimum,
             max_value=maksimum,
@@ -143,7 +183,7 @@ class _SuiteBuilder:
     def nip(self, *kolom: str) -> _SuiteBuilder:
         """NIP columns are 18 digits (date and sequence rules are the reader's quarantine)."""
         for k in kolom:
-            self.format(k, NIP, f"{k} berupa 18 digit angka")
+            self.format(k, NIP, f"{k} berupa 18 digit angka", f"{k} is 18 digits")
         return self
 
     def periode_bulan(self) -> _SuiteBuilder:
@@ -152,6 +192,7 @@ class _SuiteBuilder:
             "periode",
             rf"^{self.p.tahun}-(?:0[1-9]|1[0-2])$",
             f"periode berbentuk YYYY-MM dalam tahun {self.p.tahun}",
+            f"periode is YYYY-MM within {self.p.tahun}",
         )
 
 
@@ -164,8 +205,13 @@ def unit_kerja(p: SuiteParameters) -> gx.ExpectationSuite:
     """unit_kerja.csv: identity columns filled, kode_unit unique, a known predikat_organisasi."""
     s = _SuiteBuilder("unit_kerja", p)
     s.ada(*FILES["unit_kerja"].required).unik("kode_unit")
+    pilihan = ", ".join(PREDIKAT_ORGANISASI)
     if p.tahap in registry.names() and registry.get(p.tahap).needs_predikat_organisasi:
-        s.ada("predikat_organisasi")
+        s.ada("predikat_organisasi",
+              perbaikan=f"isi predikat_organisasi ({pilihan}) untuk unit pada baris yang tercantum di "
+              f"unit_kerja.csv, lalu {ULANGI}",
+              fix=f"fill in predikat_organisasi ({pilihan}) for the units on the listed rows of "
+              f"unit_kerja.csv, then {RERUN}")
     s.nilai("predikat_organisasi", PREDIKAT_ORGANISASI)
     return s.suite
 
@@ -182,10 +228,14 @@ def skp(p: SuiteParameters) -> gx.ExpectationSuite:
     """skp.csv: unique indicator ids, the right year, known enums, a positive target."""
     s = _SuiteBuilder("skp", p)
     s.ada(*FILES["skp"].required).unik("id_indikator").nip("nip")
-    s.nilai("tahun", (str(p.tahun),), kode="sesuai")
+    s.nilai("tahun", (str(p.tahun),), kode="sesuai",
+            perbaikan=f"skp.csv harus berisi indikator tahun {p.tahun}: perbaiki kolom tahun pada baris yang "
+            f"tercantum lalu {ULANGI}, atau jalankan dengan --tahun yang sesuai dengan berkas",
+            fix=f"skp.csv must hold the indicators of {p.tahun}: correct the tahun column on the listed "
+            f"rows, then {RERUN}, or run with the --tahun the file is for")
     s.nilai("aspek", ASPEK).nilai("arah", ARAH).nilai("jenis", JENIS_INDIKATOR)
-    s.format("target", ANGKA_POSITIF, "target berupa angka lebih dari 0")
-    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
+    s.format("target", ANGKA_POSITIF, "target berupa angka lebih dari 0", "target is a number greater than 0")
+    s.format("kompetensi", KOMPETENSI, *_KOMPETENSI)
     return s.suite
 
 
@@ -193,7 +243,8 @@ def realisasi(p: SuiteParameters) -> gx.ExpectationSuite:
     """realisasi.csv: a month of the year and a non-negative cumulative value."""
     s = _SuiteBuilder("realisasi", p)
     s.ada(*FILES["realisasi"].required).periode_bulan()
-    s.format("realisasi", ANGKA_NONNEGATIF, "realisasi berupa angka 0 atau lebih")
+    s.format("realisasi", ANGKA_NONNEGATIF, "realisasi berupa angka 0 atau lebih",
+             "realisasi is a number, 0 or more")
     return s.suite
 
 
@@ -201,9 +252,11 @@ def perilaku(p: SuiteParameters) -> gx.ExpectationSuite:
     """perilaku.csv: NIPs, a semester of the year and seven BerAKHLAK values 1-5."""
     s = _SuiteBuilder("perilaku", p)
     s.ada(*FILES["perilaku"].required).nip("nip", "nip_penilai")
-    s.format("periode", rf"^{p.tahun}-S[12]$", f"periode berbentuk {p.tahun}-S1 atau {p.tahun}-S2")
+    s.format("periode", rf"^{p.tahun}-S[12]$", f"periode berbentuk {p.tahun}-S1 atau {p.tahun}-S2",
+             f"periode is {p.tahun}-S1 or {p.tahun}-S2")
     for nilai in BERAKHLAK:
-        s.format(nilai, NILAI_BERAKHLAK, f"{nilai} berupa bilangan bulat 1 sampai 5")
+        s.format(nilai, NILAI_BERAKHLAK, f"{nilai} berupa bilangan bulat 1 sampai 5",
+                 f"{nilai} is a whole number from 1 to 5")
     return s.suite
 
 
@@ -211,7 +264,7 @@ def umpan_balik(p: SuiteParameters) -> gx.ExpectationSuite:
     """umpan_balik.csv: NIPs, a date and a known type of feedback."""
     s = _SuiteBuilder("umpan_balik", p)
     s.ada(*FILES["umpan_balik"].required).nip("nip", "dari_nip")
-    s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
+    s.format("tanggal", TANGGAL, *_TANGGAL)
     s.nilai("jenis", JENIS_UMPAN_BALIK)
     return s.suite
 
@@ -220,8 +273,9 @@ def survei_masyarakat(p: SuiteParameters) -> gx.ExpectationSuite:
     """survei_masyarakat.csv: a month of the year, respondents >= 1, IKM 25-100."""
     s = _SuiteBuilder("survei_masyarakat", p)
     s.ada(*FILES["survei_masyarakat"].required).periode_bulan()
-    s.format("jumlah_responden", BULAT_POSITIF, "jumlah_responden berupa bilangan bulat >= 1")
-    s.format("nilai_ikm", ANGKA_NONNEGATIF, "nilai_ikm berupa angka")
+    s.format("jumlah_responden", BULAT_POSITIF, "jumlah_responden berupa bilangan bulat >= 1",
+             "jumlah_responden is a whole number >= 1")
+    s.format("nilai_ikm", ANGKA_NONNEGATIF, "nilai_ikm berupa angka", "nilai_ikm is a number")
     s.rentang("nilai_ikm", 25, 100)
     return s.suite
 
@@ -230,9 +284,9 @@ def riwayat_pelatihan(p: SuiteParameters) -> gx.ExpectationSuite:
     """riwayat_pelatihan.csv: NIP, competency tag, date and positive JP."""
     s = _SuiteBuilder("riwayat_pelatihan", p)
     s.ada(*FILES["riwayat_pelatihan"].required).nip("nip")
-    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
-    s.format("tanggal", TANGGAL, "tanggal berbentuk YYYY-MM-DD")
-    s.format("jp", ANGKA_POSITIF, "jp berupa angka lebih dari 0")
+    s.format("kompetensi", KOMPETENSI, *_KOMPETENSI)
+    s.format("tanggal", TANGGAL, *_TANGGAL)
+    s.format("jp", ANGKA_POSITIF, *_JP)
     return s.suite
 
 
@@ -240,8 +294,8 @@ def katalog_pelatihan(p: SuiteParameters) -> gx.ExpectationSuite:
     """katalog_pelatihan.csv: unique training codes, competency tag, positive JP."""
     s = _SuiteBuilder("katalog_pelatihan", p)
     s.ada(*FILES["katalog_pelatihan"].required).unik("kode_pelatihan")
-    s.format("kompetensi", KOMPETENSI, "kompetensi berupa kata huruf kecil digabung '_'")
-    s.format("jp", ANGKA_POSITIF, "jp berupa angka lebih dari 0")
+    s.format("kompetensi", KOMPETENSI, *_KOMPETENSI)
+    s.format("jp", ANGKA_POSITIF, *_JP)
     return s.suite
 
 

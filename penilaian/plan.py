@@ -21,6 +21,44 @@ RELATIONAL_CHECKS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
      ("KASKADE", "KASKADE_WAJIB")),
     ("skp.pegawai.ada", "skp.csv", "nip indikator ada di pegawai.csv", ("PEGAWAI_TIDAK_ADA",)),
 )
+_ULANGI, _RERUN = "lalu jalankan ulang tahap", "then re-run the stage"
+# Each relational check in English, and what HR does when it fails (Indonesian, English).
+RELATIONAL_TEXT: dict[str, tuple[str, str, str]] = {
+    "pegawai.unit.ada": (
+        "the employee's kode_unit is in unit_kerja.csv",
+        f"tambahkan unit yang tercantum (kolom nilai) ke unit_kerja.csv, atau perbaiki kode_unit pegawai itu "
+        f"di pegawai.csv; {_ULANGI}",
+        f"add the listed units (nilai column) to unit_kerja.csv, or correct those employees' kode_unit in "
+        f"pegawai.csv; {_RERUN}"),
+    "pegawai.atasan.ada": (
+        "nip_atasan is another employee in pegawai.csv",
+        "isi nip_atasan pegawai yang tercantum dengan NIP atasan langsung yang ada di pegawai.csv "
+        f"(kosong hanya untuk pimpinan instansi); {_ULANGI}",
+        "set nip_atasan of the listed employees to the NIP of their direct supervisor in pegawai.csv (empty "
+        f"only for the head of the instansi); {_RERUN}"),
+    "pegawai.atasan.instansi": (
+        "the supervisor is in the same instansi (kode_instansi)",
+        f"perbaiki nip_atasan pegawai yang tercantum, atau kode_unit atasannya, agar keduanya satu instansi; "
+        f"{_ULANGI}",
+        f"correct nip_atasan of the listed employees, or their supervisor's kode_unit, so both are in one "
+        f"instansi; {_RERUN}"),
+    "pegawai.atasan.siklus": (
+        "the supervisor chain has no cycle",
+        "putuskan lingkaran: perbaiki nip_atasan salah satu pegawai yang tercantum di pegawai.csv; "
+        f"{_ULANGI}",
+        f"break the cycle: correct nip_atasan of one of the listed employees in pegawai.csv; {_RERUN}"),
+    "skp.kaskade": (
+        "a main indicator of a non-head employee cascades from their own supervisor's indicator",
+        "isi id_indikator_atasan indikator yang tercantum di skp.csv dengan id_indikator milik atasan "
+        f"langsung pegawai itu; {_ULANGI}",
+        "set id_indikator_atasan of the listed indicators in skp.csv to an id_indikator of the employee's "
+        f"own supervisor; {_RERUN}"),
+    "skp.pegawai.ada": (
+        "the indicator's nip is in pegawai.csv",
+        "tambahkan pegawai yang tercantum ke pegawai.csv, atau perbaiki nip indikator itu di skp.csv; "
+        f"{_ULANGI}",
+        f"add the listed employees to pegawai.csv, or correct the indicators' nip in skp.csv; {_RERUN}"),
+}
 
 
 def employees_without_utama(pegawai: pd.DataFrame, skp: pd.DataFrame) -> pd.DataFrame:
@@ -70,6 +108,8 @@ def relational_findings(karantina: pd.DataFrame, row_counts: dict[str, int]) -> 
         if sheet not in row_counts or sheet not in FILES:
             continue
         rows = karantina[(karantina["berkas"] == berkas) & karantina["kode_aturan"].isin(codes)]
+        description, perbaikan, fix = RELATIONAL_TEXT[kode]
         findings.append({"kode": kode, "berkas": berkas, "deskripsi": deskripsi, "rows": rows,
-                         "diperiksa": row_counts[sheet]})
+                         "diperiksa": row_counts[sheet], "description": description,
+                         "perbaikan": perbaikan, "fix": fix})
     return findings

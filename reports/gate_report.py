@@ -1,4 +1,5 @@
-"""The gate report gerbang_<tahap>.html: every check, pass or fail, counts and the worst rows."""
+"""The gate report gerbang_<tahap>.html: failing checks first with their worst rows and how to fix them,
+then warnings, then every check, pass or fail, with its counts."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from stages import registry
 
 
 def render_gate_report(result: Any, out_dir: Path) -> Path:
-    """Write gerbang_<tahap>.html so a stopped stage always says which check failed and why."""
+    """Write gerbang_<tahap>.html so a stopped stage always says which check failed, why and what to do."""
     tahap = safe_name(result.tahap)
-    checks = list(result.checks)
+    # failing checks first, then warnings (passed with failing rows), then the rest; stable within each
+    checks = sorted(result.checks, key=_status_order)
     lulus = getattr(result, "lulus", None)
     if lulus is None:
         lulus = all(bool(c.lulus) for c in checks)
@@ -28,13 +30,22 @@ def render_gate_report(result: Any, out_dir: Path) -> Path:
         checks=checks,
         jumlah_lulus=jumlah_lulus,
         jumlah_gagal=len(checks) - jumlah_lulus,
-        contoh=[_examples(c) for c in checks if not c.lulus or getattr(c, "contoh", None)],
+        jumlah_peringatan=sum(1 for c in checks if _status_order(c) == 1),
+        gagal=[_examples(c) for c in checks if not c.lulus],
+        peringatan=[_examples(c) for c in checks if c.lulus and getattr(c, "contoh", None)],
         ringkasan=(
             _table(ringkasan_unit) if ringkasan_unit is not None and len(ringkasan_unit) else None
         ),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     return write_text(out_dir / f"gerbang_{tahap}.html", html)
+
+
+def _status_order(check: Any) -> int:
+    """0 failed, 1 warning (passed, but some rows failed or are shown), 2 passed."""
+    if not check.lulus:
+        return 0
+    return 1 if getattr(check, "gagal", 0) or getattr(check, "contoh", None) else 2
 
 
 def _cell(value: Any) -> str:
@@ -58,7 +69,13 @@ def _examples(check: Any) -> dict[str, Any]:
         "kode": check.kode,
         "berkas": check.berkas,
         "deskripsi": check.deskripsi,
+        "description": getattr(check, "description", ""),
         "lulus": bool(check.lulus),
+        "diperiksa": check.diperiksa,
+        "gagal": check.gagal,
+        "ambang": check.ambang,
+        "perbaikan": getattr(check, "perbaikan", ""),
+        "fix": getattr(check, "fix", ""),
         "kolom": kolom,
         "baris": [[_cell(row.get(k)) for k in kolom] for row in rows],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,6 +45,29 @@ class StageContext:
     @property
     def engine(self) -> Engine:
         return get_engine(self.db_url)
+
+    def command(self, tahap: str) -> str:
+        """`kinerja run <tahap>` for this run's year, input and output folders, database and (when not
+        the default) ruleset, shell-quoted so HR can copy it; the database password shows as ***."""
+        from models.db import redact
+
+        args = ["kinerja", "run", tahap, "--tahun", str(self.tahun), "--input", str(self.input_dir),
+                "--output", str(self.output_root), "--db", redact(self.db_url)]
+        if self.ruleset_name != get_settings().ruleset:
+            args += ["--ruleset", self.ruleset_name]
+        return shlex.join(args)
+
+    def password_note(self) -> str:
+        """What to put for *** in `command`, when the database URL has a password ("" otherwise)."""
+        from sqlalchemy.engine import make_url
+
+        try:
+            hidden = make_url(self.db_url).password is not None
+        except Exception:  # noqa: BLE001 - an unparsable URL is shown as a placeholder by redact
+            hidden = False
+        if not hidden:
+            return ""
+        return " (ganti *** dengan kata sandi basis data / replace *** with the database password)"
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

@@ -7,6 +7,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from contract.inputs import Inputs
+from contract.schema import PREDIKAT_ORGANISASI
 from penilaian.plan import completeness_by_unit, employees_without_utama, relational_findings
 from penilaian.ruleset import Ruleset
 from penilaian.stage_checks import (
@@ -16,6 +17,8 @@ from penilaian.stage_checks import (
     units_without_predikat,
     unscored_by_instansi,
 )
+
+ULANGI, RERUN = "lalu jalankan ulang tahap", "then re-run the stage"
 
 completeness = task(completeness_by_unit, name="kelengkapan-per-unit", cache_policy=NO_CACHE)
 
@@ -28,7 +31,8 @@ def relational_checks(inputs: Inputs, rules: Ruleset, *, rencana: bool = False) 
     maks = rules.gerbang.maks_karantina_persen
     checks = [
         relational_check(f["kode"], f["deskripsi"], _examples(f["rows"]), f["diperiksa"],
-                         ambang_persen=maks, berkas=f["berkas"])
+                         ambang_persen=maks, berkas=f["berkas"], description=f["description"],
+                         perbaikan=f["perbaikan"], fix=f["fix"])
         for f in relational_findings(inputs.karantina, inputs.counts())
     ]
     if rencana:
@@ -39,7 +43,12 @@ def relational_checks(inputs: Inputs, rules: Ruleset, *, rencana: bool = False) 
         })
         checks.append(relational_check(
             "pegawai.indikator_utama", "setiap pegawai memiliki minimal satu indikator utama",
-            rows, len(inputs.frames["pegawai"]), ambang_persen=maks, berkas="skp.csv"))
+            rows, len(inputs.frames["pegawai"]), ambang_persen=maks, berkas="skp.csv",
+            description="every employee has at least one main (utama) indicator",
+            perbaikan=f"tambahkan di skp.csv minimal satu indikator berjenis utama untuk pegawai "
+            f"{_daftar(missing['nip'])}; {ULANGI}",
+            fix=f"add at least one indicator of jenis utama to skp.csv for employees "
+            f"{_daftar(missing['nip'], en=True)}; {RERUN}"))
     return checks
 
 
@@ -55,11 +64,22 @@ def coverage_checks(inputs: Inputs, rules: Ruleset) -> list:
     allowed = 100 - rules.gerbang.min_cakupan_realisasi_persen
     rows, checked = realisation_coverage(inputs.frames, rules.pemantauan.bulan_batas)
     s1_rows, s1_checked = supervisor_rating_coverage(inputs.frames, 1)
+    bulan = rules.pemantauan.bulan_batas
     return [
         relational_check("realisasi.cakupan_juni", "indikator SKP sudah punya realisasi s.d. Juni",
-                         rows, checked, ambang_persen=allowed, berkas="realisasi.csv"),
+                         rows, checked, ambang_persen=allowed, berkas="realisasi.csv",
+                         description="SKP indicators have a realisation up to June",
+                         perbaikan=f"tambahkan di realisasi.csv realisasi s.d. bulan {bulan} untuk indikator "
+                         f"yang tercantum (kolom nilai: id_indikator); {ULANGI}",
+                         fix=f"add realisations up to month {bulan} to realisasi.csv for the listed "
+                         f"indicators (nilai column: id_indikator); {RERUN}"),
         relational_check("perilaku.s1_ada", "penilaian perilaku semester 1 oleh atasan tersedia",
-                         s1_rows, s1_checked, ambang_persen=allowed, berkas="perilaku.csv"),
+                         s1_rows, s1_checked, ambang_persen=allowed, berkas="perilaku.csv",
+                         description="a semester 1 behaviour rating by the supervisor exists",
+                         perbaikan="tambahkan di perilaku.csv penilaian periode S1 oleh atasan langsung "
+                         f"(nip_penilai = nip_atasan) untuk pegawai yang tercantum; {ULANGI}",
+                         fix="add to perilaku.csv an S1 rating by the direct supervisor (nip_penilai = "
+                         f"nip_atasan) for the listed employees; {RERUN}"),
     ]
 
 
@@ -76,12 +96,33 @@ def scoring_checks(inputs: Inputs, result, rules: Ruleset, held_back: pd.DataFra
     from expectations.checks import relational_check
 
     rows, checked = units_without_predikat(inputs.frames, held_back)
+    pilihan = ", ".join(PREDIKAT_ORGANISASI)
     checks = [relational_check("unit_kerja.predikat_organisasi",
                                "unit berpegawai memiliki predikat_organisasi",
-                               rows, checked, ambang_persen=0, berkas="unit_kerja.csv")]
+                               rows, checked, ambang_persen=0, berkas="unit_kerja.csv",
+                               description="every unit with staff has a predikat_organisasi",
+                               perbaikan=f"isi predikat_organisasi ({pilihan}) untuk unit "
+                               f"{_daftar(rows['nilai'])} di unit_kerja.csv {ULANGI}",
+                               fix=f"fill in predikat_organisasi ({pilihan}) for unit "
+                               f"{_daftar(rows['nilai'], en=True)} in unit_kerja.csv, {RERUN}")]
     maks = rules.gerbang.maks_tidak_dinilai_persen
     for kode, bad, total in unscored_by_instansi(inputs.frames, result.tidak_dinilai, held_back):
         checks.append(relational_check(
             f"penilaian.tidak_dinilai.{kode}", f"pegawai {kode} yang tidak dapat dinilai",
-            bad, total, ambang_persen=maks, berkas="pegawai.csv"))
+            bad, total, ambang_persen=maks, berkas="pegawai.csv",
+            description=f"employees of {kode} who cannot be scored",
+            perbaikan="lengkapi data pegawai yang tercantum menurut kolom alasan (indikator utama di "
+            f"skp.csv, penilaian perilaku oleh atasan di perilaku.csv, atau unit yang dikarantina); {ULANGI}",
+            fix="complete the data of the listed employees as the alasan column says (a main indicator in "
+            f"skp.csv, a supervisor's rating in perilaku.csv, or a quarantined unit); {RERUN}"))
     return checks
+
+
+def _daftar(values: pd.Series, most: int = 5, *, en: bool = False) -> str:
+    """The first distinct values, and how many more: 'U01, U02 dan 3 lainnya'."""
+    unique = list(dict.fromkeys(str(v) for v in values if pd.notna(v) and str(v) != ""))
+    shown = ", ".join(unique[:most]) or ("(none)" if en else "(tidak ada)")
+    rest = len(unique) - most
+    if rest <= 0:
+        return shown
+    return f"{shown} and {rest} more" if en else f"{shown} dan {rest} lainnya"

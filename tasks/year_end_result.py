@@ -19,10 +19,12 @@ def require_year_end(ctx: StageContext, year_end: str) -> int:
     """Refuse to run before the year-end stage `year_end` scored this year, or when its inputs have
     changed since; the id of the year-end stage run otherwise."""
     row = stage_runs.latest_successful_run(ctx.engine, ctx.tahun, year_end)
+    # the command to run instead: this call's year, folders and database (password hidden)
+    command = f"`{ctx.command(year_end)}`{ctx.password_note()}"
     if row is None:
         raise StageRefused(
-            f"{ctx.tahap} {ctx.tahun}: belum ada hasil penilaian akhir tahun; jalankan dulu "
-            f"`kinerja run {year_end} --tahun {ctx.tahun}` / no {year_end} results yet: run {year_end} first"
+            f"{ctx.tahap} {ctx.tahun}: belum ada hasil penilaian akhir tahun / no {year_end} results yet — "
+            f"jalankan dulu, lalu ulangi perintah ini / run this first, then this command again: {command}"
         )
     year_end_run, recorded = row
     scored = stage_checksums(recorded, year_end)
@@ -30,8 +32,9 @@ def require_year_end(ctx: StageContext, year_end: str) -> int:
     changed = sorted(n for n in scored.keys() | now.keys() if scored.get(n) != now.get(n))
     if changed:
         raise StageRefused(
-            f"{ctx.tahap} {ctx.tahun}: input berubah sejak penilaian akhir tahun ({', '.join(changed)}); "
-            f"jalankan ulang {year_end} / inputs changed since {year_end} scoring: re-run {year_end}"
+            f"{ctx.tahap} {ctx.tahun}: input berubah sejak penilaian akhir tahun ({', '.join(changed)}) / "
+            f"inputs changed since {year_end} scoring — jalankan ulang {year_end}, lalu ulangi perintah "
+            f"ini / re-run {year_end}, then this command again: {command}"
         )
     return year_end_run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from contract.schema import FILES
+from contract.schema import FILES, PREDIKAT_ORGANISASI
 from expectations.gate import validate_inputs
 from expectations.results import GateResult
 from stages import registry
@@ -260,3 +260,29 @@ def test_suite_results_live_in_the_process_cache(monkeypatch: pytest.MonkeyPatch
     assert validate(other) == first and len(runs) == 2  # a fresh cache knows nothing: GX runs
     assert other.gx["context"] is not cache.gx["context"]
     assert validate(cache) == first and len(runs) == 2  # the first cache still holds its result
+
+
+@pytest.mark.parametrize("tahap", registry.names())
+def test_every_input_check_says_what_it_checks_in_english_and_how_to_fix_it(tahap: str, cache):
+    from expectations.checks import quarantine_checks
+
+    checks = validate_inputs(tahap, TAHUN, raw_bersih(), maks_karantina_persen=20, cache=cache)
+    checks += quarantine_checks(None, {sheet: 3 for sheet in FILES}, maks_karantina_persen=20)
+    for c in checks:
+        assert c.description and c.description != c.deskripsi, c.kode
+        # the fix names the file to change and ends with running the stage again
+        assert c.berkas in c.perbaikan and c.berkas in c.fix, c.kode
+        assert "jalankan ulang tahap" in c.perbaikan and "re-run the stage" in c.fix, c.kode
+
+
+def test_a_missing_predikat_says_which_file_and_values_to_fill_in(cache):
+    units = raw_bersih()["unit_kerja"].copy()
+    units.loc[0, "predikat_organisasi"] = None
+    checks = validate_inputs("year-end", TAHUN, {"unit_kerja": units}, maks_karantina_persen=0, cache=cache)
+    cek = by_kode(checks)["unit_kerja.predikat_organisasi.ada"]
+    assert not cek.lulus and [c["baris"] for c in cek.contoh] == [2]
+    pilihan = ", ".join(PREDIKAT_ORGANISASI)
+    assert cek.perbaikan.startswith(f"isi predikat_organisasi ({pilihan}) untuk unit ")
+    assert "unit_kerja.csv" in cek.perbaikan
+    assert cek.fix.startswith(f"fill in predikat_organisasi ({pilihan}) ")
+    assert cek.description == "predikat_organisasi is required"

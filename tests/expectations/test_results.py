@@ -17,6 +17,7 @@ from expectations.results import (
     percent_text,
     plain,
     plain_records,
+    threshold_en,
     threshold_text,
     within_threshold,
 )
@@ -47,8 +48,45 @@ def test_enforce_raises_gate_failed(tmp_path: Path):
     assert info.value.result is buruk
     assert info.value.report_path == laporan
     assert info.value.exit_code == 1
-    assert "GAGAL" in str(info.value)
+    assert str(info.value) == buruk.pesan()
     enforce(GateResult("validation", TAHUN, []), laporan)  # a passing gate does not raise
+
+
+def test_the_failed_gate_message_is_indonesian_then_english():
+    units = pd.DataFrame({"baris": [3, 4], "nilai": ["SWL-002", "SWL-003"]})
+    cek = relational_check("unit_kerja.predikat_organisasi", "unit berpegawai memiliki predikat_organisasi",
+                           units, 60, description="every unit with staff has a predikat_organisasi")
+    ok = relational_check("skp.siklus", "tanpa siklus", pd.DataFrame({"baris": []}), 5)
+    share = relational_check("skp.target", "target sah", pd.DataFrame({"baris": range(30)}), 100,
+                             ambang_persen=2.5)
+    pesan = GateResult("year-end", TAHUN, [ok, cek, share]).pesan()
+    indonesian, english = pesan.split(" / ")
+    assert indonesian == (
+        f"Gerbang gagal — year-end {TAHUN}: 2 dari 3 pemeriksaan tidak lulus: unit_kerja.predikat_organisasi "
+        "(unit berpegawai memiliki predikat_organisasi; 2 dari 60 baris, tidak boleh ada): SWL-002, SWL-003; "
+        "skp.target (target sah; 30 dari 100 baris, maks. 2,5% baris)")
+    # a check without an English description falls back to the Indonesian one
+    assert english == (
+        f"Gate failed — year-end {TAHUN}: 2 of 3 checks did not pass: unit_kerja.predikat_organisasi "
+        "(every unit with staff has a predikat_organisasi; 2 of 60 rows, none allowed): SWL-002, SWL-003; "
+        "skp.target (target sah; 30 of 100 rows, at most 2.5% of rows)")
+
+
+def test_the_failed_gate_message_names_the_first_three_checks_and_counts_the_rest():
+    many = [relational_check(f"cek.{i}", f"cek {i}", pd.DataFrame({"nilai": [f"U{j}" for j in range(7)]}), 9,
+                             description=f"check {i}") for i in range(5)]
+    pesan = GateResult("validation", TAHUN, many).pesan()
+    assert [k for k in (f"cek.{i} (" for i in range(5)) if k in pesan] == ["cek.0 (", "cek.1 (", "cek.2 ("]
+    assert "; dan 2 pemeriksaan lain / Gate failed" in pesan and pesan.endswith("; and 2 more checks")
+    assert ": U0, U1, U2, U3, U4 dan 2 lainnya;" in pesan and ": U0, U1, U2, U3, U4 and 2 more;" in pesan
+
+
+@pytest.mark.parametrize(("ambang", "english"), [
+    ("tidak boleh ada", "none allowed"), ("maks. 7,5% baris", "at most 7.5% of rows"),
+    ("maks. 20% baris", "at most 20% of rows"), ("min. 1 baris", "at least 1 row"),
+    ("boleh kosong", "may be empty"), ("hanya dilaporkan", "reported only"), ("lain", "lain")])
+def test_thresholds_in_english(ambang: str, english: str):
+    assert threshold_en(ambang) == english
 
 
 def test_an_empty_gate_passes_and_its_frame_has_the_table_columns():

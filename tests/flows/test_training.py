@@ -3,6 +3,7 @@ result scored earlier in the same process with identical output, and stops at it
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -18,8 +19,28 @@ def test_training_refuses_to_run_before_year_end(
     prefect_harness: None, demo_input: Path, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'k.db'}"
-    with pytest.raises(StageRefused, match="year-end"):
+    with pytest.raises(StageRefused, match="year-end") as refused:
         run("training", demo_input, tmp_path / "out", db)
+    # the command to run first, complete: this call's year, folders and database
+    command = shlex.join(["kinerja", "run", "year-end", "--tahun", str(TAHUN), "--input", str(demo_input),
+                          "--output", str(tmp_path / "out"), "--db", db])
+    assert str(refused.value).endswith(f"`{command}`")
+
+
+def test_the_refusal_command_hides_the_database_password(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    secret = "rahasia-pelatihan-5521"
+    url = make_url(postgres_url).set(password=secret)
+    with pytest.raises(StageRefused) as refused:
+        run("training", demo_input, tmp_path / "out", url.render_as_string(hide_password=False))
+    message = str(refused.value)
+    assert secret not in message
+    hidden = shlex.quote(url.render_as_string(hide_password=True))
+    assert message.endswith(f"--db {hidden}` (ganti *** dengan kata sandi basis data / replace *** with the "
+                            "database password)")
 
 
 def test_training_refuses_when_year_end_inputs_changed_since_scoring(

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import text
 
+from contract.schema import PREDIKAT_ORGANISASI
 from kinerja.errors import GateFailed
 from models.db import get_engine
 from tests.flows.stage_calls import TAHUN, count, header_only, last_outcome, missing_outputs, run
@@ -94,11 +95,19 @@ def test_units_quarantined_for_their_predikat_fail_the_gate_naming_them(
         run("year-end", folder, tmp_path / "out", db_url, dokumen="tidak")
 
     message = str(failure.value)
-    assert f"unit_kerja.predikat_organisasi ({len(staffed)} dari" in message
+    kode, n = "unit_kerja.predikat_organisasi", len(staffed)
+    assert f"{kode} (unit berpegawai memiliki predikat_organisasi; {n} dari" in message
+    assert f"{kode} (every unit with staff has a predikat_organisasi; {n} of" in message
     assert all(kode in message for kode in staffed), message
     checks = {c.kode: c for c in failure.value.result.checks}
     predikat = checks["unit_kerja.predikat_organisasi"]
     assert not predikat.lulus and predikat.gagal == len(staffed)
+    # what to do, naming the units (Indonesian, English)
+    pilihan = ", ".join(PREDIKAT_ORGANISASI)
+    assert predikat.perbaikan == (f"isi predikat_organisasi ({pilihan}) untuk unit {staffed[0]} di "
+                                  "unit_kerja.csv lalu jalankan ulang tahap")
+    assert predikat.fix == (f"fill in predikat_organisasi ({pilihan}) for unit {staffed[0]} in "
+                            "unit_kerja.csv, then re-run the stage")
     instansi = units.loc[units["kode_unit"] == staffed[0], "kode_instansi"].iloc[0]
     unscored = checks[f"penilaian.tidak_dinilai.{instansi}"]
     karantina = pd.read_csv(tmp_path / "out" / str(TAHUN) / "karantina.csv", dtype=str, keep_default_na=False)

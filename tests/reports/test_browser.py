@@ -17,8 +17,10 @@ from kinerja.demo.generator import generate
 from penilaian.ruleset import load_ruleset
 from penilaian.year_end import score_year_end
 from reports.documents import render_documents
+from reports.gate_report import render_gate_report
 from reports.unit_summaries import render_unit_summaries
 from stages import registry
+from tests.reports.fakes import make_gate
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -124,3 +126,18 @@ def test_unit_summary_renders_with_charts(rendered: tuple[Path, object], tmp_pat
     assert ink > 0.02
     assert colour > 0.005, "the charts' coloured bars are not visible"
     assert dom.count("<svg") >= 2 and "<rect" in dom
+
+
+@pytest.mark.parametrize("width", [800, 1000, 1400])
+def test_gate_report_headers_fit_their_columns(tmp_path: Path, width: int) -> None:
+    page = render_gate_report(make_gate(), tmp_path)
+    # mark every header cell whose text is wider than its cell (what a reader sees as a clipped header)
+    measure = ("<script>document.body.dataset.terpotong = [...document.querySelectorAll('th')]"
+               ".filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent).join('|')</script>")
+    probe = tmp_path / "probe.html"
+    html = page.read_text(encoding="utf-8")
+    probe.write_text(html.replace("</body>", measure + "</body>"), encoding="utf-8")
+    dom = subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                          f"--window-size={width},1200", "--dump-dom", probe.as_uri()],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    assert 'data-terpotong=""' in dom, dom[dom.find("data-terpotong"):][:200]

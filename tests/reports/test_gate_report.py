@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from expectations.results import GateCheck, GateResult
 from reports.gate_report import render_gate_report
 from stages import registry
 from tests.reports.fakes import make_gate
@@ -41,3 +44,49 @@ def test_gate_report_names_the_stage_by_its_registry_label(tmp_path, tahap):
     html = render_gate_report(gate, tmp_path).read_text(encoding="utf-8")
     label = registry.get(tahap).label if tahap != "lain" else "lain"
     assert f"Tahap: {label} · Tahun 2026" in html
+
+
+def _check(kode: str, lulus: bool, gagal: int, **teks) -> GateCheck:
+    contoh = [{"baris": 10 + i, "kolom": "kode_unit", "nilai": f"{kode}-U{i}"} for i in range(gagal)]
+    return GateCheck(kode=kode, berkas="unit_kerja.csv", deskripsi=f"deskripsi {kode}", sumber="relasional",
+                     lulus=lulus, diperiksa=50, gagal=gagal, ambang="tidak boleh ada", contoh=contoh, **teks)
+
+
+def test_failing_checks_come_first_with_their_worst_rows_and_how_to_fix_them(tmp_path):
+    checks = [
+        _check("a.lulus", True, 0),
+        _check("b.peringatan", True, 1),
+        _check("c.gagal", False, 2, description="staffed units have a predikat",
+               perbaikan="isi predikat_organisasi untuk unit U1, U2 di unit_kerja.csv lalu jalankan ulang "
+               "tahap",
+               fix="fill in predikat_organisasi for unit U1, U2 in unit_kerja.csv, then re-run the stage"),
+        _check("d.lulus", True, 0),
+        _check("e.gagal", False, 1),
+    ]
+    html = render_gate_report(GateResult("year-end", 2026, checks), tmp_path).read_text(encoding="utf-8")
+
+    assert "2 dari 5 pemeriksaan gagal</strong> / 2 of 5 checks failed" in html
+    assert "1 peringatan / warnings, 2 lulus tanpa catatan / passed cleanly" in html
+    failed, warnings, table = (html.index(h) for h in ("Pemeriksaan yang Gagal / Failed Checks",
+                                                       "<h2>Peringatan / Warnings", "Daftar Pemeriksaan"))
+    assert failed < warnings < table
+    # the blocks: failing checks (in gate order), then the warning; passed checks get none
+    blocks = re.findall(r"<h3>([a-z.]+) ", html)
+    assert blocks == ["c.gagal", "e.gagal", "b.peringatan"]
+    c = html[html.index("<h3>c.gagal"):html.index("<h3>e.gagal")]
+    assert "Cara memperbaiki / How to fix:" in c
+    assert "isi predikat_organisasi untuk unit U1, U2 di unit_kerja.csv lalu jalankan ulang tahap" in c
+    assert "fill in predikat_organisasi for unit U1, U2 in unit_kerja.csv, then re-run the stage" in c
+    assert "staffed units have a predikat" in c and "2 dari 50 baris gagal / 2 of 50 rows fail" in c
+    assert c.index("How to fix") < c.index("c.gagal-U0") < c.index("c.gagal-U1")  # the fix, then its rows
+    assert "How to fix" not in html[html.index("<h3>e.gagal"):warnings]  # no fix text: none shown
+    # the full table: failed, warnings, then passed
+    rows = re.findall(r'<tr><td class="kode">([a-z.]+)</td>', html[table:])
+    assert rows == ["c.gagal", "e.gagal", "b.peringatan", "a.lulus", "d.lulus"]
+
+
+def test_a_passing_gate_has_no_failed_section(tmp_path):
+    html = render_gate_report(GateResult("year-end", 2026, [_check("a.lulus", True, 0)]), tmp_path).read_text(
+        encoding="utf-8")
+    assert "0 dari 1 pemeriksaan gagal</strong> / 0 of 1 checks failed" in html
+    assert "Failed Checks" not in html and "Warnings</h2>" not in html and "PASSED" in html

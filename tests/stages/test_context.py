@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pickle
+import shlex
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from kinerja.settings import get_settings
 from stages import context as context_module
 from stages import registry
 from stages.cache import ProcessCache, process_cache
@@ -90,6 +93,28 @@ def test_pickling_leaves_the_cache_and_the_written_digests_behind(tmp_path: Path
     assert restored == ctx  # every other field survives
     assert (restored.stage_run_id, restored.checksums) == (7, {"pegawai.csv": "abc"})
     assert ctx.cache is own and ctx.written == {"pegawai": {"baris": 3, "sha256": "00"}}  # original untouched
+
+
+def test_the_command_of_a_stage_repeats_this_calls_year_folders_and_database(tmp_path: Path) -> None:
+    odd = tmp_path / "data HR's" / "input 2026"  # a space and a quote: shell-quoted
+    ctx = StageContext(tahap="training", tahun=2026, input_dir=odd, output_root=tmp_path / "keluaran",
+                       db_url=f"sqlite:///{tmp_path / 'k.db'}", ruleset_name=get_settings().ruleset)
+    command = ctx.command("year-end")
+    assert shlex.split(command) == ["kinerja", "run", "year-end", "--tahun", "2026", "--input", str(odd),
+                                    "--output", str(tmp_path / "keluaran"), "--db", ctx.db_url]
+    assert ctx.password_note() == ""  # nothing hidden: copy as it is
+    other = replace(ctx, ruleset_name="rulesets/daerah-x.toml")
+    assert shlex.split(other.command("year-end"))[-2:] == ["--ruleset", "rulesets/daerah-x.toml"]
+
+
+def test_the_command_never_shows_the_database_password(tmp_path: Path) -> None:
+    ctx = StageContext(tahap="training", tahun=2026, input_dir=tmp_path, output_root=tmp_path,
+                       db_url="postgresql+psycopg://hr:rahasia-9431@db.pemda:5432/kinerja",
+                       ruleset_name=get_settings().ruleset)
+    command = ctx.command("year-end")
+    assert "rahasia-9431" not in command
+    assert shlex.split(command)[-1] == "postgresql+psycopg://hr:***@db.pemda:5432/kinerja"
+    assert "ganti *** dengan kata sandi" in ctx.password_note() and "replace ***" in ctx.password_note()
 
 
 # ---------------------------------------------------------------- ensure_schema

@@ -3,6 +3,7 @@ since; the result scored earlier in the same process is reused only for the same
 
 from __future__ import annotations
 
+import shlex
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,8 +25,13 @@ def test_training_is_refused_before_any_year_end_run(
     in_flow: Callable, demo_input: Path, open_run: Callable[..., StageContext]
 ) -> None:
     ctx = open_run("training", demo_input)
-    with pytest.raises(StageRefused, match="`kinerja run year-end --tahun 2026`"):
+    with pytest.raises(StageRefused) as refused:
         in_flow(lambda: require_year_end(ctx, YEAR_END))
+    # the whole command of this call: year, folders and database, shell-quoted
+    command = shlex.join(["kinerja", "run", "year-end", "--tahun", "2026", "--input", str(demo_input),
+                          "--output", str(ctx.output_root), "--db", ctx.db_url])
+    assert str(refused.value).endswith(f"then this command again: `{command}`")
+    assert "belum ada hasil penilaian akhir tahun / no year-end results yet" in str(refused.value)
 
 
 def test_training_builds_on_the_latest_successful_year_end_run_of_the_same_inputs(
@@ -46,8 +52,10 @@ def test_training_builds_on_the_latest_successful_year_end_run_of_the_same_input
     perilaku = folder / "perilaku.csv"
     perilaku.write_text(perilaku.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     changed = open_run("training", folder)
-    with pytest.raises(StageRefused, match=r"input berubah .*\(perilaku\.csv\).*re-run year-end"):
+    with pytest.raises(StageRefused, match=r"input berubah .*\(perilaku\.csv\).*re-run year-end") as refused:
         in_flow(lambda: require_year_end(changed, YEAR_END))
+    assert str(refused.value).endswith(f"`{changed.command(YEAR_END)}`")
+    assert f"--input {folder} --output {changed.output_root}" in str(refused.value)
 
 
 @dataclass
