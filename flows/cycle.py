@@ -7,6 +7,7 @@ from prefect import flow
 from flows.executor import dask_cluster
 from flows.progress import run_stage
 from flows.run_names import run_name
+from kinerja.errors import one_line_in_run_logs
 from stages import registry
 from stages.context import resolve_tahun
 
@@ -19,6 +20,7 @@ def cycle(
     executor: str = "lokal", dask_address: str | None = None,
 ) -> list[dict]:
     """Run every stage; a failed gate stops the cycle at that stage."""
+    one_line_in_run_logs()
     common = dict(tahun=resolve_tahun(registry.CYCLE, tahun), input_dir=input_dir, output_dir=output_dir,
                   db_url=db_url, ruleset=ruleset, pemicu=pemicu)
     with dask_cluster(executor, dask_address) as address:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+
+# Prefect's loggers of flow runs and task runs: they log a failing run's exception with its traceback.
+RUN_LOGGERS = ("prefect.flow_runs", "prefect.task_runs")
 
 
 class KinerjaError(Exception):
@@ -50,3 +54,25 @@ class AuditFailed(KinerjaError):
     def __init__(self, message: str, temuan: list | None = None) -> None:
         super().__init__(message)
         self.temuan = list(temuan or [])
+
+
+class OneLineInLogs(logging.Filter):
+    """A KinerjaError logged with its traceback becomes one line, naming the problem; other errors keep
+    theirs (engineers need them)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, KinerjaError):
+            message = record.getMessage()
+            if str(error) not in message:
+                record.msg, record.args = f"{message}: {error}", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def one_line_in_run_logs() -> None:
+    """Log this process's KinerjaErrors in flow and task runs as one line (console, serve log, history)."""
+    for name in RUN_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, OneLineInLogs) for f in logger.filters):
+            logger.addFilter(OneLineInLogs())

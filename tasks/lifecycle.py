@@ -9,7 +9,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from kinerja.errors import GateFailed, InputUnreadable
+from kinerja.errors import GateFailed, InputUnreadable, one_line_in_run_logs
 from kinerja.settings import get_settings
 from penilaian.ruleset import Ruleset, load_ruleset
 from stages import registry
@@ -26,6 +26,7 @@ def stage_run(
     """The frame of every stage: hold the (stage, year) lock, open the run record, close it."""
     from models.locks import stage_lock
 
+    one_line_in_run_logs()
     with stage_lock(tahap, resolve_tahun(tahap, tahun), resolve_db_url(db_url)):
         ctx, rules = begin(tahap, tahun, input_dir, output_dir, db_url, ruleset, pemicu)
         with recorded(ctx):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import inspect
+import logging
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from prefect import Flow
 
+from kinerja.errors import InputUnreadable
 from kinerja.serve import build_deployments, load_deployment_specs
+from kinerja.settings import get_settings
 from stages import registry
 from stages.context import resolve_tahun
 
@@ -90,3 +95,72 @@ def test_year_defaults_to_the_run_date() -> None:
     assert resolve_tahun("plan-collection", None, january) == 2027
     assert resolve_tahun("mid-year", None, july) == 2026
     assert resolve_tahun("year-end", 2024, january) == 2024
+
+
+@pytest.fixture
+def fresh_clone(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+    """A data folder as a fresh clone has it (nothing in input/), no folder or database variables."""
+    for name in ("KINERJA_INPUT_DIR", "KINERJA_OUTPUT_DIR", "KINERJA_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    (tmp_path / "data" / "input").mkdir(parents=True)
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def _deployment(name: str) -> tuple[Flow, dict]:
+    """A deployment's flow and the parameters `make serve` gives it."""
+    from prefect.flows import load_flow_from_entrypoint
+
+    from kinerja.settings import PROJECT_DIR
+
+    [spec] = [spec for spec in load_deployment_specs() if spec["name"] == name]
+    return load_flow_from_entrypoint(str(PROJECT_DIR / spec["entrypoint"])), spec["parameters"]
+
+
+@pytest.mark.slow
+def test_after_the_demo_the_first_deployment_run_with_its_defaults_passes(
+    prefect_harness: None, fresh_clone: Path
+) -> None:
+    """README: `make demo`, `make serve`, then *Run* on validation-januari with the defaults."""
+    from kinerja.demo.generator import generate
+
+    generate(fresh_clone / "demo" / "input", pegawai=150, tahun=2025)
+    (fresh_clone / "demo" / "output" / "2025").mkdir(parents=True)  # the demo's cycle ran for 2025
+    flow, parameters = _deployment("validation-januari")
+    assert parameters["tahun"] == 2025 and parameters["input_dir"] == str(fresh_clone / "demo" / "input")
+    result = flow(**parameters)
+    assert result["outcome"] == "berhasil"
+    assert (fresh_clone / "demo" / "output" / "2025" / "gerbang_validation.html").is_file()
+
+
+def test_a_deployment_run_on_a_missing_file_fails_with_one_line_naming_the_folder(
+    prefect_harness: None, fresh_clone: Path
+) -> None:
+    """A fresh clone without the demo: the run fails, and its log says which file is missing where,
+    without a traceback (the serve console and the run history get the same records)."""
+    formatted: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            formatted.append(logging.Formatter("%(levelname)s %(message)s").format(record))
+
+    handler = Collect(level=logging.ERROR)
+    loggers = [logging.getLogger(name) for name in ("prefect.flow_runs", "prefect.task_runs")]
+    for logger in loggers:
+        logger.addHandler(handler)
+    flow, parameters = _deployment("validation-januari")
+    inbox = fresh_clone / "input"
+    assert parameters["input_dir"] == str(inbox) and "tahun" not in parameters
+    try:
+        with pytest.raises(InputUnreadable) as failed:
+            flow(**parameters)
+    finally:
+        for logger in loggers:
+            logger.removeHandler(handler)
+    assert str(failed.value) == (f"unit_kerja.csv: berkas wajib tidak ada di {inbox} / "
+                                 f"required file missing in {inbox}")
+    assert formatted, "the failure is logged"
+    assert all(str(failed.value) in line and "\n" not in line for line in formatted), formatted
+    assert any(line.startswith("ERROR Encountered exception during execution") for line in formatted)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from kinerja.errors import (
     GateFailed,
     InputUnreadable,
     KinerjaError,
+    OneLineInLogs,
     StageRefused,
     UsageError,
 )
@@ -52,3 +55,28 @@ def test_a_failed_audit_keeps_its_own_copy_of_the_findings() -> None:
     assert failed.temuan == ["hasil_penilaian nip=1", "stage_run id=2"]
     assert AuditFailed("Verifikasi GAGAL").temuan == []
 
+
+def test_a_kinerja_error_is_logged_as_one_line_naming_it_other_errors_keep_their_traceback() -> None:
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    logger = logging.getLogger("kinerja.uji.satu_baris")
+    logger.propagate = False
+    logger.addHandler(handler)
+    logger.addFilter(OneLineInLogs())
+    for error, message in ((InputUnreadable("skp.csv: berkas wajib tidak ada di /data/input"),
+                            "Encountered exception during execution: %r"),
+                           (GateFailed("gerbang validation gagal"), "Engine execution exited"),
+                           (ValueError("bug"), "Encountered exception during execution: %r")):
+        try:
+            raise error
+        except Exception as exc:  # noqa: BLE001
+            logger.error(message, *((exc,) if "%r" in message else ()), exc_info=True)
+    lines = stream.getvalue().splitlines()
+    assert lines[:2] == [
+        "ERROR Encountered exception during execution: "
+        "InputUnreadable('skp.csv: berkas wajib tidak ada di /data/input')",
+        "ERROR Engine execution exited: gerbang validation gagal",  # named when the message does not
+    ]
+    assert lines[2] == "ERROR Encountered exception during execution: ValueError('bug')"
+    assert lines[3] == "Traceback (most recent call last):" and lines[-1] == "ValueError: bug"

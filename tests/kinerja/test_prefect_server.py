@@ -1,19 +1,23 @@
-"""The local Prefect server helpers: finding a server by its health answer, the pid file that start writes
-and stop reads, and foreground runs without heartbeats.
+"""The local Prefect server helpers: finding a server by its health answer, telling this project's server
+(its PREFECT_HOME) from another's, the pid file that start writes and stop reads, and foreground runs
+without heartbeats.
 
-The server found is the test harness's real Prefect server; other programs on a port are a plain HTTP
-server. Starting a server of our own is the one slow test at the end.
+The server found is the test harness's real Prefect server; other programs on a port, and other Prefect
+servers, are a plain HTTP server serving files. Starting a server of our own is the one slow test at the end.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +27,13 @@ from urllib.parse import urlsplit
 import pytest
 
 from kinerja import prefect_server
-from kinerja.prefect_server import foreground_runs, local_server_url
+from kinerja.prefect_server import (
+    foreground_runs,
+    local_server_url,
+    project_server_url,
+    server_env,
+    server_home,
+)
 from kinerja.settings import get_settings
 
 
@@ -100,13 +110,121 @@ def test_only_a_health_answer_of_true_counts(other_server: tuple[int, Path], hea
     assert local_server_url(port) == (f"http://127.0.0.1:{port}/api" if found else None)
 
 
-def test_start_leaves_a_running_server_alone(
-    harness_port: int, home: Path, capsys: pytest.CaptureFixture[str]
+def test_start_leaves_this_projects_running_server_alone(
+    harness_port: int, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The server on the port keeps its database in our PREFECT_HOME: it is ours, used as it is."""
+    theirs = server_home(harness_port)
+    assert theirs is not None
+    monkeypatch.setenv("PREFECT_HOME", str(theirs))
     url = f"http://127.0.0.1:{harness_port}/api"
     assert prefect_server.start(harness_port) == url
     assert capsys.readouterr().out == f"Prefect server sudah berjalan / already running: {url}\n"
-    assert not home.exists(), "no second server, no pid file"
+    assert not (theirs / "server.pid").exists(), "no second server, no pid file"
+    assert project_server_url(harness_port) == url
+
+
+def test_start_refuses_a_prefect_server_of_another_home_naming_it(harness_port: int, home: Path) -> None:
+    theirs = server_home(harness_port)
+    with pytest.raises(SystemExit) as refused:
+        prefect_server.start(harness_port)
+    message = str(refused.value)
+    assert message.startswith(
+        f"Port {harness_port}: server Prefect lain (PREFECT_HOME {theirs}), bukan milik proyek ini / "
+        f"another Prefect server (PREFECT_HOME {theirs}), not this project's ({home}); "
+        "pilih port lain / pick another port: KINERJA_PREFECT_PORT=")
+    assert "\n" not in message and message.endswith(" make demo")
+    suggested = int(message.rsplit("KINERJA_PREFECT_PORT=", 1)[1].split()[0])
+    assert suggested > harness_port and local_server_url(suggested) is None
+    assert not home.exists(), "nothing started, no pid file"
+    assert project_server_url(harness_port) is None, "the CLI does not write to it either"
+
+
+def _answer_as_prefect(folder: Path, settings: dict | None) -> None:
+    """Make the plain HTTP server answer like a Prefect server: healthy, with these admin settings."""
+    (folder / "api" / "health").write_text("true", encoding="utf-8")
+    if settings is not None:
+        (folder / "api" / "admin").mkdir()
+        (folder / "api" / "admin" / "settings").write_text(json.dumps(settings), encoding="utf-8")
+
+
+def test_another_checkouts_server_is_named_with_its_home_and_pid(
+    other_server: tuple[int, Path], home: Path, tmp_path: Path
+) -> None:
+    port, folder = other_server
+    theirs = tmp_path / "checkout-lain" / "data" / "prefect"
+    theirs.mkdir(parents=True)
+    (theirs / "server.pid").write_text("4242\n")
+    _answer_as_prefect(folder, {"home": str(theirs), "api": {"url": None}})
+    with pytest.raises(SystemExit) as refused:
+        prefect_server.start(port)
+    assert str(refused.value).startswith(
+        f"Port {port}: server Prefect lain (PREFECT_HOME {theirs}, pid 4242), bukan milik proyek ini / "
+        f"another Prefect server (PREFECT_HOME {theirs}, pid 4242), not this project's ({home}); ")
+    assert not home.exists()
+
+
+def test_a_prefect_server_that_does_not_say_its_home_is_not_ours(
+    other_server: tuple[int, Path], home: Path
+) -> None:
+    port, folder = other_server
+    _answer_as_prefect(folder, None)  # /api/admin/settings: 404
+    assert server_home(port) is None
+    with pytest.raises(SystemExit, match=(
+            rf"^Port {port}: server Prefect lain \(PREFECT_HOME tidak diketahui\), bukan milik proyek ini / "
+            r"another Prefect server \(PREFECT_HOME unknown\), not this project's")):
+        prefect_server.start(port)
+    assert project_server_url(port) is None
+
+
+def test_a_server_saying_our_home_is_ours(
+    other_server: tuple[int, Path], home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    port, folder = other_server
+    _answer_as_prefect(folder, {"home": str(home)})
+    assert prefect_server.start(port) == f"http://127.0.0.1:{port}/api"
+    assert capsys.readouterr().out.startswith("Prefect server sudah berjalan / already running")
+
+
+def test_a_port_held_by_another_program_is_refused_not_waited_on(
+    other_server: tuple[int, Path], home: Path
+) -> None:
+    port, _ = other_server  # answers 404 to /api/health
+    started = time.monotonic()
+    with pytest.raises(SystemExit, match=(
+            rf"^Port {port} dipakai program lain, bukan server Prefect / port {port} is used by another "
+            r"program, not a Prefect server; pilih port lain / pick another port: "
+            r"KINERJA_PREFECT_PORT=\d+ make demo$")):
+        prefect_server.start(port)
+    assert time.monotonic() - started < 10
+    assert not home.exists()
+
+
+def test_the_server_process_gets_its_home_and_a_ui_calling_its_own_port(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
+    monkeypatch.delenv("PREFECT_UI_ENABLED", raising=False)
+    env = server_env(tmp_path / "prefect", 4391)
+    expected = {"PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_UI_API_URL": "http://127.0.0.1:4391/api",
+                "PREFECT_SERVER_API_HOST": "127.0.0.1", "PREFECT_SERVER_API_PORT": "4391",
+                "PREFECT_UI_ENABLED": "true"}
+    assert {k: env[k] for k in expected} == expected
+    assert "PREFECT_API_URL" not in env, "the server is not a client of another server"
+
+
+def test_make_honours_kinerja_prefect_port() -> None:
+    """`make serve`/`make demo` start and call the server on KINERJA_PREFECT_PORT (4200 without it)."""
+    repo = Path(__file__).resolve().parents[2]
+    for target in ("serve", "demo", "ui"):
+        for env, port in (({"KINERJA_PREFECT_PORT": "4391"}, "4391"), ({}, "4200")):
+            clean = {k: v for k, v in os.environ.items() if k not in ("KINERJA_PREFECT_PORT", "PREFECT_PORT")}
+            dry = subprocess.run(["make", "-n", "--no-print-directory", target], cwd=repo,
+                                 env={**clean, **env}, capture_output=True, text=True, check=True).stdout
+            assert f"http://127.0.0.1:{port}" in dry, (target, dry)
+            assert not (set(re.findall(r"127\.0\.0\.1:(\d+)", dry)) - {port}), (target, dry)
+            if target != "ui":
+                assert f"kinerja.prefect_server start --port {port}" in dry
 
 
 def test_stop_without_a_pid_file_says_so(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -215,6 +333,10 @@ def test_start_runs_a_server_with_its_database_under_prefect_home_and_stop_ends_
         assert local_server_url(port) == url
         assert (home / "server.log").exists()
         assert list(home.glob("*.db")), "its database is under PREFECT_HOME"
+        assert server_home(port) == home
+        settings = json.loads(urllib.request.urlopen(f"{url}/admin/settings", timeout=5).read())  # noqa: S310
+        assert settings["server"]["ui"]["api_url"] == url, "the UI calls this server, not 4200"
+        assert settings["server"]["api"]["port"] == port
         assert prefect_server.start(port) == url and (home / "server.pid").read_text() == str(pid)
     finally:
         prefect_server.stop()
@@ -223,3 +345,23 @@ def test_start_runs_a_server_with_its_database_under_prefect_home_and_stop_ends_
         time.sleep(0.2)
     assert local_server_url(port) is None
     assert not (home / "server.pid").exists()
+
+
+def test_a_second_server_on_another_port_for_the_same_home_is_refused(home: Path) -> None:
+    """Two servers on one SQLite database: start refuses while the server of the pid file runs."""
+    ours = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "prefect", "server"],
+                            start_new_session=True)
+    try:
+        home.mkdir()
+        (home / "server.pid").write_text(str(ours.pid))
+        port = free_port()
+        with pytest.raises(SystemExit) as refused:
+            prefect_server.start(port)
+        assert str(refused.value) == (
+            f"Server Prefect proyek ini sudah berjalan (pid {ours.pid}) di port lain, bukan {port} / this "
+            f"project's Prefect server already runs (pid {ours.pid}) on another port, not {port}; "
+            "hentikan dulu / stop it first: make server-down")
+        assert local_server_url(port) is None and (home / "server.pid").read_text() == str(ours.pid)
+    finally:
+        ours.kill()
+        ours.wait()

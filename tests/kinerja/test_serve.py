@@ -127,3 +127,61 @@ deployments:
 
     with pytest.raises(MissingFlowError, match="'tidak_ada' not found"):
         build_deployments(path)
+
+
+def demo_ran(data_dir: Path, tahun: int = 2026) -> None:
+    """What `make demo` leaves: the demo's input files and its output folder for the year."""
+    (data_dir / "demo" / "input").mkdir(parents=True)
+    (data_dir / "demo" / "input" / "unit_kerja.csv").write_text("kode_unit\n", encoding="utf-8")
+    (data_dir / "demo" / "output" / str(tahun)).mkdir(parents=True)
+
+
+def test_after_the_demo_an_empty_input_folder_serves_the_demo_of_its_year(data_dir: Path) -> None:
+    demo_ran(data_dir, 2026)
+    (data_dir / "input").mkdir(parents=True)
+    (data_dir / "input" / ".gitkeep").touch()  # a hidden file is not input
+    assert template_defaults()["KINERJA_INPUT_DIR"] == str(data_dir / "demo" / "input")
+    assert template_defaults()["KINERJA_OUTPUT_DIR"] == str(data_dir / "demo" / "output")
+    specs = load_deployment_specs()
+    assert specs and all(
+        (s["parameters"]["tahun"], s["parameters"]["input_dir"], s["parameters"]["output_dir"])
+        == (2026, str(data_dir / "demo" / "input"), str(data_dir / "demo" / "output")) for s in specs)
+
+
+@pytest.mark.parametrize("own_files", ["in data/input", "KINERJA_INPUT_DIR"])
+def test_own_input_files_are_served_instead_of_the_demo(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, own_files: str
+) -> None:
+    demo_ran(data_dir)
+    if own_files == "KINERJA_INPUT_DIR":
+        monkeypatch.setenv("KINERJA_INPUT_DIR", str(tmp_path / "masuk"))
+        expected = str(tmp_path / "masuk")
+    else:
+        (data_dir / "input").mkdir()
+        (data_dir / "input" / "kinerja.xlsx").write_bytes(b"")
+        expected = str(data_dir / "input")
+    assert template_defaults()["KINERJA_OUTPUT_DIR"] == str(data_dir / "output")
+    for spec in load_deployment_specs():
+        assert "tahun" not in spec["parameters"], "the year comes from the run date"
+        assert (spec["parameters"]["input_dir"], spec["parameters"]["output_dir"]) == (
+            expected, str(data_dir / "output"))
+
+
+def test_serve_says_which_folders_it_serves_and_creates_them(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import prefect
+
+    from kinerja import serve
+
+    demo_ran(data_dir, 2025)
+    served: list = []
+    monkeypatch.setattr(prefect, "serve", lambda *deployments: served.extend(deployments))
+    serve.main()
+    out = capsys.readouterr().out
+    assert out.startswith(
+        f"{data_dir / 'input'} belum berisi berkas: deployment memakai data demo tahun 2025 / holds no files "
+        "yet: the deployments use the demo data of 2025 (")
+    assert f"Input: {data_dir / 'demo' / 'input'} → output: {data_dir / 'demo' / 'output'}\n" in out
+    assert len(served) == 6 and all(d.parameters["tahun"] == 2025 for d in served)
+    assert not (data_dir / "input").exists() and (data_dir / "demo" / "output").is_dir()
