@@ -27,6 +27,12 @@ def summarise_counts(counts: Mapping[str, object]) -> str:
     return "; ".join(parts)
 
 
+def _rows_read(counts: Mapping[str, object], name: str) -> str:
+    """` ×N`, the rows read of an input file (`<file>.dibaca`; runs recorded before it: `<file>`)."""
+    read = counts.get(f"{name}.dibaca", counts.get(name))
+    return f" ×{read}" if read is not None else ""
+
+
 def stage_run_log(engine: Engine, tahun: int) -> pd.DataFrame:
     """The year's stage runs for auditors: who, when, on what inputs, under which rules, with what result."""
     rows = []
@@ -38,10 +44,8 @@ def stage_run_log(engine: Engine, tahun: int) -> pd.DataFrame:
             "pemicu": run.get("pemicu"), "pengguna": run.get("pengguna"),
             "mulai": display_time(run.get("started_at")), "selesai": display_time(run.get("finished_at")),
             "hasil": run.get("outcome"), "ruleset": run.get("ruleset_label"), "kode": run.get("code_version"),
-            "input": ", ".join(
-                f"{k.removesuffix('.csv')} {v[:8]}"
-                + (f" ×{counts[k.removesuffix('.csv')]}" if k.removesuffix(".csv") in counts else "")
-                for k, v in sorted(checksums.items())),
+            "input": ", ".join(f"{k.removesuffix('.csv')} {v[:8]}{_rows_read(counts, k.removesuffix('.csv'))}"
+                               for k, v in sorted(checksums.items())),
             "hitungan": summarise_counts(counts),
             "record_hash": (run.get("record_hash") or "")[:16],
         })

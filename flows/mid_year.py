@@ -34,7 +34,7 @@ def mid_year(
             combine=lambda parts: combine_mid_year(parts, inputs.frames, rules, ctx.tahun))
         written = write_mid_year(ctx, result)
         reports = report_mid_year(ctx, result, inputs.frames)
-        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+        counts = {**inputs.stage_counts(),
                   "indikator_dipantau": len(result.pemantauan), "pegawai_berisiko": len(result.berisiko),
                   **result.pemantauan["status"].value_counts().sort_index().to_dict(), **written}
         return finish(ctx, counts, reports)

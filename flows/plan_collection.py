@@ -26,6 +26,6 @@ def plan_collection(
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules))
         inputs.release_raw()
         written = write_plan(ctx, inputs.frames)
-        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina), **written}
+        counts = {**inputs.stage_counts(), **written}
         return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",
                                     ctx.output_dir / "karantina.csv"])

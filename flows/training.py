@@ -41,7 +41,7 @@ def training(
                                        combine_training([p[1] for p in parts])))
         written = write_training(ctx, result)
         reports = report_training(ctx, inputs.frames, year_end, result)
-        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+        counts = {**inputs.stage_counts(),
                   "rekomendasi": len(result.rekomendasi), "penghargaan": len(result.penghargaan),
                   "tindak_lanjut": len(result.tindak_lanjut), **written}
         return finish(ctx, counts, reports)

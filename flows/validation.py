@@ -26,7 +26,7 @@ def validation(
         gate(ctx, inputs, rules, extra=relational_checks(inputs, rules, rencana=True),
              ringkasan_unit=summary)
         inputs.release_raw()
-        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+        counts = {**inputs.stage_counts(),
                   "peringatan": len(inputs.peringatan), "unit": len(summary)}
         return finish(ctx, counts, [ctx.output_dir / f"gerbang_{TAHAP}.html",
                                     ctx.output_dir / "karantina.csv"])

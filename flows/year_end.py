@@ -39,7 +39,7 @@ def year_end(
         remember_year_end(ctx, rules, result)
         written = write_year_end(ctx, inputs.frames, result, rules)
         reports = report_year_end(ctx, inputs.frames, result, dokumen)
-        counts = {**inputs.counts(), "dikarantina": len(inputs.karantina),
+        counts = {**inputs.stage_counts(),
                   "dinilai": len(result.hasil), "tidak_dinilai": len(result.tidak_dinilai),
                   **{f"predikat_final.{k}": int(v) for k, v in
                      result.hasil["predikat_final"].value_counts().sort_index().items()}, **written}

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from kinerja.cli_audit import audit_app, db_app
 from kinerja.cli_options import (
@@ -40,6 +39,29 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(db_app, name="db")
 
 
+def _show_version(value: bool) -> None:
+    if not value:
+        return
+    from importlib.metadata import version
+
+    from penilaian.ruleset import load_ruleset
+    from stages.context import code_version
+
+    rules = load_ruleset(None)
+    console.print(f"kinerja {version('kinerja')} (kode {code_version()}; aturan {rules.label}; "
+                  f"prefect {version('prefect')}; python {sys.version.split()[0]})",
+                  highlight=False, soft_wrap=True)
+    raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Versi Kinerja, kode, aturan dan pustaka / version")] = False,
+) -> None:
+    """Kinerja — penilaian kinerja ASN (PermenPAN-RB 6/2022) sebagai alur Prefect."""
+
+
 def _prepare_prefect() -> None:
     """Quiet Prefect's console (the run history still gets every log) and find a local server."""
     # The console is for people: stage errors reach them as one line from main(), not as
@@ -50,9 +72,9 @@ def _prepare_prefect() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     if "PREFECT_API_URL" not in os.environ:
-        from kinerja.prefect_server import local_server_url
+        from kinerja.prefect_server import project_server_url
 
-        url = local_server_url()
+        url = project_server_url()  # never another checkout's server on the port
         if url:
             os.environ["PREFECT_API_URL"] = url
 
@@ -119,15 +141,32 @@ def _run_flows(stage: str | None, tahun: int, input_dir: Path, output_dir: Path,
 
 
 def _print_summary(results: list[dict]) -> None:
-    table = Table(title="Ringkasan tahap", show_lines=False)
-    for col in ("tahap", "hasil", "stage run", "hitungan"):
-        table.add_column(col)
+    """One line per stage with the numbers HR looks at; every count is in the run's artifact."""
+    if not results:
+        return
+    console.print("[bold]Ringkasan tahap[/] (semua hitungan di artefak flow run Prefect / "
+                  "every count in the Prefect flow run's artifact)", highlight=False)
+    width = max(len(r["tahap"]) for r in results)
     for r in results:
-        counts = ", ".join(f"{k}={v}" for k, v in sorted(r["counts"].items()) if not k.endswith("_ditulis"))
-        table.add_row(r["tahap"], r["outcome"], str(r["stage_run_id"]), counts)
-    console.print(table)
-    if results:
-        console.print(f"Hasil ditulis di [bold]{results[-1]['output_dir']}[/]")
+        console.print(f"  {r['tahap']:<{width}}  {r['outcome']:<15} run {r['stage_run_id']:<4} "
+                      f"{summary_line(r['tahap'], r['counts'])}", highlight=False, soft_wrap=True)
+    console.print(f"Hasil ditulis di [bold]{results[-1]['output_dir']}[/]")
+
+
+def summary_line(tahap: str, counts: dict[str, int]) -> str:
+    """`pegawai 1427 sah, 76 dikarantina · karantina 78 masalah · <the stage's headline counts>`."""
+    from contract.schema import PREDIKAT
+
+    sah, dikarantina = counts.get("pegawai.sah", 0), counts.get("pegawai.dikarantina", 0)
+    parts = [f"pegawai {sah} sah, {dikarantina} dikarantina",
+             f"karantina {counts.get('dikarantina', 0)} masalah"]
+    for key in registry.get(tahap).headline:
+        if key.endswith(".*"):
+            prefix = key[:-1]
+            parts += [f"{p} {counts[prefix + p]}" for p in PREDIKAT if prefix + p in counts]
+        elif key in counts:
+            parts.append(f"{key.replace('.', ' ').replace('_', ' ')} {counts[key]}")
+    return " · ".join(parts)
 
 
 @app.command()
@@ -196,6 +235,16 @@ def _log_crash(exc: BaseException) -> Path:
     return path
 
 
+def _print_fixes(result: object, most: int = 3) -> None:
+    """What to do about each of the first failing checks of a gate, Indonesian then English."""
+    from rich.markup import escape
+
+    for check in list(getattr(result, "gagal", None) or [])[:most]:
+        if check.perbaikan or check.fix:
+            err.print(f"  → {escape(check.kode)}: {escape(check.perbaikan)} / {escape(check.fix)}",
+                      highlight=False, soft_wrap=True)
+
+
 def main() -> None:
     """Entry point: map project errors to exit codes and one-line messages."""
     _prepare_prefect()
@@ -208,11 +257,17 @@ def main() -> None:
     try:
         app(prog_name="kinerja")  # usage errors: typer prints them and exits 2
     except KinerjaError as exc:
-        label = "Gerbang gagal" if isinstance(exc, GateFailed) else "Galat"
-        err.print(f"[bold red]{label}:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        message = escape(str(exc))
+        if isinstance(exc, GateFailed):  # "Gerbang gagal — <tahap> <tahun>: … / Gate failed — …"
+            head, sep, rest = message.partition(" — ")
+            err.print(f"[bold red]{head}[/]{sep}{rest}", highlight=False, soft_wrap=True)
+            _print_fixes(exc.result)
+        else:
+            err.print(f"[bold red]Galat / error:[/] {message}", highlight=False, soft_wrap=True)
         report = getattr(exc, "report_path", None)
         if report:
-            err.print(f"Laporan gerbang / gate report: {report}", highlight=False, soft_wrap=True)
+            err.print(f"Laporan gerbang (baris terburuk, cara memperbaiki) / gate report (worst rows, how to "
+                      f"fix): {report}", highlight=False, soft_wrap=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         err.print("Dibatalkan / interrupted")

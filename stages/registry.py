@@ -41,6 +41,7 @@ class Stage:
     partitioned: bool = False  # heavy compute split per instansi with `--executor dask`
     documents: bool = False  # takes the `dokumen` option (per-employee documents)
     builds_on: str | None = None  # the stage whose stored results it needs, unchanged since
+    headline: tuple[str, ...] = ()  # the counts its one summary line shows (`x.*`: every `x.` key)
 
     @property
     def inputs(self) -> tuple[str, ...]:
@@ -65,6 +66,7 @@ STAGES: tuple[Stage, ...] = (
         outputs=("karantina.csv", "gerbang_plan-collection.html"),
         schedule=Schedule("plan-collection-januari", "0 7 10 1 *",
                           "Pengumpulan SKP tahun berjalan (Januari)"),
+        headline=("skp.sah",),
     ),
     Stage(
         name="validation", label="Validasi Data", flow="flows/validation.py:validation",
@@ -75,6 +77,7 @@ STAGES: tuple[Stage, ...] = (
         outputs=("karantina.csv", "gerbang_validation.html"),
         schedule=Schedule("validation-januari", "0 7 17 1 *",
                           "Validasi data dan mutu rencana (Januari, setelah pengumpulan SKP)"),
+        headline=("skp.sah", "realisasi.sah", "peringatan"),
     ),
     Stage(
         name="mid-year", label="Pemantauan Tengah Tahun", flow="flows/mid_year.py:mid_year",
@@ -83,7 +86,7 @@ STAGES: tuple[Stage, ...] = (
         outputs=("karantina.csv", "gerbang_mid-year.html", "pemantauan_tengah_tahun.csv",
                  "pemantauan_*.html"),
         schedule=Schedule("mid-year-juli", "0 7 10 7 *", "Pemantauan tengah tahun, data s.d. Juni (Juli)"),
-        partitioned=True,
+        partitioned=True, headline=("indikator_dipantau", "berisiko", "tertinggal", "pegawai_berisiko"),
     ),
     Stage(
         name="year-end", label="Penilaian Akhir Tahun", flow="flows/year_end.py:year_end",
@@ -94,6 +97,7 @@ STAGES: tuple[Stage, ...] = (
         schedule=Schedule("year-end-januari", "0 7 20 1 *",
                           "Penilaian akhir tahun untuk tahun sebelumnya (Januari)"),
         previous_year=True, needs_predikat_organisasi=True, partitioned=True, documents=True,
+        headline=("dinilai", "tidak_dinilai", "predikat_final.*"),
     ),
     Stage(
         name="training", label="Rekomendasi Pelatihan", flow="flows/training.py:training",
@@ -105,6 +109,7 @@ STAGES: tuple[Stage, ...] = (
         schedule=Schedule("training-januari", "0 7 27 1 *",
                           "Rekomendasi pelatihan dan tindak lanjut untuk tahun sebelumnya (Januari)"),
         previous_year=True, needs_predikat_organisasi=True, partitioned=True, builds_on="year-end",
+        headline=("rekomendasi", "penghargaan", "tindak_lanjut"),
     ),
 )
 

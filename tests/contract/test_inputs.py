@@ -85,3 +85,18 @@ def test_rows_read_given_explicitly_are_kept() -> None:
     inputs.release_raw()
     assert inputs.counts() == {"skp": 7}
     assert list(inputs.peringatan.columns) == list(KARANTINA_COLUMNS) and inputs.peringatan.empty
+
+
+def test_stage_counts_keep_valid_and_quarantined_rows_apart() -> None:
+    raw = {"pegawai": pd.DataFrame({"a": ["1", "2", "3", "4"]}), "skp": pd.DataFrame({"a": ["x", "y"]})}
+    frames = {"pegawai": pd.DataFrame({"a": ["1", "4"]}), "skp": pd.DataFrame({"a": ["x", "y"]})}
+    karantina = pd.DataFrame([["pegawai.csv", 3, "nip", "", "NIP_FORMAT", "", "", "validation"]] * 3,
+                             columns=KARANTINA_COLUMNS)
+    inputs = Inputs(raw=raw, frames=frames, karantina=karantina)
+    inputs.release_raw()
+
+    assert inputs.stage_counts() == {
+        "pegawai.dibaca": 4, "pegawai.sah": 2, "pegawai.dikarantina": 2,
+        "skp.dibaca": 2, "skp.sah": 2, "skp.dikarantina": 0,
+        "dikarantina": 3,
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from contract.schema import PREDIKAT
 from kinerja.demo.generator import generate
 from stages import registry
 
@@ -187,6 +189,17 @@ def test_cycle_runs_the_cycle_flow_with_a_progress_line_per_stage(
     assert _stage_lines(proc.stdout) == [f"✓ {name}" for name in registry.names()]
     assert all(re.search(rf"✓ {name} 2026 +\d+:\d\d:\d\d$", proc.stdout, re.M) for name in registry.names())
     assert "Ringkasan tahap" in proc.stdout
+    pegawai = len(pd.read_csv(plan_input / "pegawai.csv", dtype=str))
+    summary = {line.split()[0]: line for line in proc.stdout.splitlines() if re.search(r" run \d+ ", line)}
+    assert list(summary) == list(registry.names()), "one summary line per stage"
+    for line in summary.values():
+        sah, dikarantina = map(int, re.search(r"pegawai (\d+) sah, (\d+) dikarantina", line).groups())
+        assert sah + dikarantina == pegawai and dikarantina > 0  # the demo input has bad employees
+    scored = pd.read_csv(tmp_path / "out" / "2026" / "hasil_penilaian.csv", dtype=str)
+    assert f"dinilai {len(scored)} · tidak dinilai 0 · " in summary["year-end"]
+    per_predikat = scored["predikat_final"].value_counts()
+    spread = " · ".join(f"{p} {per_predikat[p]}" for p in PREDIKAT if p in per_predikat)
+    assert summary["year-end"].endswith(spread)
     assert f"Hasil ditulis di {(tmp_path / 'out' / '2026').resolve()}" in proc.stdout
     run = _cycle_run_of(db)
     assert run.name == "cycle-2026" and run.state.is_completed()
@@ -235,3 +248,103 @@ def test_demo_generates_data_runs_the_cycle_and_lists_files_that_exist(
     listed = [Path(line.split("•", 1)[1].strip()) for line in proc.stdout.splitlines() if "•" in line]
     assert Path(tmp_path / "demo" / "output" / "2026" / "hasil_penilaian.csv") in listed
     assert listed and all(path.exists() for path in listed)
+
+
+def test_version_names_the_package_code_and_ruleset(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    from penilaian.ruleset import load_ruleset
+    from stages.context import code_version
+
+    proc = kinerja("--version", env={**os.environ, "COLUMNS": "250", "KINERJA_DATA_DIR": str(tmp_path)})
+
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == (f"kinerja {version('kinerja')} (kode {code_version()}; aturan "
+                                   f"{load_ruleset(None).label}; prefect {version('prefect')}; "
+                                   f"python {sys.version.split()[0]})")
+
+
+# ---------------------------------------------------------------- in this process: what HR reads on a stop
+
+
+@pytest.fixture
+def cli(prefect_harness: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path):
+    """`kinerja ARGS…` through kinerja.cli.main in this process: (exit status, stdout, stderr)."""
+    from prefect.settings import PREFECT_API_URL
+
+    from kinerja import cli as cli_module
+    from kinerja import cli_options
+    from kinerja.settings import get_settings
+    from tests.support.console import quiet_prefect_console
+
+    monkeypatch.setenv("PREFECT_API_URL", str(PREFECT_API_URL.value()))
+    monkeypatch.setenv("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "CRITICAL")  # main() sets it
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("KINERJA_DATABASE_URL", raising=False)  # main() sets it from --db: restored after
+    for console in (cli_options.console, cli_options.err):
+        monkeypatch.setattr(console, "width", 250)
+    quiet_prefect_console(monkeypatch)
+    get_settings.cache_clear()
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["kinerja", *args])
+        capsys.readouterr()
+        try:
+            cli_module.main()
+            status = 0
+        except SystemExit as exc:
+            status = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+        out, err = capsys.readouterr()
+        return status, out, err
+
+    yield run
+    get_settings.cache_clear()
+
+
+def test_a_failed_gate_says_in_both_languages_what_failed_and_how_to_fix_it(
+    cli, plan_input: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    shutil.copytree(plan_input, folder)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str)
+    skp["target"] = "banyak"
+    skp.to_csv(folder / "skp.csv", index=False)
+
+    status, _, err = cli(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"))
+
+    assert status == 1 and "Traceback" not in err
+    message, *fixes, report = err.strip().splitlines()
+    indonesian, english = message.split(" / Gate failed — ")
+    assert indonesian.startswith("Gerbang gagal — plan-collection 2026: ")
+    assert re.search(r"skp\.target\.format \(target berupa angka lebih dari 0; \d+ dari \d+ baris, maks\. ",
+                     indonesian)
+    assert english.startswith("plan-collection 2026: ")
+    assert re.search(r"skp\.target\.format \(target is a number greater than 0; \d+ of \d+ rows, at most ",
+                     english)
+    assert "banyak" in indonesian and "banyak" in english  # the value to fix
+    assert fixes and all(line.startswith("  → ") and " / " in line for line in fixes)
+    target = next(line for line in fixes if "skp.target.format" in line)
+    assert "perbaiki target di skp.csv" in target and "correct target in skp.csv" in target
+    assert report.endswith(str(tmp_path / "out" / "2026" / "gerbang_plan-collection.html"))
+
+
+def test_training_before_year_end_prints_a_command_that_runs_as_printed(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "data HR's" / "input 2026"  # a space and a quote: the command must quote them
+    generate(folder, pegawai=40, tahun=2026, seed=8)
+    out, db = tmp_path / "hasil", f"sqlite:///{tmp_path / 'kinerja.db'}"
+    training = ["run", "training", "--tahun", "2026", "--input", str(folder), "--output", str(out),
+                "--db", db, "--dokumen", "tidak"]
+
+    status, _, err = cli(*training)
+
+    assert status == 1 and "Traceback" not in err
+    assert err.startswith("Galat / error: training 2026: belum ada hasil penilaian akhir tahun / no year-end")
+    command = re.search(r"`([^`]+)`", err).group(1)
+    args = shlex.split(command)
+    assert args == ["kinerja", "run", "year-end", "--tahun", "2026", "--input", str(folder.resolve()),
+                    "--output", str(out.resolve()), "--db", db]
+    status, _, err = cli(*args[1:], "--dokumen", "tidak")  # copied as printed
+    assert status == 0, err
+    status, _, err = cli(*training)
+    assert status == 0, err  # training now builds on it
