@@ -259,5 +259,81 @@ ATURAN: dict[str, Aturan] = {
             "peringatan: realisasi kumulatif turun dari {sebelumnya} ke {nilai}",
             "warning: cumulative realisation decreases from {sebelumnya} to {nilai}",
         ),
+        Aturan(
+            "KEPUTUSAN",
+            "keputusan '{nilai}' harus diterima atau ditolak",
+            "keputusan '{nilai}' must be diterima or ditolak",
+        ),
+        Aturan(
+            "PENGAJUAN_SEBELUM_TERIMA",
+            "tanggal_pengajuan '{nilai}' sebelum tanggal_terima '{tanggal_terima}': keberatan diajukan"
+            " atas hasil penilaian yang sudah diterima",
+            "tanggal_pengajuan '{nilai}' is before tanggal_terima '{tanggal_terima}': an objection is"
+            " filed against a result already received",
+        ),
+        Aturan(
+            "KEPUTUSAN_SEBELUM_PENGAJUAN",
+            "tanggal_keputusan '{nilai}' sebelum tanggal_pengajuan '{tanggal_pengajuan}'",
+            "tanggal_keputusan '{nilai}' is before tanggal_pengajuan '{tanggal_pengajuan}'",
+        ),
+        Aturan(
+            "DITERIMA_TANPA_RATING",
+            "keputusan diterima tanpa rating baru: isi rating_hasil_kerja_baru dan/atau"
+            " rating_perilaku_baru (rating yang diubah pemutus)",
+            "keputusan diterima without a new rating: fill rating_hasil_kerja_baru and/or"
+            " rating_perilaku_baru (the ratings the decider changed)",
+        ),
+        Aturan(
+            "KEBERATAN_TIDAK_DINILAI",
+            "nip '{nilai}' tidak dinilai pada tahun {tahun} (tidak ada di hasil_penilaian.csv): hanya"
+            " pegawai yang dinilai dapat mengajukan keberatan",
+            "nip '{nilai}' was not scored in {tahun} (not in hasil_penilaian.csv): only a scored"
+            " employee can object",
+        ),
+        Aturan(
+            "KEBERATAN_GANDA",
+            "keberatan kedua untuk nip '{nilai}' tahun {tahun}: keberatan hanya sekali; yang berlaku"
+            " diajukan {pertama_tanggal} (baris {pertama_baris})",
+            "second objection for nip '{nilai}' in {tahun}: one objection only; the one that counts was"
+            " filed on {pertama_tanggal} (line {pertama_baris})",
+        ),
+        Aturan(
+            "KEBERATAN_TERLAMBAT",
+            "tanggal_pengajuan '{nilai}' {selisih_hari} hari sesudah tanggal_terima '{tanggal_terima}':"
+            " lewat batas {batas_hari} hari",
+            "tanggal_pengajuan '{nilai}' is {selisih_hari} days after tanggal_terima"
+            " '{tanggal_terima}': past the {batas_hari}-day limit",
+        ),
+        Aturan(
+            "KEBERATAN_TANPA_ATASAN",
+            "pegawai '{nilai}' tidak punya atasan langsung (nip_atasan kosong di pegawai.csv): tidak ada"
+            " Pejabat Penilai Kinerja yang keputusannya dapat dikeberatani",
+            "employee '{nilai}' has no direct supervisor (nip_atasan empty in pegawai.csv): there is no"
+            " appraiser (Pejabat Penilai Kinerja) whose result can be objected to",
+        ),
+        Aturan(
+            "PEMUTUS_SALAH",
+            "nip_pemutus '{nilai}' bukan pejabat yang memutus keberatan ini: {seharusnya}",
+            "nip_pemutus '{nilai}' is not who decides this objection: {should_be}",
+        ),
+        Aturan(
+            "PEMUTUS_TIDAK_TERPERIKSA",
+            "atasan langsung '{nip_atasan}' tidak ada di pegawai.csv yang sah (barisnya dikarantina):"
+            " pemutus keberatan (atasannya) tidak dapat diperiksa",
+            "direct supervisor '{nip_atasan}' is not among the valid rows of pegawai.csv (the row is"
+            " quarantined): the decider (that supervisor's supervisor) cannot be checked",
+        ),
     )
+}
+
+# The rules of the objection review (penilaian/keberatan.py): they need the year's results, pegawai.csv
+# or the other objection rows, so the value rules of one file never raise them. Code -> the column of
+# keberatan.csv its quarantine row names.
+ATURAN_TINJAUAN_KEBERATAN: dict[str, str] = {
+    "KEBERATAN_TIDAK_DINILAI": "nip",
+    "KEBERATAN_GANDA": "nip",
+    "KEBERATAN_TERLAMBAT": "tanggal_pengajuan",
+    "KEBERATAN_TANPA_ATASAN": "nip",
+    "PEMUTUS_SALAH": "nip_pemutus",
+    "PEMUTUS_TIDAK_TERPERIKSA": "nip",
 }

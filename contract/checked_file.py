@@ -174,8 +174,9 @@ class CheckedFile:
         self.flag(self.filled(column) & ~good, kode, column)
         self.parsed[column] = pd.Series(number, index=self.raw.index, copy=False)
 
-    def date(self, column: str = "tanggal") -> None:
-        """A real date written YYYY-MM-DD (checked once per distinct date)."""
+    def date(self, column: str = "tanggal") -> np.ndarray:
+        """A real date written YYYY-MM-DD (checked once per distinct date); returns the mask of rows
+        holding one."""
         codes, values = self.factorize(column)
         shape = matches(values, r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
         good = np.zeros(len(values), dtype=bool)
@@ -184,7 +185,16 @@ class CheckedFile:
             good[shape] = real_date(
                 number_of(digits, 0, 4), number_of(digits, 4, 6), number_of(digits, 6, 8)
             )
-        self.flag(self.filled(column) & ~spread(good, codes, False), "TANGGAL", column)
+        good_rows = spread(good, codes, False)
+        self.flag(self.filled(column) & ~good_rows, "TANGGAL", column)
+        return good_rows
+
+    def dates_in_order(self, earlier: str, later: str, earlier_ok: np.ndarray, later_ok: np.ndarray,
+                       kode: str) -> None:
+        """Two real dates of a row (`*_ok` from `date`) where `later` must not be before `earlier`;
+        YYYY-MM-DD text sorts as the dates do."""
+        sebelum = (self.col(later) < self.col(earlier)).fillna(False).to_numpy(dtype=bool)
+        self.flag(earlier_ok & later_ok & sebelum, kode, later)
 
     def periode(self, pattern: str, kode: str, number_at: slice, derived: str) -> None:
         """A periode of `tahun` shaped like `pattern` (checked once per distinct value); the number at

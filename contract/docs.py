@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from contract.aturan import ATURAN
+from contract.aturan import ATURAN, ATURAN_TINJAUAN_KEBERATAN
 from contract.checked_file import CheckedFile
 from contract.files import WORKBOOK
 from contract.karantina import KARANTINA_ARTI
@@ -50,6 +50,16 @@ _ELSEWHERE: dict[str, tuple[tuple[Place, ...], str, str]] = {
         "peringatan: baris tetap dipakai (indikator arah naik)",
         "warning: the row is kept (indicators with arah naik)",
     ),
+    **{
+        kode: (
+            ((FILES["keberatan"].name, kolom),),
+            "diperiksa saat peninjauan keberatan (penilaian/keberatan.py), terhadap pegawai.csv, hasil"
+            " penilaian tahun itu dan baris keberatan lainnya",
+            "checked by the objection review (penilaian/keberatan.py), against pegawai.csv, the"
+            " year's results and the other objection rows",
+        )
+        for kode, kolom in ATURAN_TINJAUAN_KEBERATAN.items()
+    },
 }
 
 # What the placeholders of the reason templates stand for; any other one is a column of the row.
@@ -59,6 +69,16 @@ _PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "tahun": ("tahun penilaian (`--tahun`)", "the appraisal year (`--tahun`)"),
     "induk": ("berkas induk yang dirujuk", "the parent file referred to"),
     "sebelumnya": ("realisasi bulan sebelumnya", "the previous month's realisation"),
+    "pertama_tanggal": ("tanggal_pengajuan keberatan pertama pegawai itu",
+                        "tanggal_pengajuan of the employee's first objection"),
+    "pertama_baris": ("baris keberatan pertama pegawai itu", "line of the employee's first objection"),
+    "selisih_hari": ("hari kalender dari tanggal_terima sampai tanggal_pengajuan",
+                     "calendar days from tanggal_terima to tanggal_pengajuan"),
+    "batas_hari": ("batas hari pengajuan keberatan (ruleset: keberatan.batas_hari)",
+                   "the objection window in days (ruleset: keberatan.batas_hari)"),
+    "seharusnya": ("siapa yang seharusnya memutus", "who should decide"),
+    "should_be": ("siapa yang seharusnya memutus (bahasa Inggris)", "who should decide (in English)"),
+    "nip_atasan": ("nip_atasan pegawai di pegawai.csv", "the employee's nip_atasan in pegawai.csv"),
 }
 
 

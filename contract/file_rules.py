@@ -20,6 +20,7 @@ from contract.schema import (
     JENIS_INDIKATOR,
     JENIS_JABATAN,
     JENIS_UMPAN_BALIK,
+    KEPUTUSAN,
     PREDIKAT_ORGANISASI,
     RATING,
 )
@@ -189,4 +190,27 @@ def check_rating(f: CheckedFile, pegawai: CheckedFile | None) -> None:
     f.enum("rating_hasil_kerja", RATING, "RATING")
     f.enum("rating_perilaku", RATING, "RATING")
     f.duplicates(["nip"], "RATING_GANDA")
+    _pegawai_references(f, pegawai, nip_ok, "", nip_ok)
+
+
+def check_keberatan(f: CheckedFile, pegawai: CheckedFile | None) -> None:
+    """The rules of one objection row; those needing other rows or the year's results (window,
+    decider, once, scored) are the objection review's (penilaian/keberatan.py)."""
+    f.required()
+    nip_ok = f.nip("nip")
+    f.nip("nip_pemutus")
+    f.number("tahun", "TAHUN", lambda x: x == f.tahun, integer=True)
+    terima = f.date("tanggal_terima")
+    pengajuan = f.date("tanggal_pengajuan")
+    keputusan = f.date("tanggal_keputusan")
+    f.dates_in_order("tanggal_terima", "tanggal_pengajuan", terima, pengajuan, "PENGAJUAN_SEBELUM_TERIMA")
+    f.dates_in_order("tanggal_pengajuan", "tanggal_keputusan", pengajuan, keputusan,
+                     "KEPUTUSAN_SEBELUM_PENGAJUAN")
+    f.enum("keputusan", KEPUTUSAN, "KEPUTUSAN")
+    f.enum("rating_hasil_kerja_baru", RATING, "RATING")
+    f.enum("rating_perilaku_baru", RATING, "RATING")
+    diterima = (f.col("keputusan") == "diterima").fillna(False).to_numpy(dtype=bool)
+    # as written: a misspelt rating is a RATING problem, not a missing one
+    tanpa_rating = f.raw[["rating_hasil_kerja_baru", "rating_perilaku_baru"]].isna().all(axis=1).to_numpy()
+    f.flag(diterima & tanpa_rating, "DITERIMA_TANPA_RATING", "keputusan")
     _pegawai_references(f, pegawai, nip_ok, "", nip_ok)

@@ -23,11 +23,12 @@ ARAH = ("naik", "turun")
 JENIS_INDIKATOR = ("utama", "tambahan")
 JENIS_UMPAN_BALIK = ("coaching", "counseling", "mentoring", "apresiasi")
 RATING = ("di_atas", "sesuai", "di_bawah")
+KEPUTUSAN = ("diterima", "ditolak")
 # Columns that hold an identifier or a code, never a quantity: text even when every character is a
 # digit (a NIP has 18, more than an Excel number keeps; see contract/workbook_parsing.py).
 IDENTIFIERS = frozenset({
     "nip", "nip_atasan", "nip_penilai", "dari_nip", "kode_unit", "kode_instansi", "id_indikator",
-    "id_indikator_atasan", "kode_pelatihan",
+    "id_indikator_atasan", "kode_pelatihan", "nip_pemutus",
 })
 
 
@@ -262,6 +263,54 @@ FILES: dict[str, FileSpec] = {
                 ("rating_perilaku",
                  "rating perilaku kerja pengganti hasil hitungan; kosong = tidak diganti",
                  "behaviour rating replacing the computed one; empty = no override"),
+            ),
+        ),
+        FileSpec(
+            "keberatan.csv",
+            ("nip", "tahun", "tanggal_terima", "tanggal_pengajuan", "alasan", "tanggal_keputusan",
+             "keputusan"),
+            ("nip_pemutus", "rating_hasil_kerja_baru", "rating_perilaku_baru", "catatan_keputusan"),
+            integers=("tahun",),
+            baris=("keberatan dan keputusannya", "objection and its decision"),
+            arti=(
+                ("nip", "NIP pegawai yang mengajukan keberatan; hanya pegawai yang dinilai tahun itu,"
+                 " satu kali",
+                 "NIP of the objecting employee; only an employee scored that year, once"),
+                ("tahun", "tahun penilaian yang dikeberatani, sama dengan --tahun",
+                 "appraisal year objected to, equal to --tahun"),
+                ("tanggal_terima", "tanggal pegawai menerima hasil penilaian, YYYY-MM-DD",
+                 "date the employee received the result, YYYY-MM-DD"),
+                ("tanggal_pengajuan",
+                 "tanggal keberatan diajukan, YYYY-MM-DD; tidak sebelum tanggal_terima dan paling"
+                 " lambat 14 hari kalender sesudahnya (ruleset: keberatan.batas_hari)",
+                 "date the objection was filed, YYYY-MM-DD; not before tanggal_terima and at most 14"
+                 " calendar days after it (ruleset: keberatan.batas_hari)"),
+                ("alasan", "alasan keberatan pegawai", "the employee's reasons for objecting"),
+                ("nip_pemutus",
+                 "NIP pejabat yang memutus: atasan dari atasan langsung pegawai (atasan Pejabat"
+                 " Penilai Kinerja); kosong bila atasan langsung tidak punya atasan di pegawai.csv"
+                 " (pimpinan instansi: yang memutus Pejabat Pembina Kepegawaian, di luar data)",
+                 "NIP of the decider: the supervisor of the employee's direct supervisor (the"
+                 " appraiser's superior); empty when the direct supervisor has no supervisor in"
+                 " pegawai.csv (head of an instansi: the Pejabat Pembina Kepegawaian decides, outside"
+                 " the data)"),
+                ("tanggal_keputusan", "tanggal keputusan, YYYY-MM-DD; tidak sebelum tanggal_pengajuan",
+                 "date of the decision, YYYY-MM-DD; not before tanggal_pengajuan"),
+                ("keputusan",
+                 "diterima (rating baru yang diisi menggantikan rating lama) atau ditolak (hasil"
+                 " penilaian tetap); keputusan bersifat final",
+                 "diterima (the new ratings given replace the old ones) or ditolak (the result"
+                 " stands); the decision is final"),
+                ("rating_hasil_kerja_baru",
+                 "rating hasil kerja yang ditetapkan pemutus; kosong = tidak berubah; keputusan"
+                 " diterima wajib mengisi minimal satu rating baru",
+                 "work-result rating set by the decider; empty = unchanged; a diterima decision"
+                 " needs at least one new rating"),
+                ("rating_perilaku_baru",
+                 "rating perilaku kerja yang ditetapkan pemutus; kosong = tidak berubah",
+                 "behaviour rating set by the decider; empty = unchanged"),
+                ("catatan_keputusan", "catatan pemutus atas keputusannya",
+                 "the decider's note on the decision"),
             ),
         ),
     )

@@ -37,6 +37,7 @@ import pandas as pd
 from contract.checked_file import CheckedFile
 from contract.file_rules import (
     check_katalog,
+    check_keberatan,
     check_pegawai,
     check_perilaku,
     check_rating,
@@ -95,6 +96,7 @@ def check_files(files: dict[str, CheckedFile], needs_predikat: bool) -> None:
         "riwayat_pelatihan": lambda f: check_riwayat(f, pegawai),
         "katalog_pelatihan": check_katalog,
         "rating_atasan": lambda f: check_rating(f, pegawai),
+        "keberatan": lambda f: check_keberatan(f, pegawai),
     }
     for sheet, check in checks.items():
         if sheet in files:

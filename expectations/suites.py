@@ -25,6 +25,7 @@ from contract.schema import (
     JENIS_INDIKATOR,
     JENIS_JABATAN,
     JENIS_UMPAN_BALIK,
+    KEPUTUSAN,
     PREDIKAT_ORGANISASI,
     RATING,
 )
@@ -307,6 +308,22 @@ def rating_atasan(p: SuiteParameters) -> gx.ExpectationSuite:
     return s.suite
 
 
+def keberatan(p: SuiteParameters) -> gx.ExpectationSuite:
+    """keberatan.csv: NIPs, the year, dates, a known decision and ratings from the three levels."""
+    s = _SuiteBuilder("keberatan", p)
+    s.ada(*FILES["keberatan"].required).nip("nip", "nip_pemutus")
+    s.nilai("tahun", (str(p.tahun),), kode="sesuai",
+            perbaikan=f"keberatan.csv harus berisi keberatan atas penilaian tahun {p.tahun}: perbaiki kolom"
+            f" tahun pada baris yang tercantum lalu {ULANGI}, atau jalankan dengan --tahun yang sesuai",
+            fix=f"keberatan.csv must hold objections to the {p.tahun} appraisal: correct the tahun column on"
+            f" the listed rows, then {RERUN}, or run with the --tahun the file is for")
+    for kolom in ("tanggal_terima", "tanggal_pengajuan", "tanggal_keputusan"):
+        s.format(kolom, TANGGAL, f"{kolom} berbentuk YYYY-MM-DD", f"{kolom} is YYYY-MM-DD")
+    s.nilai("keputusan", KEPUTUSAN)
+    s.nilai("rating_hasil_kerja_baru", RATING).nilai("rating_perilaku_baru", RATING)
+    return s.suite
+
+
 SUITES: dict[str, Callable[[SuiteParameters], gx.ExpectationSuite]] = {
     "unit_kerja": unit_kerja,
     "pegawai": pegawai,
@@ -318,6 +335,7 @@ SUITES: dict[str, Callable[[SuiteParameters], gx.ExpectationSuite]] = {
     "riwayat_pelatihan": riwayat_pelatihan,
     "katalog_pelatihan": katalog_pelatihan,
     "rating_atasan": rating_atasan,
+    "keberatan": keberatan,
 }
 
 # Text columns whose numeric value a suite checks through a helper column (see `rentang`).

@@ -26,6 +26,7 @@ from penilaian.ruleset import BatasanKurva, Kurva
 
 # Column keys of the predikat counts in the curve table: sebelum_sangat_baik, sesudah_butuh_perbaikan, ...
 KUNCI_PREDIKAT = {p: p.lower().replace(" ", "_") for p in PREDIKAT}
+_KODE_PREDIKAT = {p: i for i, p in enumerate(PREDIKAT)}  # best first: a move down adds 1
 # The order of peringkat_unit in words (audit explain and the unit summary print it).
 URUTAN_PERINGKAT = (
     "capaian_hasil_kerja menurun, lalu nilai_perilaku menurun (kosong paling akhir), lalu NIP menaik"
@@ -100,8 +101,7 @@ def kalibrasi_kurva(
     n_unit = np.bincount(unit, minlength=len(unit_kode)).astype("int64")
     org_map = unit_kerja.drop_duplicates("kode_unit").set_index("kode_unit")["predikat_organisasi"]
     org_unit = pd.Series(unit_kode).map(org_map).to_numpy(dtype=object)
-    kode_predikat = {p: i for i, p in enumerate(PREDIKAT)}
-    sebelum = hasil["predikat"].map(kode_predikat).to_numpy(dtype="int64")
+    sebelum = hasil["predikat"].map(_KODE_PREDIKAT).to_numpy(dtype="int64")
     sekarang = sebelum.copy()
     alasan = pd.Series("", index=range(len(hasil)), dtype="str")
     nama_predikat = np.array(PREDIKAT, dtype=object)
@@ -116,14 +116,10 @@ def kalibrasi_kurva(
             continue
         baris_org = unit_org[unit]
         for langkah, batasan in enumerate(kurva.aturan.get(org, ()), start=1):
-            kelompok = np.array([kode_predikat[p] for p in batasan.kelompok], dtype="int64")
-            batas = batasan.batas(n_unit)
-            di_kelompok = np.isin(sekarang, kelompok) & baris_org
-            jumlah = np.bincount(unit, weights=di_kelompok, minlength=len(unit_kode)).astype("int64")
+            kelompok, batas, di_kelompok, jumlah = _hitung_batasan(batasan, sekarang, unit, baris_org, n_unit)
             if batasan.op == "<=":
                 tujuan = int(kelompok.max()) + 1
                 pindah = di_kelompok & (_cumcount(di_kelompok, unit) >= batas[unit]) & dikalibrasi[unit]
-                kurang = np.zeros_like(jumlah)
                 gagal = np.zeros_like(jumlah)
             else:
                 tujuan = int(kelompok.min())
@@ -140,7 +136,6 @@ def kalibrasi_kurva(
                 batas,
                 n_unit,
                 jumlah,
-                kurang,
                 dipindah,
                 gagal,
                 dikalibrasi,
@@ -314,31 +309,88 @@ def _note_outcome(
     batas: np.ndarray,
     n_unit: np.ndarray,
     jumlah: np.ndarray,
-    kurang: np.ndarray,
     dipindah: np.ndarray,
     gagal: np.ndarray,
     dikalibrasi: np.ndarray,
 ) -> None:
     """Append one constraint's outcome per unit (per unit, not per employee)."""
     for u in units:
-        kepala = f"{batasan.teks} ({batas[u]} dari {n_unit[u]}, ada {jumlah[u]})"
-        if batasan.op == "<=":
-            lebih = jumlah[u] - batas[u]
-            if lebih <= 0:
-                status = "terpenuhi"
-            elif dikalibrasi[u]:
-                status = f"{dipindah[u]} pegawai diturunkan"
-            else:
-                status = f"tidak terpenuhi, lebih {lebih} pegawai"
-        elif kurang[u] == 0:
-            status = "terpenuhi"
-        elif dikalibrasi[u]:
+        status = _status(batasan, batas[u], jumlah[u])
+        if status != "terpenuhi" and dikalibrasi[u]:
             status = f"{dipindah[u]} pegawai diturunkan"
             if gagal[u] > 0:
                 status += f", tidak dapat dipenuhi: kurang {gagal[u]} pegawai"
-        else:
-            status = f"tidak terpenuhi, kurang {kurang[u]} pegawai"
-        catatan[u].append(f"{kepala}: {status}")
+        catatan[u].append(f"{_kepala(batasan, batas[u], n_unit[u], jumlah[u])}: {status}")
+
+
+def _hitung_batasan(
+    batasan: BatasanKurva, sekarang: np.ndarray, unit: np.ndarray, baris: np.ndarray, n_unit: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One constraint on the current predikat codes of the rows in `baris`: the group's codes, the
+    allowed or required count per unit, the rows holding the group, and their count per unit."""
+    kelompok = np.array([_KODE_PREDIKAT[p] for p in batasan.kelompok], dtype="int64")
+    batas = batasan.batas(n_unit)
+    di_kelompok = np.isin(sekarang, kelompok) & baris
+    jumlah = np.bincount(unit, weights=di_kelompok, minlength=len(n_unit)).astype("int64")
+    return kelompok, batas, di_kelompok, jumlah
+
+
+def _memenuhi(batasan: BatasanKurva, batas: np.ndarray, jumlah: np.ndarray) -> np.ndarray:
+    """Whether the count meets the constraint: at most the allowed ("<=") or at least the required."""
+    return jumlah <= batas if batasan.op == "<=" else jumlah >= batas
+
+
+def _kepala(batasan: BatasanKurva, batas: int, n: int, jumlah: int) -> str:
+    """The constraint worked out for one unit, e.g. 'Baik maks. 70% (3 dari 5, ada 4)'."""
+    return f"{batasan.teks} ({batas} dari {n}, ada {jumlah})"
+
+
+def _status(batasan: BatasanKurva, batas: int, jumlah: int) -> str:
+    """A constraint checked without moving anyone: met, or by how many employees it is missed."""
+    if _memenuhi(batasan, batas, jumlah):
+        return "terpenuhi"
+    if batasan.op == "<=":
+        return f"tidak terpenuhi, lebih {jumlah - batas} pegawai"
+    return f"tidak terpenuhi, kurang {batas - jumlah} pegawai"
+
+
+def periksa_kurva(
+    hasil: pd.DataFrame, unit_kerja: pd.DataFrame, kurva: Kurva, kolom: str = "predikat_final"
+) -> pd.DataFrame:
+    """Check each unit's distribution of `kolom` against its curve without moving anyone.
+
+    ``hasil`` holds the unit's scored employees (kode_unit, `kolom`). Per unit: kode_unit,
+    predikat_organisasi, n, memenuhi and pelanggaran (each missed constraint as the scorer's curve
+    report words it, prefixed 'Kurva <predikat_organisasi>: ', joined by '; '; "" when met). Units
+    of every size are checked (min_pegawai only limits calibration); a unit without a
+    predikat_organisasi or without constraints meets its curve.
+    """
+    kode_unit = hasil["kode_unit"].astype("str").to_numpy()
+    unit_kode, unit = np.unique(kode_unit, return_inverse=True)
+    unit = unit.astype("int64")
+    n_unit = np.bincount(unit, minlength=len(unit_kode)).astype("int64")
+    org_map = unit_kerja.drop_duplicates("kode_unit").set_index("kode_unit")["predikat_organisasi"]
+    org_unit = pd.Series(unit_kode, dtype="str").map(org_map)
+    sekarang = hasil[kolom].map(_KODE_PREDIKAT).to_numpy(dtype="int64")
+    pelanggaran: list[list[str]] = [[] for _ in range(len(unit_kode))]
+    for org in PREDIKAT_ORGANISASI:
+        unit_org = (org_unit == org).to_numpy(dtype=bool)
+        if not unit_org.any():
+            continue
+        for batasan in kurva.aturan.get(org, ()):
+            _, batas, _, jumlah = _hitung_batasan(batasan, sekarang, unit, unit_org[unit], n_unit)
+            for u in np.flatnonzero(unit_org & ~_memenuhi(batasan, batas, jumlah)).tolist():
+                pelanggaran[u].append(
+                    f"Kurva {org}: {_kepala(batasan, batas[u], n_unit[u], jumlah[u])}: "
+                    + _status(batasan, batas[u], jumlah[u])
+                )
+    return pd.DataFrame({
+        "kode_unit": pd.Series(unit_kode, dtype="str"),
+        "predikat_organisasi": org_unit.astype("str"),
+        "n": n_unit,
+        "memenuhi": np.array([not p for p in pelanggaran], dtype=bool),
+        "pelanggaran": pd.Series(["; ".join(p) for p in pelanggaran], dtype="str"),
+    })
 
 
 def _catatan_opening(n: int, org: object, kurva: Kurva) -> str:

@@ -191,6 +191,12 @@ class Pelatihan(_Section):
     capaian_lemah_di_bawah: float
 
 
+class Keberatan(_Section):
+    """Objection window (PP 30/2019 Pasal 59): calendar days from receiving the result to filing."""
+
+    batas_hari: int = Field(ge=0)
+
+
 class Gerbang(_Section):
     """Data-quality gate thresholds, in percent."""
 
@@ -221,6 +227,7 @@ class Ruleset(_Section):
     pemantauan: Pemantauan
     ikm: Ikm
     pelatihan: Pelatihan
+    keberatan: Keberatan
     gerbang: Gerbang
 
     @property

@@ -191,7 +191,13 @@ def score_year_end(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
 
 def to_hasil_penilaian_csv(result: YearEndResult) -> pd.DataFrame:
     """hasil_penilaian.csv exactly as FORMATS.md lists it, numbers half-up to 2 decimals, by nip."""
-    tabel = result.hasil.sort_values("nip", kind="stable")[list(HASIL_PENILAIAN_COLUMNS)].copy()
+    return hasil_csv(result.hasil, HASIL_PENILAIAN_COLUMNS)
+
+
+def hasil_csv(hasil: pd.DataFrame, kolom: tuple[str, ...]) -> pd.DataFrame:
+    """Scored employees' rows as an output CSV (hasil_penilaian.csv and what extends it): the columns
+    `kolom`, numbers half-up to 2 decimals, empty alasan_kalibrasi as "", by nip."""
+    tabel = hasil.sort_values("nip", kind="stable")[list(kolom)].copy()
     for k in ("capaian_hasil_kerja", "nilai_perilaku"):
         tabel[k] = format_2(tabel[k])
     tabel["alasan_kalibrasi"] = tabel["alasan_kalibrasi"].fillna("")

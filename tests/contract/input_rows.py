@@ -83,6 +83,11 @@ def dataset() -> dict[str, pd.DataFrame]:
         "rating_atasan": raw("rating_atasan", [
             {"nip": C, "rating_hasil_kerja": "di_atas", "rating_perilaku": None, "alasan": "ok"},
         ]),
+        "keberatan": raw("keberatan", [
+            {"nip": C, "tahun": "2026", "tanggal_terima": "2027-01-25", "tanggal_pengajuan": "2027-02-08",
+             "alasan": "capaian belum lengkap", "nip_pemutus": A, "tanggal_keputusan": "2027-02-15",
+             "keputusan": "diterima", "rating_hasil_kerja_baru": "di_atas"},
+        ]),
     }
 
 

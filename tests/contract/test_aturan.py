@@ -7,8 +7,11 @@ import string
 from contract.aturan import ATURAN
 
 # What contract/karantina.py and the rules fill in: the value, the column, the year, the parent file,
-# the previous value (warnings) and the row's indicator (KASKADE_WAJIB).
-PLACEHOLDERS = {"nilai", "kolom", "tahun", "induk", "sebelumnya", "id_indikator"}
+# the previous value (warnings), the row's indicator (KASKADE_WAJIB), the row's dates (keberatan's
+# date order) and what the objection review fills in (penilaian/keberatan.py).
+PLACEHOLDERS = {"nilai", "kolom", "tahun", "induk", "sebelumnya", "id_indikator", "tanggal_terima",
+                "tanggal_pengajuan", "pertama_tanggal", "pertama_baris", "selisih_hari", "batas_hari",
+                "seharusnya", "should_be", "nip_atasan"}
 
 
 def test_every_rule_has_both_reasons() -> None:

@@ -90,6 +90,23 @@ CASES = [
     ("katalog_pelatihan", 1, "kode_pelatihan", "P1", "PELATIHAN_GANDA"),
     ("rating_atasan", 0, "rating_perilaku", "tinggi", "RATING"),
     ("rating_atasan", 0, "nip", ASING, "PEGAWAI_TIDAK_ADA"),
+    ("keberatan", 0, "nip", "123", "NIP_FORMAT"),
+    ("keberatan", 0, "nip", ASING, "PEGAWAI_TIDAK_ADA"),
+    ("keberatan", 0, "nip_pemutus", "12345", "NIP_FORMAT"),
+    ("keberatan", 0, "nip_pemutus", "199001012015015002", "NIP_JENIS_KELAMIN"),
+    ("keberatan", 0, "tahun", "2025", "TAHUN"),
+    ("keberatan", 0, "tahun", "2027", "TAHUN"),
+    ("keberatan", 0, "tanggal_terima", "25/01/2027", "TANGGAL"),
+    ("keberatan", 0, "tanggal_pengajuan", "2027-02-30", "TANGGAL"),
+    ("keberatan", 0, "tanggal_keputusan", "2027-2-15", "TANGGAL"),
+    ("keberatan", 0, "keputusan", "dikabulkan", "KEPUTUSAN"),
+    ("keberatan", 0, "rating_hasil_kerja_baru", "baik", "RATING"),
+    ("keberatan", 0, "rating_perilaku_baru", "tinggi", "RATING"),
+    ("keberatan", 0, "tanggal_pengajuan", "2027-01-24", "PENGAJUAN_SEBELUM_TERIMA"),
+    ("keberatan", 0, "tanggal_keputusan", "2027-02-07", "KEPUTUSAN_SEBELUM_PENGAJUAN"),
+    ("keberatan", 0, "alasan", None, "WAJIB_KOSONG"),
+    ("keberatan", 0, "tanggal_keputusan", None, "WAJIB_KOSONG"),
+    ("keberatan", 0, "keputusan", None, "WAJIB_KOSONG"),
 ]
 
 
@@ -135,7 +152,7 @@ def test_quarantined_employee_cascades_to_its_rows() -> None:
     clean, karantina, _ = run(with_value("pegawai", 2, "jenis_jabatan", "??"))
     induk = karantina[karantina["kode_aturan"] == "INDUK_DIKARANTINA"]
     assert set(induk["berkas"]) == {"skp.csv", "perilaku.csv", "umpan_balik.csv",
-                                    "riwayat_pelatihan.csv", "rating_atasan.csv"}
+                                    "riwayat_pelatihan.csv", "rating_atasan.csv", "keberatan.csv"}
     assert "IC" not in clean["skp"]["id_indikator"].tolist()
 
 
@@ -232,3 +249,68 @@ def test_empty_predikat_organisasi_breaks_the_rule_only_when_the_stage_needs_it(
     assert flagged["kode_aturan"].tolist() == (["PREDIKAT_ORGANISASI"] if needs_predikat else [])
     assert unit.broken.tolist() == [False, False, needs_predikat]
     assert unit.clean()["predikat_organisasi"].tolist()[:2] == ["Baik", "Baik"]
+
+
+def test_objection_rows_keep_their_line_and_typed_values() -> None:
+    data = dataset()
+    data["keberatan"].loc[0, "keputusan"] = "Diterima"
+    clean, karantina, _ = run(data, "objection")
+    assert karantina.empty, karantina
+    row = clean["keberatan"].iloc[0]
+    assert (row["nip"], row["tahun"], row["_baris"], row["keputusan"]) == (C, 2026, 2, "diterima")
+    assert clean["keberatan"]["tahun"].dtype == "int64"
+
+
+def test_objection_dates_on_the_same_day_are_in_order() -> None:
+    data = dataset()
+    data["keberatan"].loc[0, ["tanggal_pengajuan", "tanggal_keputusan"]] = ["2027-01-25", "2027-01-25"]
+    clean, karantina, _ = run(data)
+    assert karantina.empty, karantina
+    assert len(clean["keberatan"]) == 1
+
+
+def test_objection_date_that_is_no_date_is_only_a_date_problem() -> None:
+    _, karantina, _ = run(with_value("keberatan", 0, "tanggal_pengajuan", "2027-13-01"))
+    assert karantina["kode_aturan"].tolist() == ["TANGGAL"]
+
+
+def test_objection_filed_before_received_and_decided_before_filed() -> None:
+    data = dataset()
+    data["keberatan"].loc[0, ["tanggal_terima", "tanggal_pengajuan", "tanggal_keputusan"]] = [
+        "2027-02-01", "2027-01-31", "2027-01-30"]
+    _, karantina, _ = run(data)
+    hits = karantina[["kolom", "kode_aturan"]].to_records(index=False).tolist()
+    assert hits == [("tanggal_pengajuan", "PENGAJUAN_SEBELUM_TERIMA"),
+                    ("tanggal_keputusan", "KEPUTUSAN_SEBELUM_PENGAJUAN")]
+    assert karantina["alasan"].tolist() == [
+        "tanggal_pengajuan '2027-01-31' sebelum tanggal_terima '2027-02-01': keberatan diajukan atas"
+        " hasil penilaian yang sudah diterima",
+        "tanggal_keputusan '2027-01-30' sebelum tanggal_pengajuan '2027-01-31'",
+    ]
+
+
+def test_accepted_objection_needs_a_new_rating() -> None:
+    data = with_value("keberatan", 0, "rating_hasil_kerja_baru", None)
+    clean, karantina, _ = run(data)
+    assert karantina[["baris", "kolom", "nilai", "kode_aturan"]].to_records(index=False).tolist() == [
+        (2, "keputusan", "diterima", "DITERIMA_TANPA_RATING")]
+    assert clean["keberatan"].empty
+    # the behaviour rating alone is a new rating
+    data["keberatan"].loc[0, "rating_perilaku_baru"] = "sesuai"
+    _, karantina, _ = run(data)
+    assert karantina.empty
+    # a rejected objection needs none
+    data = with_value("keberatan", 0, "rating_hasil_kerja_baru", None)
+    data["keberatan"].loc[0, "keputusan"] = "ditolak"
+    _, karantina, _ = run(data)
+    assert karantina.empty
+    # a misspelt rating is a rating problem, not a missing rating
+    _, karantina, _ = run(with_value("keberatan", 0, "rating_hasil_kerja_baru", "tinggi"))
+    assert karantina["kode_aturan"].tolist() == ["RATING"]
+
+
+def test_empty_decider_passes_the_value_rules() -> None:
+    """Whether it must be empty (head of instansi above) is the objection review's rule."""
+    clean, karantina, _ = run(with_value("keberatan", 0, "nip_pemutus", None))
+    assert karantina.empty
+    assert clean["keberatan"]["nip_pemutus"].isna().tolist() == [True]

@@ -194,6 +194,13 @@ def raw_bersih() -> dict[str, pd.DataFrame]:
             "rating_atasan",
             [{"nip": NIP_B, "rating_perilaku": "di_atas", "alasan": "Kinerja luar biasa"}],
         ),
+        "keberatan": raw_frame(
+            "keberatan",
+            [{"nip": NIP_C, "tahun": str(TAHUN), "tanggal_terima": f"{TAHUN + 1}-01-25",
+              "tanggal_pengajuan": f"{TAHUN + 1}-02-02", "alasan": "Capaian belum dihitung lengkap",
+              "nip_pemutus": NIP_A, "tanggal_keputusan": f"{TAHUN + 1}-02-09", "keputusan": "diterima",
+              "rating_hasil_kerja_baru": "di_atas"}],
+        ),
     }
 
 

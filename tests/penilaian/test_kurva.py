@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from penilaian.kurva import KUNCI_PREDIKAT, PESERTA_KURVA_COLUMNS, kalibrasi_kurva, peringkat_unit
+from penilaian.kurva import (
+    KUNCI_PREDIKAT,
+    PESERTA_KURVA_COLUMNS,
+    kalibrasi_kurva,
+    periksa_kurva,
+    peringkat_unit,
+)
 from tests.penilaian.input_frames import frame
 from tests.penilaian.year_end_inputs import (
     DIPINDAH_16,
@@ -353,3 +359,26 @@ def test_no_move_no_participants(ruleset):
     assert peserta.empty and list(peserta.columns) == list(PESERTA_KURVA_COLUMNS)
     assert peserta.dtypes.astype("str").to_dict() == PESERTA_KURVA_COLUMNS, "typed even when empty"
 
+
+
+def test_checking_a_distribution_moves_nobody_and_names_each_missed_constraint(ruleset):
+    """K1 (Kurang, 10 employees): Sangat Baik at most floor(10% x 10) = 1, has 2; Kurang at least
+    ceil(60% x 10) = 6, has 6; Butuh Perbaikan at least ceil(10% x 10) = 1, has 0. K2 (Istimewa, 3):
+    Sangat Baik at most floor(70% x 3) = 2, has 2. K3 has no predikat_organisasi: nothing to meet."""
+    predikat = {"K1": ["Sangat Baik"] * 2 + ["Baik"] * 2 + ["Kurang"] * 6,
+                "K2": ["Sangat Baik", "Sangat Baik", "Kurang"], "K3": ["Sangat Baik"]}
+    hasil = pd.DataFrame(
+        [(kode, p) for kode, daftar in predikat.items() for p in daftar],
+        columns=["kode_unit", "predikat_ditetapkan"],
+    )
+    units = frame("unit_kerja", [unit("K1", "Kurang"), unit("K2", "Istimewa"), unit("K3", None)])
+    dicek = periksa_kurva(hasil, units, ruleset.kurva, kolom="predikat_ditetapkan")
+    assert dicek["kode_unit"].tolist() == ["K1", "K2", "K3"]
+    assert dicek["n"].tolist() == [10, 3, 1]
+    assert dicek["memenuhi"].tolist() == [False, True, True]
+    assert dicek["pelanggaran"].tolist() == [
+        "Kurva Kurang: Sangat Baik maks. 10% (1 dari 10, ada 2): tidak terpenuhi, lebih 1 pegawai; "
+        "Kurva Kurang: Butuh Perbaikan min. 10% (1 dari 10, ada 0): tidak terpenuhi, kurang 1 pegawai",
+        "",
+        "",
+    ]

@@ -20,7 +20,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_default_ruleset_has_domain_numbers():
     rs = load_ruleset()
     assert isinstance(rs, Ruleset)
-    assert rs.label == "permenpan-6-2022 v1.1.0"
+    assert rs.label == "permenpan-6-2022 v1.2.0"
     assert (rs.capaian.batas_atas, rs.capaian.di_atas_min, rs.capaian.sesuai_min) == (120, 110, 90)
     assert (rs.perilaku.di_atas_min, rs.perilaku.sesuai_min, rs.perilaku.nilai_minimum_per_nilai) == (
         4.0,
@@ -58,6 +58,7 @@ def test_default_ruleset_has_domain_numbers():
         rs.pelatihan.nilai_lemah_di_bawah,
         rs.pelatihan.capaian_lemah_di_bawah,
     ) == (20, 3.0, 90)
+    assert rs.keberatan.batas_hari == 14
     assert (
         rs.gerbang.maks_karantina_persen,
         rs.gerbang.maks_tidak_dinilai_persen,
