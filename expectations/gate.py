@@ -1,6 +1,6 @@
 """The input gate: every present file's GX suite on its raw frame, plus a row-presence check per file.
 
-One `kinerja cycle` validates the same files with mostly the same suites in up to five stages; the
+One `kinerja cycle` validates the same files with mostly the same suites in up to six stages; the
 same bytes under the same expectations give the same result, so each is computed once per process
 and kept in the process cache (`suite_results`, the latest 32) under (file, its sha256, row count,
 suite fingerprint).

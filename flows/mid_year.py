@@ -32,7 +32,7 @@ def mid_year(
         result = compute_by_instansi(
             monitor, executor, inputs.frames, rules, ctx.tahun,
             combine=lambda parts: combine_mid_year(parts, inputs.frames, rules, ctx.tahun))
-        written = write_mid_year(ctx, result)
+        written = write_mid_year(ctx, inputs.frames, result, rules)
         reports = report_mid_year(ctx, result, inputs.frames)
         counts = {**inputs.stage_counts(),
                   "indikator_dipantau": len(result.pemantauan), "pegawai_berisiko": len(result.berisiko),

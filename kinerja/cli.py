@@ -188,7 +188,7 @@ def run(
 def cycle(tahun: Tahun, input: InputDir, output: OutputDir, db: DbUrl = None,
           dokumen: Dokumen = "semua", ruleset: Ruleset = None, executor: Executor = "lokal",
           dask_address: DaskAddress = None) -> None:
-    """Jalankan seluruh siklus (lima tahap berurutan) sebagai flow run Prefect `cycle`."""
+    """Jalankan seluruh siklus (enam tahap berurutan) sebagai flow run Prefect `cycle`."""
     _run_flows(None, tahun, input, output, db, dokumen, ruleset, executor, dask_address)
 
 

@@ -150,6 +150,21 @@ class Realisasi(SQLModel, table=True):
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
+class RealisasiPemantauan(SQLModel, table=True):
+    """Of realisasi.csv as the mid-year stage read it, the row each indicator's monitoring used (its
+    latest month up to the mid-year cut-off): what `audit verify` recomputes `pemantauan` from. Kept
+    apart from `realisasi` (year-end's rows), which a later year-end run replaces."""
+
+    __tablename__ = "realisasi_pemantauan"
+
+    tahun: int = Field(primary_key=True)
+    id_indikator: str = Field(primary_key=True)
+    periode: str = Field(primary_key=True)
+    realisasi: float
+    bukti: str | None = Field(default=None, sa_column=_text())
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
 class Perilaku(SQLModel, table=True):
     __tablename__ = "perilaku"
 
@@ -216,6 +231,28 @@ class KatalogPelatihan(SQLModel, table=True):
     nama_pelatihan: str
     kompetensi: str
     jp: float
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
+class Keberatan(SQLModel, table=True):
+    """An objection to the year-end result and its decision, as filed (every row that passed the value
+    rules, including those the objection review set aside), with its line in the file."""
+
+    __tablename__ = "keberatan"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tahun: int = Field(index=True)
+    baris: int
+    nip: str = Field(index=True)
+    tanggal_terima: str
+    tanggal_pengajuan: str
+    alasan: str = Field(sa_column=_text(False))
+    nip_pemutus: str | None = None
+    tanggal_keputusan: str
+    keputusan: str
+    rating_hasil_kerja_baru: str | None = None
+    rating_perilaku_baru: str | None = None
+    catatan_keputusan: str | None = Field(default=None, sa_column=_text())
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
@@ -302,6 +339,40 @@ class BiasPenilai(SQLModel, table=True):
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
+class KeberatanHasil(SQLModel, table=True):
+    """The decision on one employee's objection: the ratings and predikat before, and what stands."""
+
+    __tablename__ = "keberatan_hasil"
+
+    tahun: int = Field(primary_key=True)
+    nip: str = Field(primary_key=True)
+    keputusan: str  # diterima | ditolak
+    rating_hasil_kerja_lama: str
+    rating_perilaku_lama: str
+    predikat_lama: str  # = predikat_final
+    rating_hasil_kerja_baru: str  # the rating that stands (the old one unless replaced)
+    rating_perilaku_baru: str
+    predikat_ditetapkan: str
+    nip_pemutus: str | None = None
+    tanggal_keputusan: str
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
+class PredikatDitetapkan(SQLModel, table=True):
+    """The predikat that stands after the objection review, for every scored employee: what training,
+    rewards and follow-up use."""
+
+    __tablename__ = "predikat_ditetapkan"
+
+    tahun: int = Field(primary_key=True)
+    nip: str = Field(primary_key=True)
+    kode_unit: str = Field(index=True)
+    predikat_final: str
+    keberatan: bool  # an objection of the employee was decided
+    predikat_ditetapkan: str
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
 class RekomendasiPelatihan(SQLModel, table=True):
     __tablename__ = "rekomendasi_pelatihan"
 
@@ -325,5 +396,6 @@ class TindakLanjut(SQLModel, table=True):
     nip: str = Field(primary_key=True)
     jenis: str  # penghargaan | konseling
     predikat_final: str
+    predikat_ditetapkan: str | None = None  # what the follow-up is based on (NULL before migration 0003)
     rencana: str = Field(sa_column=_text(False))
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)

@@ -44,6 +44,7 @@ PARTITION_KEYS: dict[str, tuple[str, str]] = {
     "survei_masyarakat": ("kode_unit", "unit"),
     "riwayat_pelatihan": ("nip", "pegawai"),
     "rating_atasan": ("nip", "pegawai"),
+    "keberatan": ("nip", "pegawai"),
 }
 WHOLE_SHEETS = ("katalog_pelatihan",)  # shared reference data: every partition gets all of it
 

@@ -13,11 +13,16 @@ minimum) and assembles the stage's tables. Interpretations of DOMAIN.md made exp
   small to reach the minimum are noted in ``jp_pegawai.catatan``. ``mencapai_minimum`` and
   ``jp_unit`` count JP attended, not planned.
 - Numbers inside reasons use the Indonesian decimal comma (JP without trailing zeros).
+- After the objection review (DOMAIN.md "Keberatan") the result that stands is used: reward
+  candidates and counselling go by ``predikat_ditetapkan``, and the priority of rules 1-2 by the
+  ratings that stand (an accepted objection's new rating replaces the one year-end gave). Without an
+  objection review ``predikat_ditetapkan`` is ``predikat_final``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,6 +41,9 @@ from penilaian.numbers import clean, format_2
 from penilaian.ruleset import Ruleset
 from penilaian.text import decimal_comma, decimal_comma_value, join_text
 from penilaian.year_end import YearEndResult
+
+if TYPE_CHECKING:
+    from penilaian.keberatan import KeberatanResult
 
 REKOMENDASI_COLUMNS = (
     "nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas",
@@ -142,12 +150,29 @@ def _catatan(tanpa: pd.DataFrame, kurang_katalog: pd.Series, jp_minimum: float) 
     return join_text(catatan, ["nip"], "keterangan").rename(columns={"keterangan": "catatan"})
 
 
+def hasil_berlaku(hasil: pd.DataFrame, keberatan: KeberatanResult | None = None) -> pd.DataFrame:
+    """The year-end rows as they stand after the objection review: `predikat_ditetapkan` added and, for
+    an employee whose objection was decided, the ratings that stand (the new ones where accepted)."""
+    if keberatan is None:
+        return hasil.assign(predikat_ditetapkan=hasil["predikat_final"])
+    ditetapkan = keberatan.akhir.drop_duplicates("nip").set_index("nip")["predikat_ditetapkan"]
+    keputusan = keberatan.keputusan.drop_duplicates("nip").set_index("nip")
+    berlaku = hasil.assign(
+        predikat_ditetapkan=hasil["nip"].map(ditetapkan).fillna(hasil["predikat_final"]).astype("str"))
+    for kolom in ("rating_hasil_kerja", "rating_perilaku"):
+        baru = berlaku["nip"].map(keputusan[f"{kolom}_baru"])
+        berlaku[kolom] = baru.where(baru.notna(), berlaku[kolom]).astype(berlaku[kolom].dtype)
+    return berlaku
+
+
 def recommend_trainings(
-    year_end: YearEndResult, frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int
+    year_end: YearEndResult, frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: int,
+    keberatan: KeberatanResult | None = None,
 ) -> TrainingResult:
-    """Turn the year-end result into the tindak lanjut: trainings, rewards, counselling, unit plans."""
+    """Turn the result that stands (year-end, after the objection review `keberatan`) into the tindak
+    lanjut: trainings, rewards, counselling, unit plans."""
     aturan = ruleset.pelatihan
-    hasil, indikator = year_end.hasil, year_end.indikator
+    hasil, indikator = hasil_berlaku(year_end.hasil, keberatan), year_end.indikator
     katalog = input_frame(frames, "katalog_pelatihan")[
         ["kode_pelatihan", "nama_pelatihan", "kompetensi", "jp"]
     ].drop_duplicates("kode_pelatihan").astype({"jp": "float64"})
@@ -187,7 +212,7 @@ def recommend_trainings(
     jp_pegawai = _jp_pegawai(jp, rekomendasi, tanpa, aturan.jp_minimum)
     return TrainingResult(
         rekomendasi=rekomendasi[[*REKOMENDASI_COLUMNS, "kode_unit"]],
-        penghargaan=_with_predikat_final(hasil, ("Sangat Baik",)),
+        penghargaan=_with_predikat(hasil, ("Sangat Baik",)),
         tindak_lanjut=_tindak_lanjut(hasil, tahun),
         rencana_unit=_rencana_unit(rekomendasi),
         jp_unit=_jp_unit(jp_pegawai),
@@ -251,21 +276,31 @@ def _rencana_unit(rekomendasi: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _with_predikat_final(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFrame:
-    """Employees whose predikat_final is one of the given ones, by nip."""
-    pilih = hasil.loc[hasil["predikat_final"].isin(predikat),
-                      ["nip", "nama", "kode_unit", "predikat_final"]]
+def _with_predikat(hasil: pd.DataFrame, predikat: tuple[str, ...]) -> pd.DataFrame:
+    """Employees whose predikat_ditetapkan (the one that stands) is one of the given ones, by nip."""
+    pilih = hasil.loc[hasil["predikat_ditetapkan"].isin(predikat),
+                      ["nip", "nama", "kode_unit", "predikat_final", "predikat_ditetapkan"]]
     return pilih.sort_values("nip", kind="stable").reset_index(drop=True)
 
 
 def _tindak_lanjut(hasil: pd.DataFrame, tahun: int) -> pd.DataFrame:
     """Kurang / Sangat Kurang get a counselling and performance-improvement plan."""
-    tabel = _with_predikat_final(hasil, PREDIKAT_TINDAK_LANJUT)
+    tabel = _with_predikat(hasil, PREDIKAT_TINDAK_LANJUT)
     tabel["rencana"] = (
         f"Konseling kinerja oleh atasan langsung paling lambat Maret {tahun + 1}; "
         "rencana perbaikan kinerja 6 bulan"
     )
     return tabel.astype({"rencana": "str"})
+
+
+TINDAK_LANJUT_PENGHARGAAN = "Kandidat penghargaan (predikat Sangat Baik)"
+
+
+def tabel_tindak_lanjut(result: TrainingResult) -> pd.DataFrame:
+    """The tindak_lanjut table as stored: reward candidates (penghargaan), then counselling (konseling)."""
+    reward = result.penghargaan.assign(jenis="penghargaan", rencana=TINDAK_LANJUT_PENGHARGAAN)
+    follow = result.tindak_lanjut.assign(jenis="konseling")
+    return pd.concat([reward, follow], ignore_index=True)
 
 
 def to_rekomendasi_csv(result: TrainingResult) -> pd.DataFrame:

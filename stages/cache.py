@@ -1,6 +1,6 @@
 """What one process keeps between the stages it runs: one explicit object, handed through the stage context.
 
-A `kinerja cycle` runs five stages in one process; they read the same files, validate them with
+A `kinerja cycle` runs six stages in one process; they read the same files, validate them with
 mostly the same suites and training builds on the year-end result. Each of those is computed once
 per process and kept here — never in module globals — under the same hit rules and memory bounds as
 before the cache had a home: the reader's parsed files within `KINERJA_CACHE_BACA_MAKS_MB` (only the

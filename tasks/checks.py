@@ -126,3 +126,43 @@ def _daftar(values: pd.Series, most: int = 5, *, en: bool = False) -> str:
     if rest <= 0:
         return shown
     return f"{shown} and {rest} more" if en else f"{shown} dan {rest} lainnya"
+
+
+@task(name="periksa-keberatan", cache_policy=NO_CACHE)
+def objection_checks(inputs: Inputs, result) -> list:
+    """Reported, never blocking: the objections set aside by the review's rules (each employee's own
+    legal matter, not a data-quality share) and the units whose standing distribution no longer meets
+    their curve (flagged, not corrected: DOMAIN.md "Keberatan")."""
+    from contract.schema import input_frame
+    from expectations.checks import relational_check
+
+    diajukan = input_frame(inputs.frames, "keberatan")
+    set_aside = result.karantina
+    kurva = result.kurva[~result.kurva["memenuhi"].astype(bool)]
+    units = inputs.frames["unit_kerja"].drop_duplicates("kode_unit").set_index("kode_unit")["_baris"]
+    flagged = pd.DataFrame({"baris": kurva["kode_unit"].map(units).to_numpy(), "kolom": "kode_unit",
+                            "nilai": kurva["kode_unit"].to_numpy(), "kode_aturan": "",
+                            "alasan": kurva["pelanggaran"].to_numpy()})
+    return [
+        relational_check(
+            "keberatan.dikesampingkan", "keberatan yang memenuhi aturan keberatan (tepat waktu, pemutus "
+            "yang benar, satu kali, pegawai yang dinilai)", _examples(set_aside),
+            len(diajukan), ambang_persen=None, berkas="keberatan.csv",
+            description="objections that meet the objection rules (on time, the right decider, once, a "
+            "scored employee)",
+            perbaikan="periksa baris keberatan.csv yang tercantum menurut kolom alasan; keberatan yang "
+            "memang tidak sah tetap dikesampingkan (tahap tetap berjalan); bila ada yang salah tulis, "
+            f"perbaiki {ULANGI}",
+            fix="check the listed rows of keberatan.csv as the alasan column says; an objection that is "
+            f"indeed invalid stays set aside (the stage goes on); {RERUN} if one was mistyped"),
+        relational_check(
+            "keberatan.kurva", "unit dengan keberatan yang sebaran predikat ditetapkannya masih memenuhi "
+            "kurva (dilaporkan, tidak dikoreksi)", flagged,
+            len(result.kurva), ambang_persen=None, berkas="unit_kerja.csv",
+            description="units with objections whose standing distribution still meets the curve "
+            "(reported, not corrected)",
+            perbaikan="tidak ada yang perlu diperbaiki di berkas: keputusan keberatan bersifat final; "
+            "unit yang tercantum ditandai di ringkasannya",
+            fix="nothing to correct in the files: objection decisions are final; the listed units are "
+            "flagged in their summaries"),
+    ]

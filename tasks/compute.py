@@ -7,7 +7,7 @@ per instansi); each only calls the stage's pure rules.
 from __future__ import annotations
 
 import pandas as pd
-from prefect import get_run_logger, task
+from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from penilaian.ruleset import Ruleset
@@ -29,21 +29,30 @@ def score(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int):
     return score_year_end(frames, rules, tahun)
 
 
+@task(name="tinjau-keberatan", cache_policy=NO_CACHE)
+def review(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int, year_end):
+    """Objection: which objections stand, and the predikat that stands for every scored employee."""
+    from penilaian.keberatan import review_objections
+
+    return review_objections(frames, year_end, rules, tahun)
+
+
 @task(name="hitung-rekomendasi", cache_policy=NO_CACHE)
 def score_and_recommend(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int):
-    """Training: recompute the (deterministic) year-end result from the same inputs, then recommend."""
+    """Training: recompute the (deterministic) year-end result and objection review from the same inputs,
+    then recommend from the predikat that stands."""
+    from penilaian.keberatan import review_objections
     from penilaian.training import recommend_trainings
     from penilaian.year_end import score_year_end
 
     year_end = score_year_end(frames, rules, tahun)
-    return year_end, recommend_trainings(year_end, frames, rules, tahun)
+    keberatan = review_objections(frames, year_end, rules, tahun)
+    return year_end, recommend_trainings(year_end, frames, rules, tahun, keberatan)
 
 
 @task(name="hitung-rekomendasi-dari-hasil-akhir-tahun", cache_policy=NO_CACHE)
-def recommend(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int, year_end):
-    """Training: recommend from the year-end result this process scored from the same inputs and ruleset."""
+def recommend(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int, year_end, keberatan):
+    """Training: recommend from the result that stands after the objection review `keberatan`."""
     from penilaian.training import recommend_trainings
 
-    get_run_logger().info("Hasil akhir tahun yang sudah dihitung di proses ini dipakai (input dan ruleset "
-                          "sama) / the year-end result scored earlier in this process is reused")
-    return recommend_trainings(year_end, frames, rules, tahun)
+    return recommend_trainings(year_end, frames, rules, tahun, keberatan)

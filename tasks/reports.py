@@ -40,9 +40,33 @@ def report_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, 
     return [hasil, bias, *([out / "dokumen"] if documents else []), *summaries]
 
 
+@task(name="laporan-keberatan", cache_policy=NO_CACHE)
+def report_objection(
+    ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result, dokumen: str
+) -> list[Path]:
+    """keberatan_hasil.csv, hasil_penilaian_akhir.csv, the documents of the employees whose objection was
+    decided (with its Keberatan section) and the unit summaries with the unit's objections."""
+    from penilaian.keberatan import to_hasil_penilaian_akhir_csv, to_keberatan_hasil_csv
+    from reports.documents import render_documents
+    from reports.unit_summaries import render_unit_summaries
+
+    out = ctx.output_dir
+    keputusan = write_csv(to_keberatan_hasil_csv(result), out / "keberatan_hasil.csv")
+    akhir = write_csv(to_hasil_penilaian_akhir_csv(result), out / "hasil_penilaian_akhir.csv")
+    documents = render_documents(year_end=year_end, frames=frames, out_dir=out, pilihan=dokumen,
+                                 keberatan=result)
+    summaries = render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, keberatan=result)
+    get_run_logger().info("Ditulis: %s, %s, %d dokumen, %d ringkasan unit", keputusan.name, akhir.name,
+                          documents, len(summaries))
+    return [keputusan, akhir, *([out / "dokumen"] if documents else []), *summaries]
+
+
 @task(name="laporan-pelatihan", cache_policy=NO_CACHE)
-def report_training(ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result) -> list[Path]:
-    """rekomendasi_pelatihan.csv, the unit training plans, unit summaries with follow-up."""
+def report_training(
+    ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result, keberatan=None
+) -> list[Path]:
+    """rekomendasi_pelatihan.csv, the unit training plans, unit summaries with follow-up (and, after the
+    objection review `keberatan`, the unit's objections, as the objection stage showed them)."""
     from penilaian.training import to_rekomendasi_csv
     from reports.training_plans import write_training_plans
     from reports.unit_summaries import render_unit_summaries
@@ -50,5 +74,6 @@ def report_training(ctx: StageContext, frames: dict[str, pd.DataFrame], year_end
     out = ctx.output_dir
     csv = write_csv(to_rekomendasi_csv(result), out / "rekomendasi_pelatihan.csv")
     plans = write_training_plans(result, out)
-    summaries = render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=result)
+    summaries = render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=result,
+                                      keberatan=keberatan)
     return [csv, *plans, *summaries]

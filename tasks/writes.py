@@ -22,9 +22,14 @@ def write_plan(ctx: StageContext, frames: dict[str, pd.DataFrame]) -> dict[str, 
 
 
 @task(name="simpan-pemantauan", cache_policy=NO_CACHE, **DB_RETRIES)
-def write_mid_year(ctx: StageContext, result) -> dict[str, int]:
-    """Per-indicator monitoring rows of the year (one transaction)."""
-    return write_tables(ctx, {"pemantauan": result.pemantauan})
+def write_mid_year(ctx: StageContext, frames: dict[str, pd.DataFrame], result, rules) -> dict[str, int]:
+    """Per-indicator monitoring rows of the year and, of realisasi.csv, the row each one used (its
+    latest month up to the mid-year cut-off) — what `audit verify` recomputes them from (one transaction)."""
+    from penilaian.capaian import baris_realisasi_akhir
+
+    realisasi = frames["realisasi"]
+    used = baris_realisasi_akhir(realisasi, rules.pemantauan.bulan_batas, ctx.tahun)
+    return write_tables(ctx, {"pemantauan": result.pemantauan, "realisasi_pemantauan": realisasi.iloc[used]})
 
 
 @task(name="simpan-hasil-penilaian", cache_policy=NO_CACHE, **DB_RETRIES)
@@ -52,13 +57,28 @@ def write_year_end(ctx: StageContext, frames: dict[str, pd.DataFrame], result, r
     return write_tables(ctx, tables)
 
 
+@task(name="simpan-keberatan", cache_policy=NO_CACHE, **DB_RETRIES)
+def write_objection(ctx: StageContext, frames: dict[str, pd.DataFrame], result) -> dict[str, int]:
+    """The objections as filed (with their line), the decisions, and the predikat that stands for every
+    scored employee — all or nothing; no keberatan.csv leaves no objection rows of the year."""
+    from contract.schema import input_frame
+    from penilaian.keberatan import tabel_keberatan
+
+    filed = input_frame(frames, "keberatan")
+    return write_tables(ctx, {"keberatan": filed.assign(baris=filed["_baris"]), **tabel_keberatan(result)})
+
+
 @task(name="simpan-rekomendasi", cache_policy=NO_CACHE, **DB_RETRIES)
-def write_training(ctx: StageContext, result) -> dict[str, int]:
-    """Recommendations and follow-up entries of the year (one transaction)."""
-    reward = result.penghargaan.assign(
-        jenis="penghargaan", rencana="Kandidat penghargaan (predikat Sangat Baik)")
-    follow = result.tindak_lanjut.assign(jenis="konseling")
+def write_training(ctx: StageContext, result, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """Recommendations and follow-up entries of the year, with the training inputs they came from
+    that no earlier stage archives — the catalogue and the training history — all or nothing (so
+    `audit verify` can recompute them)."""
+    from contract.schema import input_frame
+    from penilaian.training import tabel_tindak_lanjut
+
     return write_tables(ctx, {
         "rekomendasi_pelatihan": result.rekomendasi,
-        "tindak_lanjut": pd.concat([reward, follow], ignore_index=True),
+        "tindak_lanjut": tabel_tindak_lanjut(result),
+        "katalog_pelatihan": frames["katalog_pelatihan"],
+        "riwayat_pelatihan": input_frame(frames, "riwayat_pelatihan"),
     })

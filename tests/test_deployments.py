@@ -22,7 +22,8 @@ SPECS = load_deployment_specs()
 
 def test_there_is_a_deployment_per_stage_plus_the_cycle() -> None:
     entrypoints = {spec["entrypoint"].rsplit(":", 1)[1] for spec in SPECS}
-    assert entrypoints == {"plan_collection", "validation", "mid_year", "year_end", "training", "cycle"}
+    assert entrypoints == {"plan_collection", "validation", "mid_year", "year_end", "objection", "training",
+                           "cycle"}
     assert sorted(spec["entrypoint"] for spec in SPECS) == sorted(
         [stage.flow for stage in registry.STAGES] + [registry.CYCLE_FLOW])
 
@@ -77,7 +78,7 @@ def test_schedules_follow_the_regulation_calendar() -> None:
     months = {spec["entrypoint"].rsplit(":", 1)[1]: spec["schedules"][0]["cron"].split()[3]
               for spec in SPECS if spec.get("schedules")}
     assert months == {"plan_collection": "1", "validation": "1", "mid_year": "7", "year_end": "1",
-                      "training": "1"}
+                      "objection": "2", "training": "2"}
 
 
 def test_deployments_build_with_cron_schedules_in_jakarta_time() -> None:
@@ -92,6 +93,7 @@ def test_year_defaults_to_the_run_date() -> None:
     july = datetime(2026, 7, 10, 1, 0, tzinfo=UTC)
     assert resolve_tahun("year-end", None, january) == 2026  # scoring the year that just ended
     assert resolve_tahun("training", None, january) == 2026
+    assert resolve_tahun("objection", None, datetime(2027, 2, 10, 0, 0, tzinfo=UTC)) == 2026
     assert resolve_tahun("plan-collection", None, january) == 2027
     assert resolve_tahun("mid-year", None, july) == 2026
     assert resolve_tahun("year-end", 2024, january) == 2024

@@ -26,13 +26,16 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "riwayat_pelatihan": ("nip", "nama_pelatihan", "kompetensi", "tanggal", "jp"),
     "katalog_pelatihan": ("kode_pelatihan", "nama_pelatihan", "kompetensi", "jp"),
     "rating_atasan": ("nip", "rating_hasil_kerja", "rating_perilaku", "alasan"),
+    "keberatan": ("nip", "tahun", "tanggal_terima", "tanggal_pengajuan", "alasan", "nip_pemutus",
+                  "tanggal_keputusan", "keputusan", "rating_hasil_kerja_baru", "rating_perilaku_baru",
+                  "catatan_keputusan"),
 }
 
 # Free-text columns: the only ones quoted where needed (codes, dates and numbers are written as they
 # are, so a broken row the demo writes on purpose stays broken).
 TEXT_COLUMNS = frozenset({
     "nama", "nama_unit", "nama_instansi", "jabatan", "email", "rencana_hasil_kerja", "indikator",
-    "satuan", "catatan", "layanan", "nama_pelatihan", "alasan", "kode_unit",
+    "satuan", "catatan", "layanan", "nama_pelatihan", "alasan", "kode_unit", "catatan_keputusan",
 })
 
 Columns = Mapping[str, pa.Array | np.ndarray]

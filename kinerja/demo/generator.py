@@ -1,4 +1,4 @@
-"""Deterministic demo input (the ten FORMATS.md files) for three city governments, at any size."""
+"""Deterministic demo input (eleven FORMATS.md files) for three city governments, at any size."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import pyarrow as pa
 
 from contract.schema import FILES
 from kinerja.demo.bad_rows import (
@@ -19,9 +21,11 @@ from kinerja.demo.bad_rows import (
     bad_survei,
     bad_umpan_balik,
 )
+from kinerja.demo.columns import as_text
 from kinerja.demo.csv_writer import Columns, write_sheet
 from kinerja.demo.draws import stream
-from kinerja.demo.pegawai import build_pegawai, pegawai_columns
+from kinerja.demo.keberatan import build_keberatan
+from kinerja.demo.pegawai import Pegawai, build_pegawai, pegawai_columns
 from kinerja.demo.pelatihan import build_riwayat, katalog_columns
 from kinerja.demo.perilaku import build_perilaku
 from kinerja.demo.rating_atasan import build_rating_atasan
@@ -39,7 +43,7 @@ def generate(
     out_dir: Path, *, pegawai: int = 1500, tahun: int = 2026, seed: int = 2026,
     bad_rows: bool = True,
 ) -> dict[str, int]:
-    """Write the ten FORMATS.md input files of three demo regions; returns rows per file."""
+    """Write the FORMATS.md input files of three demo regions; returns rows per file."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     ref = load_reference()
@@ -79,8 +83,28 @@ def generate(
     write("survei_masyarakat", survei)
     write("katalog_pelatihan", katalog_columns(ref))
     write("riwayat_pelatihan", riwayat)
-    write("rating_atasan", build_rating_atasan(seed, peg, ref))
+    rating_atasan = build_rating_atasan(seed, peg, ref)
+    write("rating_atasan", rating_atasan)
+    excluded = _touched(peg, pegawai_file, skp.pegawai[[d.row for d in skp_defects]],
+                        rating_atasan["nip"])
+    write("keberatan", build_keberatan(seed, peg, tahun, ref, excluded, bad_rows=bad_rows))
     return counts
+
+
+def _touched(peg: Pegawai, pegawai_file: Columns, skp_defect_pegawai: np.ndarray,
+             overridden: pa.Array) -> np.ndarray:
+    """Employees who must not object in the demo (the review would not see them as plainly scored):
+    those with a deliberate bad row of their own (a changed or repeated pegawai.csv row, a defective
+    indicator) and those whose supervisor overrode a rating."""
+    nip = np.asarray(peg.nip_text.to_pylist(), dtype=object)
+    written = pd.DataFrame({"nip": as_text(pegawai_file["nip"]).to_pylist(),
+                            "nama": as_text(pegawai_file["nama"]).to_pylist()})
+    repeated = written.loc[written["nip"].duplicated(), "nip"]
+    renamed = written.drop_duplicates("nip").set_index("nip")["nama"].reindex(nip).to_numpy()
+    touched = pd.Series(nip).isin(set(repeated) | set(overridden.to_pylist())).to_numpy().copy()
+    touched |= renamed != np.asarray(peg.nama.to_pylist(), dtype=object)
+    touched[np.asarray(skp_defect_pegawai, dtype=np.int64)] = True
+    return touched
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -155,10 +155,10 @@ def test_verify_passes_and_names_every_kind_of_tampering(
                for f in findings(db_url))
     sql(db_url, "update hasil_penilaian set capaian_hasil_kerja = :c where nip = :n", c=capaian, n=nip)
 
-    # (3) a result row deleted
+    # (3) a result row deleted: named with the run whose result it belonged to
     sql(db_url, "delete from hasil_penilaian where nip = :n", n=nip)
     found = findings(db_url)
-    assert ("hitung_ulang", "hasil_penilaian", f"nip={nip}", None,
+    assert ("hitung_ulang", "hasil_penilaian", f"nip={nip}", year_end_id,
             "baris hasil hitung ulang tidak ada di basis data: baris dihapus") in found
     assert ("baris", "hasil_penilaian", f"stage_run_id={year_end_id}", year_end_id,
             "150 baris tersegel, 149 sekarang: baris dihapus/disisipkan (digest berbeda)") in found
@@ -292,8 +292,58 @@ def test_database_commands_on_sqlite(cli_env: dict[str, str], tmp_path: Path) ->
     missing = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", db, env=cli_env)
     assert missing.returncode == 2 and "tidak ada" in missing.stderr
     upgrade = kinerja("db", "upgrade", "--db", db, env=cli_env)
-    assert upgrade.returncode == 0 and "0002" in upgrade.stdout, upgrade.stdout + upgrade.stderr
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from models.db import MIGRATIONS_DIR
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    head = ScriptDirectory.from_config(config).get_current_head()
+    assert upgrade.returncode == 0 and upgrade.stdout.rstrip().endswith(f"pada revisi {head}"), \
+        upgrade.stdout + upgrade.stderr
     empty = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", db, env=cli_env)
     assert empty.returncode == 0 and "Verifikasi LULUS" in empty.stdout
     grant = kinerja("db", "grant-auditor", "auditor", "--db", db, env=cli_env)
     assert grant.returncode == 2 and "PostgreSQL" in grant.stderr and "Traceback" not in grant.stderr
+
+
+def test_verify_recomputes_every_stage_of_a_real_cycle_and_names_tampering_in_each(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, db_url: str
+) -> None:
+    """The whole cycle as flows: audit verify recomputes mid-year, year-end, objection and training from
+    what the stages archived and passes; a changed objection decision, a changed training recommendation
+    and a changed monitoring status are each named by table, key and the stage run that wrote them."""
+    from flows.cycle import cycle
+
+    done = cycle(tahun=TAHUN, input_dir=str(demo_input), output_dir=str(tmp_path / "out"), db_url=db_url,
+                 dokumen="tidak")
+    ids = {run["tahap"]: run["stage_run_id"] for run in done}
+    hasil = verify(get_engine(db_url), TAHUN, input_dir=demo_input)
+    assert hasil.temuan == [], hasil.temuan
+    for table in ("pemantauan", "hasil_penilaian", "keberatan_hasil", "predikat_ditetapkan",
+                  "rekomendasi_pelatihan", "tindak_lanjut"):
+        assert hasil.diperiksa[f"{table}_dihitung_ulang"] > 0, table
+
+    nip, keputusan = sql(db_url, "select nip, keputusan from keberatan_hasil order by nip limit 1")[0]
+    flipped = "ditolak" if keputusan == "diterima" else "diterima"
+    sql(db_url, "update keberatan_hasil set keputusan = :k where nip = :n", k=flipped, n=nip)
+    r_nip, kode, prioritas = sql(db_url, "select nip, kode_pelatihan, prioritas from rekomendasi_pelatihan "
+                                         "order by nip, kode_pelatihan limit 1")[0]
+    other = "rendah" if prioritas != "rendah" else "tinggi"
+    sql(db_url, "update rekomendasi_pelatihan set prioritas = :p where nip = :n and kode_pelatihan = :k",
+        p=other, n=r_nip, k=kode)
+    indikator, status = sql(db_url, "select id_indikator, status from pemantauan order by id_indikator "
+                                    "limit 1")[0]
+    moved = "tertinggal" if status != "tertinggal" else "sesuai_jalur"
+    sql(db_url, "update pemantauan set status = :s where id_indikator = :i", s=moved, i=indikator)
+
+    recomputed = [f for f in findings(db_url) if f[0] == "hitung_ulang"]
+    assert recomputed == [
+        ("hitung_ulang", "pemantauan", f"id_indikator={indikator}", ids["mid-year"],
+         f"status: tersimpan {moved!r}, hitung ulang {status!r}"),
+        ("hitung_ulang", "keberatan_hasil", f"nip={nip}", ids["objection"],
+         f"keputusan: tersimpan {flipped!r}, hitung ulang {keputusan!r}"),
+        ("hitung_ulang", "rekomendasi_pelatihan", f"nip={r_nip}, kode_pelatihan={kode}", ids["training"],
+         f"prioritas: tersimpan {other!r}, hitung ulang {prioritas!r}"),
+    ]

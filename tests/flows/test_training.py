@@ -1,5 +1,6 @@
-"""The training flow end to end: it builds on an unchanged year-end result (refused otherwise), reuses the
-result scored earlier in the same process with identical output, and stops at its gate without a catalogue."""
+"""The training flow end to end: it builds on an unchanged objection review of the year-end result (refused
+otherwise), reuses the result scored earlier in the same process with identical output, and stops at its gate
+without a catalogue."""
 
 from __future__ import annotations
 
@@ -15,14 +16,14 @@ from tests.flows.stage_calls import TAHUN, count, header_only, last_outcome, run
 pytestmark = pytest.mark.slow
 
 
-def test_training_refuses_to_run_before_year_end(
+def test_training_refuses_to_run_before_the_objection_review(
     prefect_harness: None, demo_input: Path, tmp_path: Path
 ) -> None:
     db = f"sqlite:///{tmp_path / 'k.db'}"
-    with pytest.raises(StageRefused, match="year-end") as refused:
+    with pytest.raises(StageRefused, match="no objection results yet") as refused:
         run("training", demo_input, tmp_path / "out", db)
     # the command to run first, complete: this call's year, folders and database
-    command = shlex.join(["kinerja", "run", "year-end", "--tahun", str(TAHUN), "--input", str(demo_input),
+    command = shlex.join(["kinerja", "run", "objection", "--tahun", str(TAHUN), "--input", str(demo_input),
                           "--output", str(tmp_path / "out"), "--db", db])
     assert str(refused.value).endswith(f"`{command}`")
 
@@ -48,8 +49,9 @@ def test_training_refuses_when_year_end_inputs_changed_since_scoring(
 ) -> None:
     db, input_dir = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "input"
     shutil.copytree(demo_input, input_dir)
-    for stage in ("plan-collection", "year-end"):
-        run(stage, input_dir, tmp_path / "out", db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
+    for stage in ("plan-collection", "year-end", "objection"):
+        options = {} if stage == "plan-collection" else {"dokumen": "tidak"}
+        run(stage, input_dir, tmp_path / "out", db, **options)
     perilaku = input_dir / "perilaku.csv"
     perilaku.write_text(perilaku.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     with pytest.raises(StageRefused, match="perilaku.csv"):
@@ -63,8 +65,8 @@ def test_training_reuses_the_year_end_result_of_the_same_process_with_identical_
     from stages.cache import process_cache
 
     db, out = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "out"
-    for stage in ("plan-collection", "year-end"):
-        run(stage, demo_input, out, db, **({"dokumen": "tidak"} if stage == "year-end" else {}))
+    for stage in ("plan-collection", "year-end", "objection"):
+        run(stage, demo_input, out, db, **({} if stage == "plan-collection" else {"dokumen": "tidak"}))
     scored: list[int] = []
     real = penilaian.year_end.score_year_end
     monkeypatch.setattr(penilaian.year_end, "score_year_end", lambda *a: scored.append(1) or real(*a))
@@ -88,7 +90,8 @@ def test_training_without_a_catalogue_stops_at_its_gate(
     db, folder = f"sqlite:///{tmp_path / 'k.db'}", tmp_path / "input"
     shutil.copytree(demo_input, folder)
     run("year-end", folder, tmp_path / "out", db, dokumen="tidak")
-    header_only(folder, "katalog_pelatihan.csv")  # year-end does not read it: training still builds on it
+    run("objection", folder, tmp_path / "out", db, dokumen="tidak")
+    header_only(folder, "katalog_pelatihan.csv")  # neither reads it: training still builds on them
 
     with pytest.raises(GateFailed) as failure:
         run("training", folder, tmp_path / "out", db)

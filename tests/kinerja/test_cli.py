@@ -330,21 +330,29 @@ def test_a_failed_gate_says_in_both_languages_what_failed_and_how_to_fix_it(
 
 
 def test_training_before_year_end_prints_a_command_that_runs_as_printed(cli, tmp_path: Path) -> None:
+    """Training before the objection review names the review's command; that one, run as printed, names
+    year-end's; run as printed, one after the other, they let training run."""
     folder = tmp_path / "data HR's" / "input 2026"  # a space and a quote: the command must quote them
     generate(folder, pegawai=40, tahun=2026, seed=8)
     out, db = tmp_path / "hasil", f"sqlite:///{tmp_path / 'kinerja.db'}"
     training = ["run", "training", "--tahun", "2026", "--input", str(folder), "--output", str(out),
                 "--db", db, "--dokumen", "tidak"]
 
-    status, _, err = cli(*training)
+    def printed(err: str, stage: str) -> list[str]:
+        args = shlex.split(re.search(r"`([^`]+)`", err).group(1))
+        assert args == ["kinerja", "run", stage, "--tahun", "2026", "--input", str(folder.resolve()),
+                        "--output", str(out.resolve()), "--db", db]
+        return args[1:]
 
+    status, _, err = cli(*training)
     assert status == 1 and "Traceback" not in err
-    assert err.startswith("Galat / error: training 2026: belum ada hasil penilaian akhir tahun / no year-end")
-    command = re.search(r"`([^`]+)`", err).group(1)
-    args = shlex.split(command)
-    assert args == ["kinerja", "run", "year-end", "--tahun", "2026", "--input", str(folder.resolve()),
-                    "--output", str(out.resolve()), "--db", db]
-    status, _, err = cli(*args[1:], "--dokumen", "tidak")  # copied as printed
+    assert err.startswith("Galat / error: training 2026: belum ada hasil peninjauan keberatan / no objection")
+    objection = printed(err, "objection")
+    status, _, err = cli(*objection, "--dokumen", "tidak")  # copied as printed
+    assert status == 1 and "no year-end results yet" in err
+    status, _, err = cli(*printed(err, "year-end"), "--dokumen", "tidak")
+    assert status == 0, err
+    status, _, err = cli(*objection, "--dokumen", "tidak")
     assert status == 0, err
     status, _, err = cli(*training)
     assert status == 0, err  # training now builds on it

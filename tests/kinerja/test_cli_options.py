@@ -65,7 +65,7 @@ def test_audit_and_database_commands_use_the_same_year_and_database_options(
 
 def test_run_names_the_registry_stages_in_cycle_order() -> None:
     help_text = invoke("run", "--help").output
-    assert "plan-collection | validation | mid-year | year-end | training" in help_text
+    assert "plan-collection | validation | mid-year | year-end | objection | training" in help_text
 
 
 @pytest.mark.parametrize(("args", "message"), [

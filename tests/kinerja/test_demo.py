@@ -241,4 +241,52 @@ def test_bad_rows_are_few_and_present(dirty: tuple[Path, dict[str, int]],
     assert (rw["jp"].astype(float) == 0).sum() == 1
     for name, n in counts.items():
         delta = abs(n - clean[1][name])
-        assert delta <= max(3, 0.05 * n) or name == "realisasi.csv" and delta <= 30
+        assert (delta <= max(3, 0.05 * n) or name == "realisasi.csv" and delta <= 30
+                or name == "keberatan.csv" and delta == 9)  # three set-aside objections per instansi
+
+
+def _objections(folder: Path) -> tuple[pd.DataFrame, pd.Series]:
+    """keberatan.csv with each row's line, and each objector's decider (the supervisor's supervisor)."""
+    rows = _read(folder, "keberatan").assign(baris=lambda d: d.index + 2)
+    atasan = _read(folder, "pegawai").drop_duplicates("nip").set_index("nip")["nip_atasan"]
+    return rows, rows["nip"].map(atasan).map(atasan)
+
+
+def test_objections_per_instansi_are_decided_by_the_right_decider_in_time(
+    clean: tuple[Path, dict[str, int]],
+) -> None:
+    folder, _ = clean
+    rows, decider = _objections(folder)
+    peg = _read(folder, "pegawai").set_index("nip")
+    instansi = peg["kode_unit"].map(_read(folder, "unit_kerja").set_index("kode_unit")["kode_instansi"])
+    assert list(rows.columns[:-1]) == list(FILES["keberatan"].required[:5]) + [
+        "nip_pemutus", "tanggal_keputusan", "keputusan", "rating_hasil_kerja_baru", "rating_perilaku_baru",
+        "catatan_keputusan"]
+    assert (rows["tahun"] == str(TAHUN)).all() and rows["nip"].is_unique
+    per_instansi = rows.assign(i=rows["nip"].map(instansi)).groupby("i")["keputusan"].value_counts()
+    assert per_instansi.to_dict() == {(i, k): n for i in ("PEMKOT-BKT", "PEMKOT-PLK", "PEMKOT-SWL")
+                                      for k, n in (("diterima", 2), ("ditolak", 1))}
+    terima, aju, putus = (pd.to_datetime(rows[c], format="%Y-%m-%d")
+                          for c in ("tanggal_terima", "tanggal_pengajuan", "tanggal_keputusan"))
+    assert ((aju - terima).dt.days.between(0, 14)).all() and (putus >= aju).all()
+    assert (terima.dt.year == TAHUN + 1).all() and (putus < pd.Timestamp(TAHUN + 1, 2, 10)).all()
+    assert (rows["nip_pemutus"] == decider).all() and (decider != "").all()
+    diterima = rows[rows["keputusan"] == "diterima"]
+    assert ((diterima["rating_hasil_kerja_baru"] != "") | (diterima["rating_perilaku_baru"] != "")).all()
+    assert set(diterima["rating_perilaku_baru"]) == {"sesuai", "di_atas"}  # out of Kurang; to Sangat Baik
+    ditolak = rows[rows["keputusan"] == "ditolak"]
+    assert (ditolak[["rating_hasil_kerja_baru", "rating_perilaku_baru"]] == "").all().all()
+    assert not set(rows["nip"]) & set(_read(folder, "rating_atasan")["nip"])  # no override to interfere
+
+
+def test_bad_objections_are_one_late_one_wrongly_decided_one_second_per_instansi(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]],
+) -> None:
+    rows, decider = _objections(dirty[0])
+    late = (pd.to_datetime(rows["tanggal_pengajuan"]) - pd.to_datetime(rows["tanggal_terima"])).dt.days > 14
+    wrong = rows["nip_pemutus"] != decider
+    second = rows.sort_values(["tanggal_pengajuan", "baris"])["nip"].duplicated().sort_index()
+    assert (late.sum(), wrong.sum(), second.sum()) == (3, 3, 3)
+    assert not (late & wrong).any() and not (late & second).any() and not (wrong & second).any()
+    good = rows[~(late | wrong | second)]
+    assert len(good) == len(_objections(clean[0])[0]) == 9 and good["nip"].is_unique

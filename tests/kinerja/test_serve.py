@@ -15,6 +15,7 @@ import pytest
 
 from kinerja.serve import build_deployments, load_deployment_specs, template_defaults
 from kinerja.settings import get_settings
+from stages import registry
 
 REPO = Path(__file__).resolve().parents[2]
 FOLDERS = ("KINERJA_PROJECT_DIR", "KINERJA_INPUT_DIR", "KINERJA_OUTPUT_DIR")
@@ -183,5 +184,6 @@ def test_serve_says_which_folders_it_serves_and_creates_them(
         f"{data_dir / 'input'} belum berisi berkas: deployment memakai data demo tahun 2025 / holds no files "
         "yet: the deployments use the demo data of 2025 (")
     assert f"Input: {data_dir / 'demo' / 'input'} → output: {data_dir / 'demo' / 'output'}\n" in out
-    assert len(served) == 6 and all(d.parameters["tahun"] == 2025 for d in served)
+    assert len(served) == len(registry.STAGES) + 1  # every stage's deployment and the cycle's
+    assert all(d.parameters["tahun"] == 2025 for d in served)
     assert not (data_dir / "input").exists() and (data_dir / "demo" / "output").is_dir()

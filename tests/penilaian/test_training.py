@@ -214,13 +214,40 @@ def test_unit_plans(result):
     ]
 
 
+RENCANA = "Konseling kinerja oleh atasan langsung paling lambat Maret 2027; rencana perbaikan kinerja 6 bulan"
+
+
 def test_rewards_and_counselling(result):
-    assert result.penghargaan.values.tolist() == [[DEDI, "Dedi", "U2", "Sangat Baik"]]
-    rencana = ("Konseling kinerja oleh atasan langsung paling lambat Maret 2027; "
-               "rencana perbaikan kinerja 6 bulan")
+    # without an objection review the predikat that stands is predikat_final
+    assert result.penghargaan.values.tolist() == [[DEDI, "Dedi", "U2", "Sangat Baik", "Sangat Baik"]]
     assert result.tindak_lanjut.values.tolist() == [
-        [ANI, "Ani", "U1", "Kurang", rencana], [FANI, "Fani", "U2", "Sangat Kurang", rencana],
+        [ANI, "Ani", "U1", "Kurang", "Kurang", RENCANA],
+        [FANI, "Fani", "U2", "Sangat Kurang", "Sangat Kurang", RENCANA],
     ]
+
+
+def test_after_objections_rewards_counselling_and_priorities_follow_what_stands(ruleset, result):
+    """Ani's objection raised her to Baik (behaviour sesuai), Eko's to Sangat Baik: Ani gets no
+    counselling and her value-gap trainings drop from tinggi to sedang; Eko becomes a reward candidate."""
+    year_end, frames = region()
+    hasil = year_end.hasil
+    ditetapkan = {ANI: "Baik", EKO: "Sangat Baik"}
+    keberatan = SimpleNamespace(
+        akhir=hasil.assign(predikat_ditetapkan=hasil["nip"].map(ditetapkan).fillna(hasil["predikat_final"]),
+                           keberatan=np.where(hasil["nip"].isin(list(ditetapkan)), "ya", "tidak")),
+        keputusan=pd.DataFrame({"nip": [ANI, EKO], "rating_hasil_kerja_baru": ["sesuai", "di_atas"],
+                                "rating_perilaku_baru": ["sesuai", "di_atas"]}),
+    )
+    after = recommend_trainings(year_end, frames, ruleset, TAHUN, keberatan)
+    assert after.penghargaan.values.tolist() == [
+        [DEDI, "Dedi", "U2", "Sangat Baik", "Sangat Baik"], [EKO, "Eko", "U2", "Baik", "Sangat Baik"]]
+    assert after.tindak_lanjut.values.tolist() == [
+        [FANI, "Fani", "U2", "Sangat Kurang", "Sangat Kurang", RENCANA]]
+    prioritas = after.rekomendasi.set_index(["nip", "kode_pelatihan"])["prioritas"]
+    assert (prioritas[ANI, "K01"], prioritas[ANI, "K02"]) == ("sedang", "sedang")
+    unchanged = after.rekomendasi[after.rekomendasi["nip"] != ANI].reset_index(drop=True)
+    pd.testing.assert_frame_equal(unchanged, result.rekomendasi[result.rekomendasi["nip"] != ANI]
+                                  .reset_index(drop=True))
 
 
 def test_catalogue_too_small_to_reach_20_jp(ruleset):

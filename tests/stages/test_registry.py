@@ -11,10 +11,11 @@ from contract.schema import FILES
 from stages import registry
 
 # The cycle of DOMAIN.md ("The cycle and the stages"), in the order the regulation runs it.
-DOMAIN_CYCLE = ("plan-collection", "validation", "mid-year", "year-end", "training")
-# Stages that run in January on the year that has just ended: Penilaian (year-end scoring) and its
-# Tindak lanjut (training recommendations, after objections); Perencanaan runs for the new year.
-DOMAIN_PREVIOUS_YEAR = {"year-end", "training"}
+DOMAIN_CYCLE = ("plan-collection", "validation", "mid-year", "year-end", "objection", "training")
+# Stages that run early in the next year on the year that has just ended: Penilaian (year-end scoring,
+# January), Keberatan (objection review, February, after the 14-day window) and its Tindak lanjut
+# (training recommendations, after objections); Perencanaan runs for the new year.
+DOMAIN_PREVIOUS_YEAR = {"year-end", "objection", "training"}
 
 
 def _cron_month_day(stage: registry.Stage) -> tuple[int, int]:
@@ -78,17 +79,17 @@ def test_order_sorts_by_cycle_with_unknown_names_last() -> None:
         assert registry.order(name) == position
     assert registry.order("tidak-ada") == len(registry.STAGES)
     assert registry.order(registry.CYCLE) == len(registry.STAGES)
-    shuffled = ["tidak-ada", "training", "plan-collection", "year-end", "mid-year", "validation"]
+    shuffled = ["tidak-ada", "training", "plan-collection", "objection", "year-end", "mid-year", "validation"]
     assert sorted(shuffled, key=registry.order) == [*DOMAIN_CYCLE, "tidak-ada"]
 
 
-def test_previous_year_stages_are_the_january_stages_for_the_year_that_ended() -> None:
+def test_previous_year_stages_are_the_early_year_stages_for_the_year_that_ended() -> None:
     previous = {s.name for s in registry.STAGES if s.previous_year}
     assert previous == DOMAIN_PREVIOUS_YEAR
     for stage in registry.STAGES:
         month, _day = _cron_month_day(stage)
         if stage.previous_year:
-            assert month == 1, stage.name
+            assert month in (1, 2), stage.name
             assert "tahun sebelumnya" in stage.schedule.description, stage.name
         else:
             assert "tahun sebelumnya" not in stage.schedule.description, stage.name
@@ -102,8 +103,15 @@ def test_schedules_are_in_jakarta_time_with_unique_deployments() -> None:
         assert stage.schedule.deployment.startswith(stage.name + "-")
 
 
-def test_training_builds_on_year_end_and_runs_after_it():
-    training = registry.get("training")
-    assert training.builds_on == "year-end"
-    assert registry.order(training.builds_on) < registry.order("training")
-    assert all(s.builds_on is None for s in registry.STAGES if s.name != "training")
+def test_objection_builds_on_year_end_and_training_on_objection_each_running_after_it():
+    assert registry.get("objection").builds_on == "year-end"
+    assert registry.get("training").builds_on == "objection"
+    for name in ("objection", "training"):
+        assert registry.order(registry.get(name).builds_on) < registry.order(name)
+    assert all(s.builds_on is None for s in registry.STAGES if s.name not in ("objection", "training"))
+    # the objection review reads what year-end scored from, plus the objections; training reads them too
+    year_end, objection = registry.get("year-end"), registry.get("objection")
+    assert set(objection.inputs) == {*year_end.inputs, "keberatan"} and "keberatan" in objection.optional
+    assert "keberatan" in registry.get("training").optional
+    # training after the 14-day window and the review (DOMAIN.md: February, after objections)
+    assert _cron_month_day(year_end) < _cron_month_day(objection) < _cron_month_day(registry.get("training"))

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from penilaian.keberatan import review_objections
 from penilaian.monitoring import monitor_mid_year
 from penilaian.ruleset import Ruleset, load_ruleset
 from penilaian.training import recommend_trainings
@@ -82,7 +83,11 @@ def test_score_and_recommend_gives_the_year_end_result_and_the_trainings_built_o
     expected_year_end = score_year_end(before, rules, TAHUN)
     assert_same_result(year_end, expected_year_end)
     assert len(training.rekomendasi) > 0
-    assert_same_result(training, recommend_trainings(expected_year_end, before, rules, TAHUN))
+    standing = review_objections(before, expected_year_end, rules, TAHUN)
+    assert_same_result(training, recommend_trainings(expected_year_end, before, rules, TAHUN, standing))
+    # the demo's accepted objections change who is a reward candidate: the review is not a no-op here
+    assert set(training.penghargaan["nip"]) != set(
+        recommend_trainings(expected_year_end, before, rules, TAHUN).penghargaan["nip"])
     assert_unchanged(training_frames, before)
 
 
@@ -93,7 +98,8 @@ def test_recommend_from_a_year_end_result_equals_score_and_recommend(
     before = copy.deepcopy(year_end)
 
     def both() -> tuple:
-        return (recommend(training_frames, rules, TAHUN, year_end),
+        standing = review_objections(training_frames, year_end, rules, TAHUN)
+        return (recommend(training_frames, rules, TAHUN, year_end, standing),
                 score_and_recommend(training_frames, rules, TAHUN))
 
     reused, (_, recomputed) = in_flow(both)
@@ -109,8 +115,23 @@ def test_recommend_builds_on_the_year_end_result_it_is_given(
     everyone_best = scored.shallow_copy()
     everyone_best.hasil = everyone_best.hasil.assign(predikat_final="Sangat Baik")
 
-    result = in_flow(lambda: recommend(training_frames, rules, TAHUN, everyone_best))
+    result = in_flow(lambda: recommend(training_frames, rules, TAHUN, everyone_best, None))
 
     assert set(result.penghargaan["nip"]) == set(scored.hasil["nip"])
     assert result.tindak_lanjut.empty
     assert set(scored.hasil["predikat_final"]) != {"Sangat Baik"}, "the real result differs"
+
+
+def test_recommend_goes_by_the_predikat_that_stands_after_the_objections(
+    in_flow: Callable, training_frames: dict[str, pd.DataFrame], rules: Ruleset
+) -> None:
+    everyone_best = score_year_end(training_frames, rules, TAHUN)
+    everyone_best.hasil = everyone_best.hasil.assign(predikat_final="Sangat Baik")
+    standing = review_objections(training_frames, everyone_best, rules, TAHUN)
+    lowered = standing.akhir.loc[standing.akhir["predikat_ditetapkan"] != "Sangat Baik", "nip"]
+    assert len(lowered) > 0, "the demo accepts objections that set other ratings"
+
+    result = in_flow(lambda: recommend(training_frames, rules, TAHUN, everyone_best, standing))
+
+    assert set(result.penghargaan["nip"]) == set(everyone_best.hasil["nip"]) - set(lowered)
+    assert (result.penghargaan["predikat_ditetapkan"] == "Sangat Baik").all()

@@ -76,12 +76,21 @@ def test_the_plan_write_stores_units_employees_and_indicators(
 def test_the_mid_year_write_stores_one_monitoring_row_per_indicator(
     write_in_stage_run: Callable, demo_input: Path, db_url: str
 ) -> None:
-    frames = checked_frames(demo_input, "mid-year")
-    result = monitor_mid_year(frames, load_ruleset(None), TAHUN)
-    run_id, written = write_in_stage_run("mid-year", demo_input, lambda ctx, _: write_mid_year(ctx, result))
+    frames, rules = checked_frames(demo_input, "mid-year"), load_ruleset(None)
+    result = monitor_mid_year(frames, rules, TAHUN)
+    run_id, written = write_in_stage_run("mid-year", demo_input,
+                                         lambda ctx, _: write_mid_year(ctx, frames, result, rules))
 
-    assert written == {"pemantauan_ditulis": len(result.pemantauan)}
-    assert rows_of_run(db_url, run_id) == {"pemantauan": len(result.pemantauan)}
+    reported = result.pemantauan["realisasi"].notna().sum()
+    expected = {"pemantauan": len(result.pemantauan), "realisasi_pemantauan": reported}
+    assert written == {f"{name}_ditulis": n for name, n in expected.items()}
+    assert rows_of_run(db_url, run_id) == expected
+    # of realisasi only each indicator's latest month up to the mid-year cut-off: the value monitored
+    used = read_year(get_engine(db_url), "realisasi_pemantauan", TAHUN).set_index("id_indikator")
+    month = used["periode"].str[5:7].astype(int)
+    assert used.index.is_unique and (month <= rules.pemantauan.bulan_batas).all()
+    monitored = result.pemantauan.dropna(subset=["realisasi"]).set_index("id_indikator")["realisasi"]
+    assert used["realisasi"].to_dict() == monitored.to_dict()
     stored = read_year(get_engine(db_url), "pemantauan", TAHUN).set_index("id_indikator")
     expected = result.pemantauan.set_index("id_indikator")
     assert stored.index.is_unique and set(stored.index) == set(expected.index)
@@ -150,12 +159,18 @@ def test_the_training_write_stores_recommendations_and_rewards_and_counselling_a
     frames, rules = checked_frames(demo_input, "training"), load_ruleset(None)
     result = recommend_trainings(score_year_end(frames, rules, TAHUN), frames, rules, TAHUN)
     assert len(result.penghargaan) and len(result.tindak_lanjut), "the demo data has both"
-    run_id, written = write_in_stage_run("training", demo_input, lambda ctx, _: write_training(ctx, result))
+    run_id, written = write_in_stage_run("training", demo_input,
+                                         lambda ctx, _: write_training(ctx, result, frames))
 
     follow_up = len(result.penghargaan) + len(result.tindak_lanjut)
-    expected = {"rekomendasi_pelatihan": len(result.rekomendasi), "tindak_lanjut": follow_up}
+    expected = {"rekomendasi_pelatihan": len(result.rekomendasi), "tindak_lanjut": follow_up,
+                "katalog_pelatihan": len(frames["katalog_pelatihan"]),
+                "riwayat_pelatihan": len(frames["riwayat_pelatihan"])}
+    assert expected["katalog_pelatihan"] and expected["riwayat_pelatihan"], "the demo data has both"
     assert written == {f"{name}_ditulis": n for name, n in expected.items()}
     assert rows_of_run(db_url, run_id) == expected
+    katalog = read_year(get_engine(db_url), "katalog_pelatihan", TAHUN).set_index("kode_pelatihan")
+    assert katalog["jp"].to_dict() == frames["katalog_pelatihan"].set_index("kode_pelatihan")["jp"].to_dict()
     stored = read_year(get_engine(db_url), "tindak_lanjut", TAHUN).set_index("nip")
     assert stored["jenis"].to_dict() == {**dict.fromkeys(result.penghargaan["nip"], "penghargaan"),
                                          **dict.fromkeys(result.tindak_lanjut["nip"], "konseling")}

@@ -1,5 +1,6 @@
-"""Training builds on year-end: refused without a successful year-end run or when its inputs changed
-since; the result scored earlier in the same process is reused only for the same inputs and ruleset."""
+"""Objection builds on year-end, training on objection: refused without a successful run of the stage it
+builds on, when its inputs changed since, or (training) when year-end ran after the objection review;
+the result scored earlier in the same process is reused only for the same inputs and ruleset."""
 
 from __future__ import annotations
 
@@ -86,3 +87,36 @@ def test_the_year_end_result_is_recalled_as_a_copy_for_the_same_inputs_only(tmp_
 
     remember_year_end(replace(ctx, tahun=2025), rules, Scored({}))
     assert recall_year_end(training, rules) is None  # only the latest result is kept
+
+
+def test_training_builds_on_the_objection_review_and_refuses_it_missing_changed_or_stale(
+    in_flow: Callable, demo_input: Path, tmp_path: Path, open_run: Callable[..., StageContext]
+) -> None:
+    folder = tmp_path / "input"
+    shutil.copytree(demo_input, folder)
+    close_stage_run(open_run(YEAR_END, folder), "berhasil", {})
+    training = open_run("training", folder)
+    with pytest.raises(StageRefused) as missing:
+        in_flow(lambda: require_year_end(training, "objection"))
+    assert "belum ada hasil peninjauan keberatan / no objection results yet" in str(missing.value)
+    assert str(missing.value).endswith(f"`{training.command('objection')}`")
+    assert "kinerja run objection --tahun 2026" in str(missing.value)
+
+    reviewed = open_run("objection", folder)
+    close_stage_run(reviewed, "berhasil", {})
+    ready = open_run("training", folder)
+    assert in_flow(lambda: require_year_end(ready, "objection")) == reviewed.stage_run_id
+
+    keberatan = folder / "keberatan.csv"  # objection reads it, year-end does not
+    keberatan.write_text(keberatan.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(StageRefused, match=r"input berubah .*\(keberatan\.csv\).*re-run objection"):
+        in_flow(lambda: require_year_end(open_run("training", folder), "objection"))
+
+    close_stage_run(open_run("objection", folder), "berhasil", {})
+    close_stage_run(open_run(YEAR_END, folder), "berhasil", {})  # year-end again, after the review
+    stale = open_run("training", folder)
+    with pytest.raises(StageRefused) as refused:
+        in_flow(lambda: require_year_end(stale, "objection"))
+    message = str(refused.value)
+    assert "year-end ran after the latest objection run" in message and "\n" not in message
+    assert message.endswith(f"re-run objection, then this command again: `{stale.command('objection')}`")
