@@ -41,6 +41,7 @@ JENIS_UMPAN_BALIK_LABEL = {
     "mentoring": "Mentoring",
     "apresiasi": "Apresiasi",
 }
+KEPUTUSAN_LABEL = {"diterima": "Diterima", "ditolak": "Ditolak"}  # an objection's decision
 STATUS_LABEL = {"sesuai_jalur": "Sesuai jalur", "berisiko": "Berisiko", "tertinggal": "Tertinggal"}
 POLA_LABEL = {
     "lunak": "Lunak (cenderung terlalu murah hati)",

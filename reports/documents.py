@@ -12,9 +12,11 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import BERAKHLAK
+from penilaian.keberatan import KEPUTUSAN_COLUMNS, KEPUTUSAN_EXTRA_COLUMNS
 from reports.common import (
     JENIS_INDIKATOR_LABEL,
     JENIS_UMPAN_BALIK_LABEL,
+    KEPUTUSAN_LABEL,
     RATING_LABEL,
     UNIT_COLUMNS,
     Frames,
@@ -170,6 +172,37 @@ def _dokumen_umpan_balik(ub: pd.DataFrame, nama_pegawai: pd.Series) -> dict[str,
     return group_records(t, "nip")
 
 
+def _dokumen_keberatan(keberatan: Any, frames: Frames) -> dict[str, dict[str, Any]]:
+    """The Keberatan section of each objecting nip, formatted column-wise.
+
+    The decider's name comes with the result; where it is missing it is looked up in pegawai. An
+    empty nip_pemutus is the Pejabat Pembina Kepegawaian (outside the data).
+    """
+    kep = frame_or_empty(keberatan, "keputusan", (*KEPUTUSAN_COLUMNS, *KEPUTUSAN_EXTRA_COLUMNS))
+    nip = text_column(kep["nip"])
+    if nip.duplicated().any():
+        raise ValueError("keputusan keberatan memuat NIP yang sama lebih dari sekali")
+    keputusan = text_column(kep["keputusan"])
+    pemutus = text_column(kep["nip_pemutus"])
+    nama = text_column(kep["nama_pemutus"])
+    pegawai = frame_or_empty(frames, "pegawai", ("nip", "nama"))
+    nama_pegawai = lookup(pegawai, "nip", "nama", hanya=pemutus[nama == ""])
+    t = {
+        "nip": nip,
+        "keputusan": label_column(keputusan, KEPUTUSAN_LABEL),
+        "diterima": keputusan == "diterima",
+        "nip_pemutus": pemutus,
+        "nama_pemutus": nama.where(nama != "", map_codes(pemutus, nama_pegawai)),
+        **{k: text_column(kep[k]) for k in (
+            "tanggal_terima", "tanggal_pengajuan", "alasan", "tanggal_keputusan", "catatan_keputusan",
+            "predikat_lama", "predikat_ditetapkan",
+        )},
+        **{f"{k}_{umur}": label_column(kep[f"{k}_{umur}"], RATING_LABEL)
+           for k in ("rating_hasil_kerja", "rating_perilaku") for umur in ("lama", "baru")},
+    }
+    return {r["nip"]: r for r in records(t)}
+
+
 def render_documents(
     *,
     year_end: Any,
@@ -177,9 +210,19 @@ def render_documents(
     out_dir: Path,
     pilihan: str = "semua",
     tahun: int | None = None,
+    keberatan: Any = None,
 ) -> int:
-    """Write dokumen/<nip>.html, the Dokumen Evaluasi Kinerja, for the chosen employees."""
+    """Write dokumen/<nip>.html, the Dokumen Evaluasi Kinerja, for the chosen employees.
+
+    keberatan: the objection stage's KeberatanResult. Then only the chosen employees with a decided
+    objection (in keberatan.keputusan) are (re-)written, each with its Keberatan section and the
+    decider's signature; every other document would be the same as without it.
+    """
     hasil = _apply_choice(year_end.hasil, pilihan)
+    per_keberatan: dict[str, dict[str, Any]] = {}
+    if keberatan is not None:
+        per_keberatan = _dokumen_keberatan(keberatan, frames)
+        hasil = hasil[text_column(hasil["nip"]).isin(per_keberatan).to_numpy()]
     if hasil.empty:
         return 0
     nip = text_column(hasil["nip"])
@@ -219,6 +262,7 @@ def render_documents(
                 h=h,
                 indikator=per_indikator.get(nip_h, kosong),
                 umpan_balik=per_umpan_balik.get(nip_h, kosong),
+                keberatan=per_keberatan.get(nip_h),
                 **tetap,
             )
             with open(os.path.join(folder, nip_h + ".html"), "w", encoding="utf-8", newline="\n") as f:

@@ -1,4 +1,5 @@
-"""The unit summary ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training."""
+"""The unit summary ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, objections,
+bias, training."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from penilaian.kurva import KUNCI_PREDIKAT, PESERTA_KURVA_COLUMNS, URUTAN_PERING
 from penilaian.numbers import clean
 from reports.charts import bar_chart, grouped_bar_chart
 from reports.common import (
+    KEPUTUSAN_LABEL,
     POLA_LABEL,
     Frames,
     count_per_unit,
@@ -45,11 +47,20 @@ def _counts(df: pd.DataFrame, kolom: str) -> np.ndarray:
     return pd.to_numeric(df[kolom]).fillna(0).astype(int).to_numpy()
 
 
-def _kurva_unit(kurva: pd.DataFrame) -> dict[str, dict[str, Any]]:
+def _shares(tabel: np.ndarray, n: np.ndarray) -> list[list[str]]:
+    """Each count as a share of its row's n, formatted; no share where n is 0."""
+    bagian = np.divide(tabel * 100, n[:, None], out=np.full(tabel.shape, np.nan), where=n[:, None] != 0)
+    return format_numbers(pd.Series(bagian.ravel())).to_numpy().reshape(tabel.shape).tolist()
+
+
+def _kurva_unit(
+    kurva: pd.DataFrame, ditetapkan: dict[str, list[int]] | None = None
+) -> dict[str, dict[str, Any]]:
     """Per unit: predikat counts before/after calibration, shares, the grouped bar chart.
 
-    Counts and shares are formatted column-wise for all units at once; a unit listed twice keeps
-    its last row.
+    ditetapkan (after the objection stage): per unit, the count of each predikat that stands
+    (predikat_ditetapkan), shown as a third column and series. Counts and shares are formatted
+    column-wise for all units at once; a unit listed twice keeps its last row.
     """
     if kurva.empty:
         return {}
@@ -57,36 +68,109 @@ def _kurva_unit(kurva: pd.DataFrame) -> dict[str, dict[str, Any]]:
     jumlah, persen = {}, {}
     for tahap in ("sebelum", "sesudah"):
         tabel = np.column_stack([_counts(kurva, f"{tahap}_{KUNCI_PREDIKAT[p]}") for p in PREDIKAT])
-        bagian = np.divide(tabel * 100, n[:, None], out=np.full(tabel.shape, np.nan), where=n[:, None] != 0)
-        teks = format_numbers(pd.Series(bagian.ravel())).to_numpy().reshape(tabel.shape)
-        jumlah[tahap], persen[tahap] = tabel.tolist(), teks.tolist()
+        jumlah[tahap], persen[tahap] = tabel.tolist(), _shares(tabel, n)
+    kode_kurva = text_column(kurva["kode_unit"]).tolist()
+    if ditetapkan is not None:
+        tabel = np.array([ditetapkan.get(k, [0] * len(PREDIKAT)) for k in kode_kurva], dtype=int)
+        tabel = tabel.reshape(len(kode_kurva), len(PREDIKAT))
+        n_tetap = tabel.sum(axis=1)
+        jumlah["ditetapkan"], persen["ditetapkan"] = tabel.tolist(), _shares(tabel, n_tetap)
     n_unit = n.tolist()
     dikalibrasi = kurva["dikalibrasi"].astype(object).fillna(False).astype(bool).tolist()
     catatan = text_column(kurva["catatan"]).tolist()
     out: dict[str, dict[str, Any]] = {}
-    for i, kode in enumerate(text_column(kurva["kode_unit"]).tolist()):
+    for i, kode in enumerate(kode_kurva):
         sebelum, sesudah = jumlah["sebelum"][i], jumlah["sesudah"][i]
+        seri = [("Sebelum kalibrasi", sebelum), ("Sesudah kalibrasi (kurva)", sesudah)]
+        baris = [
+            {
+                "predikat": p,
+                "sebelum": sebelum[j],
+                "sesudah": sesudah[j],
+                "sebelum_persen": persen["sebelum"][i][j],
+                "sesudah_persen": persen["sesudah"][i][j],
+            }
+            for j, p in enumerate(PREDIKAT)
+        ]
+        if ditetapkan is not None:
+            tetap = jumlah["ditetapkan"][i]
+            seri.append(("Ditetapkan (keberatan)", tetap))
+            for j, r in enumerate(baris):
+                r["ditetapkan"], r["ditetapkan_persen"] = tetap[j], persen["ditetapkan"][i][j]
         out[kode] = {
             "n": n_unit[i],
+            "n_ditetapkan": sum(jumlah["ditetapkan"][i]) if ditetapkan is not None else None,
             "dikalibrasi": dikalibrasi[i],
             "catatan": catatan[i],
-            "baris": [
-                {
-                    "predikat": p,
-                    "sebelum": sebelum[j],
-                    "sesudah": sesudah[j],
-                    "sebelum_persen": persen["sebelum"][i][j],
-                    "sesudah_persen": persen["sesudah"][i][j],
-                }
-                for j, p in enumerate(PREDIKAT)
-            ],
-            "grafik": grouped_bar_chart(
-                PREDIKAT,
-                [("Sebelum kalibrasi", sebelum), ("Sesudah kalibrasi (kurva)", sesudah)],
-                judul="Jumlah pegawai per predikat",
-            ),
+            "baris": baris,
+            "grafik": grouped_bar_chart(PREDIKAT, seri, judul="Jumlah pegawai per predikat"),
         }
     return out
+
+
+def _sebaran_ditetapkan(akhir: pd.DataFrame) -> dict[str, list[int]]:
+    """Per unit: how many scored employees stand at each predikat after the objections."""
+    kelas = pd.Index(PREDIKAT).get_indexer(text_column(akhir["predikat_ditetapkan"]))
+    return count_per_unit(text_column(akhir["kode_unit"]), kelas, len(PREDIKAT))
+
+
+def _keberatan_unit(keberatan: Any, hasil: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per unit: its decided objections by nip, their counts, and whether its curve still holds.
+
+    A unit is flagged only where keberatan.kurva says memenuhi is False; the curve is not applied
+    again (DOMAIN.md "Keberatan"), so the flag is the whole of the consequence here.
+    """
+    kep = frame_or_empty(
+        keberatan,
+        "keputusan",
+        ("nip", "nama", "kode_unit", "keputusan", "tanggal_pengajuan", "predikat_lama",
+         "predikat_ditetapkan"),
+    )
+    kep = kep.iloc[sort_positions(text_column(kep["nip"]))]
+    nip = text_column(kep["nip"])
+    kode = text_column(kep["kode_unit"])
+    kode = kode.where(kode != "", map_codes(nip, lookup(hasil, "nip", "kode_unit", hanya=nip)))
+    nama = text_column(kep["nama"])
+    nama = nama.where(nama != "", map_codes(nip, lookup(hasil, "nip", "nama", hanya=nip)))
+    keputusan = text_column(kep["keputusan"])
+    lama, tetap = text_column(kep["predikat_lama"]), text_column(kep["predikat_ditetapkan"])
+    daftar = per_unit(
+        {
+            "nip": nip,
+            "nama": nama,
+            "tanggal_pengajuan": text_column(kep["tanggal_pengajuan"]),
+            "keputusan": label_column(keputusan, KEPUTUSAN_LABEL),
+            "diterima": keputusan == "diterima",
+            "predikat_lama": lama,
+            "predikat_ditetapkan": tetap,
+            "berubah": lama != tetap,
+        },
+        kode,
+    )
+    kurva = frame_or_empty(keberatan, "kurva", ("kode_unit", "memenuhi", "pelanggaran"))
+    memenuhi = kurva["memenuhi"].astype("boolean")
+    kode_kurva = text_column(kurva["kode_unit"]).tolist()
+    memenuhi = memenuhi.astype(object).where(memenuhi.notna(), None)
+    status = dict(zip(kode_kurva, memenuhi.tolist(), strict=True))
+    pelanggaran = dict(zip(kode_kurva, text_column(kurva["pelanggaran"]).tolist(), strict=True))
+    out = {}
+    for unit in sorted(set(daftar) | set(status)):
+        baris = daftar.get(unit, [])
+        out[unit] = {
+            "daftar": baris,
+            "diterima": sum(r["diterima"] for r in baris),
+            "ditolak": sum(not r["diterima"] for r in baris),
+            "berubah": sum(r["berubah"] for r in baris),
+            "memenuhi": status.get(unit),  # None: the curve was not checked for this unit
+            "melanggar": status.get(unit) is False,
+            "pelanggaran": pelanggaran.get(unit, ""),
+        }
+    return out
+
+
+def _keberatan_kosong() -> dict[str, Any]:
+    return {"daftar": [], "diterima": 0, "ditolak": 0, "berubah": 0, "memenuhi": None, "melanggar": False,
+            "pelanggaran": ""}
 
 
 def _langkah_kurva(pindah_kurva: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
@@ -116,8 +200,25 @@ def _sebaran_capaian(hasil: pd.DataFrame) -> dict[str, list[int]]:
     return count_per_unit(text_column(hasil["kode_unit"]), pita, len(LABEL_CAPAIAN))
 
 
-def _pelatihan_unit(training: Any) -> dict[str, dict[str, Any]]:
-    """Per unit: reward candidates, follow-up plans, training-needs plan and the 20 JP share."""
+def _predikat_berlaku(daftar: pd.DataFrame, ditetapkan: pd.Series | None) -> pd.Series:
+    """The predikat a reward or follow-up list shows: the one that stands after the objections.
+
+    From the objection result by nip where given, else the list's own predikat_ditetapkan, else
+    its predikat_final (a training result from before the objection stage existed).
+    """
+    kolom = "predikat_ditetapkan" if "predikat_ditetapkan" in daftar else "predikat_final"
+    predikat = text_column(daftar[kolom])
+    if ditetapkan is None:
+        return predikat
+    tetap = map_codes(text_column(daftar["nip"]), ditetapkan)
+    return tetap.where(tetap != "", predikat)
+
+
+def _pelatihan_unit(training: Any, ditetapkan: pd.Series | None = None) -> dict[str, dict[str, Any]]:
+    """Per unit: reward candidates, follow-up plans, training-needs plan and the 20 JP share.
+
+    ditetapkan: predikat_ditetapkan by nip (the objection result's akhir), shown in the lists.
+    """
     peng = frame_or_empty(training, "penghargaan", ("nip", "nama", "kode_unit", "predikat_final"))
     tl = frame_or_empty(training, "tindak_lanjut", ("nip", "nama", "kode_unit", "predikat_final", "rencana"))
     ren = frame_or_empty(
@@ -131,10 +232,19 @@ def _pelatihan_unit(training: Any) -> dict[str, dict[str, Any]]:
         ("kode_unit", "jumlah_pegawai", "di_bawah_minimum", "persen_di_bawah_minimum"),
     )
     penghargaan = per_unit(
-        {k: text_column(peng[k]) for k in ("nip", "nama", "predikat_final")}, peng["kode_unit"]
+        {
+            **{k: text_column(peng[k]) for k in ("nip", "nama")},
+            "predikat": _predikat_berlaku(peng, ditetapkan),
+        },
+        peng["kode_unit"],
     )
     tindak_lanjut = per_unit(
-        {k: text_column(tl[k]) for k in ("nip", "nama", "predikat_final", "rencana")}, tl["kode_unit"]
+        {
+            **{k: text_column(tl[k]) for k in ("nip", "nama")},
+            "predikat": _predikat_berlaku(tl, ditetapkan),
+            "rencana": text_column(tl["rencana"]),
+        },
+        tl["kode_unit"],
     )
     rencana = per_unit(
         {
@@ -174,6 +284,14 @@ def _pelatihan_kosong() -> dict[str, Any]:
     return {"penghargaan": [], "tindak_lanjut": [], "rencana": [], "grafik": "", "jp": None}
 
 
+def _label_predikat(training: Any, keberatan: Any) -> str:
+    """The heading of the reward and follow-up lists' predikat column."""
+    daftar = (getattr(training, k, None) for k in ("penghargaan", "tindak_lanjut"))
+    if keberatan is not None or any(d is not None and "predikat_ditetapkan" in d for d in daftar):
+        return "Predikat ditetapkan"
+    return "Predikat akhir"
+
+
 def render_unit_summaries(
     *,
     year_end: Any,
@@ -181,8 +299,15 @@ def render_unit_summaries(
     out_dir: Path,
     training: Any = None,
     tahun: int | None = None,
+    keberatan: Any = None,
 ) -> list[Path]:
-    """Write ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training."""
+    """Write ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training.
+
+    keberatan: the objection stage's KeberatanResult (objection and training stages). Then every
+    summary has a Keberatan section (the unit's decided objections, a flag where the standing
+    distribution no longer meets the curve), the distribution shows the predikat that stand, and
+    the reward and follow-up lists show predikat_ditetapkan.
+    """
     units = unit_rows(frames)
     tahun = report_year(tahun, year_end, frames)
     hasil = year_end.hasil
@@ -195,7 +320,15 @@ def render_unit_summaries(
     rerata_c = dict(zip(statistik.index, format_numbers(statistik["c"]), strict=True))
     rerata_p = dict(zip(statistik.index, format_numbers(statistik["p"]), strict=True))
 
-    kurva = _kurva_unit(frame_or_empty(year_end, "kurva", ("kode_unit", "n", "dikalibrasi", "catatan")))
+    akhir, ditetapkan = None, None
+    if keberatan is not None:
+        akhir = frame_or_empty(keberatan, "akhir", ("nip", "kode_unit", "predikat_ditetapkan"))
+        ditetapkan = lookup(akhir, "nip", "predikat_ditetapkan")
+    kurva = _kurva_unit(
+        frame_or_empty(year_end, "kurva", ("kode_unit", "n", "dikalibrasi", "catatan")),
+        _sebaran_ditetapkan(akhir) if akhir is not None else None,
+    )
+    per_keberatan = _keberatan_unit(keberatan, hasil) if keberatan is not None else {}
     sebaran = _sebaran_capaian(hasil)
 
     pindah = (text_column(hasil["predikat"]) != text_column(hasil["predikat_final"])) | (
@@ -236,8 +369,9 @@ def render_unit_summaries(
     tidak_dinilai = per_unit(
         {k: text_column(td[k]) for k in ("nip", "nama", "kode_aturan", "alasan")}, td["kode_unit"]
     )
-    pelatihan = _pelatihan_unit(training) if training is not None else {}
+    pelatihan = _pelatihan_unit(training, ditetapkan) if training is not None else {}
 
+    label_predikat = _label_predikat(training, keberatan)
     tpl = template("ringkasan.html.j2")
     label = str(year_end.ruleset_label)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -263,6 +397,8 @@ def render_unit_summaries(
             bias=bias_unit.get(k, []),
             tidak_dinilai=tidak_dinilai.get(k, []),
             pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
+            label_predikat=label_predikat,
+            keberatan=(per_keberatan.get(k) or _keberatan_kosong()) if keberatan is not None else None,
         )
         paths.append(write_text(out_dir / f"ringkasan_{safe_name(k)}.html", html))
     return paths

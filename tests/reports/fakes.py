@@ -5,15 +5,25 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from contract.karantina import empty_karantina
 from contract.schema import BERAKHLAK, PREDIKAT
 from expectations.results import GateCheck, GateResult
+from penilaian.keberatan import (
+    KEPUTUSAN_COLUMNS,
+    KEPUTUSAN_EXTRA_COLUMNS,
+    KURVA_KEBERATAN_COLUMNS,
+    KeberatanResult,
+)
 from penilaian.monitoring import MidYearResult
 from penilaian.training import TrainingResult
 from penilaian.year_end import YearEndResult
 
-__all__ = ["GateCheck", "GateResult", "MidYearResult", "TrainingResult", "YearEndResult"]
+__all__ = [
+    "GateCheck", "GateResult", "KeberatanResult", "MidYearResult", "TrainingResult", "YearEndResult",
+]
 
 XSS = "<script>alert('x')</script>"
+ESCAPED = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"  # XSS as every report must show it
 
 
 def _nips(n: int) -> np.ndarray:
@@ -320,3 +330,65 @@ def make_gate(teks: str = "") -> GateResult:
             }
         ),
     )
+
+
+# (hasil row, keputusan, new rating hasil kerja, new rating perilaku, predikat ditetapkan, decider):
+# decider "U01"/"U02" is that unit's head, "" the Pejabat Pembina Kepegawaian.
+OBJECTIONS = (
+    (2, "diterima", "sesuai", None, "Baik", "U02"),  # U01: Butuh Perbaikan -> Baik
+    (1, "ditolak", None, None, "Baik", "U01"),  # U02: Baik stays
+    (3, "diterima", None, "di_atas", "Sangat Baik", ""),  # U02: Baik -> Sangat Baik, decided by the PPK
+)
+
+
+def make_keberatan(
+    year_end: YearEndResult, frames: dict, *, teks: str = "", melanggar: tuple[str, ...] = ("U02",)
+) -> KeberatanResult:
+    """Three decided objections (OBJECTIONS); units in `melanggar` no longer meet their curve."""
+    hasil = year_end.hasil.reset_index(drop=True)
+    peg = frames["pegawai"]
+    pimpinan = peg[peg["nip_atasan"].isna()]
+    kepala = dict(zip(pimpinan["kode_unit"], pimpinan["nip"], strict=True))
+    nama = dict(zip(peg["nip"], peg["nama"], strict=True))
+    baris = [hasil.iloc[i] for i, *_ in OBJECTIONS]
+    pemutus = [kepala[u] if u else "" for *_, u in OBJECTIONS]
+    keputusan = pd.DataFrame(
+        {
+            "nip": [b["nip"] for b in baris],
+            "keputusan": [k for _, k, *_ in OBJECTIONS],
+            "rating_hasil_kerja_lama": [b["rating_hasil_kerja"] for b in baris],
+            "rating_perilaku_lama": [b["rating_perilaku"] for b in baris],
+            "predikat_lama": [b["predikat_final"] for b in baris],
+            "rating_hasil_kerja_baru": [o[2] or b["rating_hasil_kerja"] for o, b in zip(OBJECTIONS, baris,
+                                                                                       strict=True)],
+            "rating_perilaku_baru": [o[3] or b["rating_perilaku"] for o, b in zip(OBJECTIONS, baris,
+                                                                                 strict=True)],
+            "predikat_ditetapkan": [o[4] for o in OBJECTIONS],
+            "nip_pemutus": pemutus,
+            "tanggal_keputusan": ["2027-02-03", "2027-02-04", "2027-02-05"],
+            "nama": [b["nama"] for b in baris],
+            "kode_unit": [b["kode_unit"] for b in baris],
+            "tanggal_terima": ["2027-01-05", "2027-01-06", "2027-01-07"],
+            "tanggal_pengajuan": ["2027-01-12", "2027-01-13", "2027-01-14"],
+            "alasan": [f"Capaian indikator {i} belum dihitung{teks}" for i in range(3)],
+            "catatan_keputusan": [f"Bukti realisasi diterima{teks}", pd.NA, f"Dinilai ulang{teks}"],
+            "nama_pemutus": [nama.get(n, "") for n in pemutus],
+        }
+    ).sort_values("nip", kind="stable").reset_index(drop=True)[[*KEPUTUSAN_COLUMNS, *KEPUTUSAN_EXTRA_COLUMNS]]
+    akhir = hasil.assign(keberatan="tidak", predikat_ditetapkan=hasil["predikat_final"])
+    ada = akhir["nip"].isin(keputusan["nip"])
+    akhir.loc[ada, "keberatan"] = "ya"
+    akhir.loc[ada, "predikat_ditetapkan"] = akhir.loc[ada, "nip"].map(
+        dict(zip(keputusan["nip"], keputusan["predikat_ditetapkan"], strict=True))
+    )
+    units = sorted(keputusan["kode_unit"].unique())
+    kurva = pd.DataFrame(
+        {
+            "kode_unit": units,
+            "predikat_organisasi": "Baik",
+            "memenuhi": [u not in melanggar for u in units],
+            "pelanggaran": [f"Sangat Baik 2 dari 3 (67%) > maks. 20%{teks}" if u in melanggar else ""
+                            for u in units],
+        }
+    ).astype(KURVA_KEBERATAN_COLUMNS)
+    return KeberatanResult(keputusan=keputusan, akhir=akhir, karantina=empty_karantina(), kurva=kurva)

@@ -9,9 +9,16 @@ from reports.gate_report import render_gate_report
 from reports.mid_year import render_mid_year_reports
 from reports.training_plans import write_training_plans
 from reports.unit_summaries import render_unit_summaries
-from tests.reports.fakes import XSS, make_frames, make_gate, make_mid_year, make_training, make_year_end
-
-ESCAPED = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
+from tests.reports.fakes import (
+    ESCAPED,
+    XSS,
+    make_frames,
+    make_gate,
+    make_keberatan,
+    make_mid_year,
+    make_training,
+    make_year_end,
+)
 
 
 def _semua(out: Path, teks: str = "") -> list[Path]:
@@ -22,6 +29,10 @@ def _semua(out: Path, teks: str = "") -> list[Path]:
     render_gate_report(make_gate(teks), out)
     render_documents(year_end=year_end, frames=frames, out_dir=out)
     render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=training)
+    keberatan = make_keberatan(year_end, frames, teks=teks)  # the objection stage's pages
+    render_documents(year_end=year_end, frames=frames, out_dir=out / "keberatan", keberatan=keberatan)
+    render_unit_summaries(year_end=year_end, frames=frames, out_dir=out / "keberatan", training=training,
+                          keberatan=keberatan)
     render_mid_year_reports(mid_year=make_mid_year(frames, teks=teks), frames=frames, out_dir=out)
     write_training_plans(training, out)
     return sorted(p for p in out.rglob("*") if p.is_file())
@@ -29,7 +40,7 @@ def _semua(out: Path, teks: str = "") -> list[Path]:
 
 def test_every_text_field_is_escaped_in_every_output(tmp_path):
     files = [p for p in _semua(tmp_path, XSS) if p.suffix == ".html"]
-    assert len(files) == 1 + 6 + 2 + 2
+    assert len(files) == 1 + 6 + 2 + 2 + 3 + 2
     for path in files:
         html = path.read_text(encoding="utf-8")
         assert "<script" not in html.lower(), path.name

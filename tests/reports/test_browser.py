@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -20,7 +21,7 @@ from reports.documents import render_documents
 from reports.gate_report import render_gate_report
 from reports.unit_summaries import render_unit_summaries
 from stages import registry
-from tests.reports.fakes import make_gate
+from tests.reports.fakes import make_frames, make_gate, make_keberatan, make_training, make_year_end
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -141,3 +142,64 @@ def test_gate_report_headers_fit_their_columns(tmp_path: Path, width: int) -> No
                           f"--window-size={width},1200", "--dump-dom", probe.as_uri()],
                          check=True, capture_output=True, text=True, timeout=120).stdout
     assert 'data-terpotong=""' in dom, dom[dom.find("data-terpotong"):][:200]
+
+
+# Marks what a reader would see as broken: a table wider than the page body, a clipped header cell.
+_MEASURE = ("<script>const w = document.body.clientWidth; document.body.dataset.breit = "
+            "[...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().width > w + 1)"
+            ".length; document.body.dataset.terpotong = [...document.querySelectorAll('th')]"
+            ".filter(th => th.scrollWidth > th.clientWidth).map(th => th.textContent).join('|')</script>")
+
+
+def _measured_dom(page: Path, tmp_path: Path, width: int) -> str:
+    probe = tmp_path / f"probe_{page.name}"
+    html = page.read_text(encoding="utf-8")
+    probe.write_text(html.replace("</body>", _MEASURE + "</body>"), encoding="utf-8")
+    return subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}",
+                           f"--window-size={width},1200", "--dump-dom", probe.as_uri()],
+                          check=True, capture_output=True, text=True, timeout=120).stdout
+
+
+@pytest.fixture(scope="module")
+def objection_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The document of an accepted objection decided by a named superior, and its unit's summary."""
+    out = tmp_path_factory.mktemp("keberatan")
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    keberatan = make_keberatan(year_end, frames)
+    render_documents(year_end=year_end, frames=frames, out_dir=out, keberatan=keberatan)
+    render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, keberatan=keberatan,
+                          training=make_training(year_end))
+    return out / "dokumen" / f"{year_end.hasil['nip'].iloc[2]}.html", out / "ringkasan_U01.html"
+
+
+def test_objection_document_renders_and_prints_on_a4(objection_pages: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    page, _ = objection_pages
+    shot, dom = _browse(page, tmp_path, "keberatan")
+    ink, _ = _coloured_share(shot)
+    assert ink > 0.02
+    assert "<h2>Keberatan</h2>" in dom and "Atasan Pejabat Penilai Kinerja" in dom
+    assert "Predikat ditetapkan setelah keberatan" in dom
+    # 794 px is the A4 sheet's width on screen; 680 px its printed width (210 mm less 2 × 15 mm margins)
+    for width in (794, 680):
+        dom = _measured_dom(page, tmp_path, width)
+        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+    pdf = tmp_path / "keberatan.pdf"
+    subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    pages = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    assert pages, "no page in the printed PDF"
+    for lebar, tinggi in pages:  # A4 is 595.28 × 841.89 pt
+        assert abs(float(lebar) - 595.28) < 1.5 and abs(float(tinggi) - 841.89) < 1.5, (lebar, tinggi)
+
+
+def test_unit_summary_with_objections_fits_the_page(objection_pages: tuple[Path, Path],
+                                                    tmp_path: Path) -> None:
+    _, page = objection_pages
+    shot, dom = _browse(page, tmp_path, "ringkasan_keberatan")
+    _, colour = _coloured_share(shot)
+    assert colour > 0.005 and "<h2>Keberatan</h2>" in dom and "Ditetapkan (keberatan)" in dom
+    for width in (794, 680):
+        dom = _measured_dom(page, tmp_path, width)
+        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])

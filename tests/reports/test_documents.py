@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
 from reports.documents import render_documents
+from tests.reports.fakes import ESCAPED, XSS, make_frames, make_keberatan, make_year_end
 
 
 def test_documents_one_file_per_scored_employee_with_key_content(tmp_path, data):
@@ -120,3 +123,125 @@ def test_documents_in_small_batches_match_one_batch(tmp_path, data, monkeypatch)
     assert [p.name for p in satu] == [p.name for p in batch] and len(satu) == 6
     for a, b in zip(satu, batch, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+# --- the Keberatan section (objection stage) ---
+
+def _keberatan_data():
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    return frames, year_end, make_keberatan(year_end, frames)
+
+
+def _nip(year_end, baris: int) -> str:
+    return year_end.hasil["nip"].iloc[baris]
+
+
+def _bagian(html: str) -> str:
+    """The Keberatan section: from its heading to the next one."""
+    return html[html.index("<h2>Keberatan</h2>"):html.index("<h2>Umpan Balik Berkelanjutan</h2>")]
+
+
+def test_objection_documents_only_for_the_objectors(tmp_path):
+    frames, year_end, keberatan = _keberatan_data()
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan)
+    written = sorted(p.stem for p in (tmp_path / "dokumen").iterdir())
+    assert n == 3 and written == sorted(_nip(year_end, i) for i in (1, 2, 3))
+    # the --dokumen choice still applies: of U01 only its objector (row 2)
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "u01", pilihan="unit:U01",
+                         keberatan=keberatan)
+    assert n == 1 and [p.stem for p in (tmp_path / "u01" / "dokumen").iterdir()] == [_nip(year_end, 2)]
+    kosong = type(keberatan)(**{**keberatan.__dict__, "keputusan": keberatan.keputusan.iloc[0:0]})
+    assert render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "nol", keberatan=kosong) == 0
+
+
+def test_objection_section_accepted_shows_old_and_standing_ratings_and_predikat(tmp_path):
+    frames, year_end, keberatan = _keberatan_data()
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan)
+    nip = _nip(year_end, 2)  # diterima: rating hasil kerja di_bawah -> sesuai, Butuh Perbaikan -> Baik
+    html = (tmp_path / "dokumen" / f"{nip}.html").read_text(encoding="utf-8")
+    bagian = _bagian(html)
+    for text in (
+        "<tr><th>Tanggal hasil penilaian diterima</th><td>2027-01-05</td></tr>",
+        "<tr><th>Tanggal pengajuan keberatan</th><td>2027-01-12</td></tr>",
+        "<tr><th>Alasan keberatan</th><td>Capaian indikator 0 belum dihitung</td></tr>",
+        "<tr><th>Keputusan</th><td><strong>Diterima</strong>, tanggal 2027-02-03</td></tr>",
+        "<tr><th>Catatan keputusan</th><td>Bukti realisasi diterima</td></tr>",
+        "<tr><td>Rating hasil kerja</td><td>Di Bawah Ekspektasi</td><td>Sesuai Ekspektasi</td></tr>",
+        "<tr><td>Rating perilaku kerja</td><td>Sesuai Ekspektasi</td><td>Sesuai Ekspektasi</td></tr>",
+        "<tr><td>Predikat kinerja</td><td>Butuh Perbaikan</td><td><strong>Baik</strong></td></tr>",
+        "Keberatan diterima: rating yang diputuskan menggantikan rating semula",
+        # the decider: U02's head, by name and NIP
+        "<tr><td>Atasan Pejabat Penilai Kinerja</td></tr>",
+        "<tr><td>Kepala U02</td></tr>",
+        f"<tr><td>NIP {keberatan.keputusan.set_index('nip').loc[nip, 'nip_pemutus']}</td></tr>",
+        "<tr><td>Diputuskan tanggal 2027-02-03</td></tr>",
+    ):
+        assert text in bagian, text
+    assert "Pejabat Pembina Kepegawaian" not in html
+    # the predikat that stands is the one shown as final; the curve's is no longer in bold
+    assert ("<tr><th>Predikat kinerja akhir (kurva distribusi)</th><td>Butuh Perbaikan</td></tr>\n"
+            "<tr><th>Predikat ditetapkan setelah keberatan</th><td><strong>Baik</strong></td></tr>") in html
+    assert "<strong>Butuh Perbaikan</strong>" not in html
+
+
+def test_objection_section_rejected_and_decided_by_the_pejabat_pembina(tmp_path):
+    frames, year_end, keberatan = _keberatan_data()
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan)
+    ditolak = _bagian((tmp_path / "dokumen" / f"{_nip(year_end, 1)}.html").read_text(encoding="utf-8"))
+    assert "<strong>Ditolak</strong>, tanggal 2027-02-04" in ditolak
+    assert "<tr><th>Catatan keputusan</th><td>—</td></tr>" in ditolak  # no note
+    assert "Keberatan ditolak: hasil penilaian tetap." in ditolak and "Keberatan diterima" not in ditolak
+    assert "<tr><td>Predikat kinerja</td><td>Baik</td><td><strong>Baik</strong></td></tr>" in ditolak
+    assert "<tr><td>Kepala U01</td></tr>" in ditolak
+    ppk = _bagian((tmp_path / "dokumen" / f"{_nip(year_end, 3)}.html").read_text(encoding="utf-8"))
+    ttd = ppk[ppk.index('<table class="ttd">'):]
+    assert "<tr><td>Pejabat Pembina Kepegawaian</td></tr>" in ttd
+    assert "Atasan Pejabat Penilai Kinerja" not in ttd and "NIP" not in ttd  # outside the data: no NIP
+    perilaku = "<tr><td>Rating perilaku kerja</td><td>Sesuai Ekspektasi</td><td>Di Atas Ekspektasi</td></tr>"
+    assert perilaku in ppk
+
+
+def test_objection_decider_name_looked_up_when_the_result_has_none(tmp_path):
+    frames, year_end, keberatan = _keberatan_data()
+    keputusan = keberatan.keputusan.drop(columns=["nama_pemutus"])
+    tanpa_nama = type(keberatan)(**{**keberatan.__dict__, "keputusan": keputusan})
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=tanpa_nama)
+    html = (tmp_path / "dokumen" / f"{_nip(year_end, 2)}.html").read_text(encoding="utf-8")
+    assert "<tr><td>Kepala U02</td></tr>" in _bagian(html)
+    dua_kali = pd.concat([keberatan.keputusan, keberatan.keputusan.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError):
+        render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "x",
+                         keberatan=type(keberatan)(**{**keberatan.__dict__, "keputusan": dua_kali}))
+
+
+def test_objection_section_is_the_only_change_to_the_document(tmp_path):
+    """Without keberatan nothing of it shows; with it, taking the section out gives the same bytes."""
+    frames, year_end, keberatan = _keberatan_data()
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "tanpa")
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "none", keberatan=None)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "dengan", keberatan=keberatan)
+    for path in (tmp_path / "tanpa" / "dokumen").iterdir():
+        html = path.read_text(encoding="utf-8")
+        assert "Keberatan" not in html and "keberatan" not in html and "Pejabat Pembina" not in html
+        assert (tmp_path / "none" / "dokumen" / path.name).read_bytes() == path.read_bytes()
+    for path in (tmp_path / "dengan" / "dokumen").iterdir():
+        dengan = path.read_text(encoding="utf-8")
+        tanpa = (tmp_path / "tanpa" / "dokumen" / path.name).read_text(encoding="utf-8")
+        dengan = dengan.replace(_bagian(dengan), "")
+        dengan = re.sub(r"<td>([^<]*)</td></tr>\n<tr><th>Predikat ditetapkan setelah keberatan</th>"
+                        r"<td><strong>[^<]*</strong></td></tr>", r"<td><strong>\1</strong></td></tr>", dengan)
+        assert dengan == tanpa, path.name
+
+
+def test_objection_section_escapes_every_field(tmp_path):
+    frames = make_frames(6, teks=XSS)
+    year_end = make_year_end(frames, teks=XSS)
+    keberatan = make_keberatan(year_end, frames, teks=XSS)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan)
+    html = (tmp_path / "dokumen" / f"{_nip(year_end, 2)}.html").read_text(encoding="utf-8")
+    assert "<script" not in html.lower()
+    bagian = _bagian(html)
+    assert f"Capaian indikator 0 belum dihitung{ESCAPED}" in bagian  # alasan
+    assert f"Bukti realisasi diterima{ESCAPED}" in bagian  # catatan keputusan
+    assert f"Kepala U02{ESCAPED}" in bagian  # decider's name

@@ -11,7 +11,7 @@ from penilaian.kurva import URUTAN_PERINGKAT, kalibrasi_kurva, peringkat_unit
 from penilaian.ruleset import load_ruleset
 from reports.unit_summaries import render_unit_summaries
 from tests.penilaian.year_end_inputs import DIPINDAH_16, UNIT_KURVA_16
-from tests.reports.fakes import make_frames, make_year_end
+from tests.reports.fakes import ESCAPED, XSS, make_frames, make_keberatan, make_training, make_year_end
 
 
 def test_unit_summaries_with_training(tmp_path, data):
@@ -114,3 +114,128 @@ def test_calibration_rows_name_the_rule_the_count_and_the_rank_among_the_holders
     ]
     assert f"(sama dengan penilaian): {URUTAN_PERINGKAT};" in bagian
 
+
+
+# --- objections (objection and training stages) ---
+
+FLAG = "Sebaran predikat yang ditetapkan tidak lagi memenuhi kurva:"
+
+
+def _ringkasan(tmp_path, *, units: int = 2, training: bool = True, **kwargs):
+    """Render with the fake objections; return (year_end, {kode_unit: html})."""
+    frames = make_frames(6, units=units)
+    year_end = make_year_end(frames)
+    keberatan = make_keberatan(year_end, frames, **kwargs)
+    paths = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan,
+                                  training=make_training(year_end) if training else None)
+    return year_end, {p.stem.removeprefix("ringkasan_"): p.read_text(encoding="utf-8") for p in paths}
+
+
+def _bagian(html: str) -> str:
+    return html[html.index("<h2>Keberatan</h2>"):html.index("<h2>Indikasi Bias Penilai</h2>")]
+
+
+def test_unit_summary_lists_the_units_objections_and_counts(tmp_path):
+    year_end, html = _ringkasan(tmp_path)
+    nip = year_end.hasil["nip"].tolist()
+    u02 = _bagian(html["U02"])
+    assert "2 keberatan diputus: 1 diterima, 1 ditolak; predikat berubah untuk 1 pegawai." in u02
+    rows = re.findall(r"<tr><td>(.*?)</td></tr>", u02)
+    assert rows == [
+        f"{nip[1]}</td><td>Pegawai 1</td><td>2027-01-13</td><td>Ditolak</td><td>Baik</td><td>Baik",
+        f"{nip[3]}</td><td>Pegawai 3</td><td>2027-01-14</td><td>Diterima</td><td>Baik</td><td>Sangat Baik",
+    ]
+    u01 = _bagian(html["U01"])
+    assert "1 keberatan diputus: 1 diterima, 0 ditolak; predikat berubah untuk 1 pegawai." in u01
+    assert nip[2] in u01 and nip[1] not in u01 and nip[3] not in u01
+    assert "<tr><th>Keberatan diputus</th><td>1</td></tr>" in html["U01"]
+
+
+def test_unit_flagged_only_where_the_standing_distribution_breaks_the_curve(tmp_path):
+    _, html = _ringkasan(tmp_path / "a")  # U02 breaks its curve, U01 meets it
+    flag = f"{FLAG} Sangat Baik 2 dari 3 (67%) &gt; maks. 20% (ditandai, tidak dikoreksi)"
+    assert html["U02"].count(FLAG) == 1 and flag in _bagian(html["U02"])
+    assert 'Keberatan diputus</th><td>2 — <span class="tanda">' in html["U02"]
+    assert "masih memenuhi kurva" not in html["U02"]
+    assert FLAG not in html["U01"] and 'class="tanda"' not in html["U01"]
+    assert "Sebaran predikat yang ditetapkan masih memenuhi kurva unit." in html["U01"]
+    _, html = _ringkasan(tmp_path / "b", melanggar=())
+    assert not any(FLAG in h or 'class="tanda"' in h for h in html.values())
+
+
+def test_unit_curve_status_unknown_is_neither_flagged_nor_called_met(tmp_path):
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    keberatan = make_keberatan(year_end, frames)
+    tanpa = type(keberatan)(**{**keberatan.__dict__, "kurva": keberatan.kurva.assign(memenuhi=pd.NA)})
+    for path in render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=tanpa):
+        html = path.read_text(encoding="utf-8")
+        assert FLAG not in html and "masih memenuhi kurva" not in html and "keberatan diputus:" in html
+
+
+def test_unit_without_objections_says_so(tmp_path):
+    _, html = _ringkasan(tmp_path, units=4)  # the objectors (rows 1-3) are in U02-U04
+    assert "Tidak ada keberatan yang diputus untuk unit ini." in _bagian(html["U01"])
+    assert "<tr><th>Keberatan diputus</th><td>0</td></tr>" in html["U01"]
+    assert all("Tidak ada keberatan" not in html[u] for u in ("U02", "U03", "U04"))
+
+
+def test_unit_distribution_shows_the_standing_predikat(tmp_path):
+    _, html = _ringkasan(tmp_path)
+    sel = '<td class="angka">{}</td>'
+    baris = "<tr><td>{}</td>" + sel * 6 + "</tr>"
+    # U02: Baik 3 before and after the curve; one accepted objection makes it Sangat Baik
+    assert baris.format("Sangat Baik", 0, "0,00", 0, "0,00", 1, "33,33") in html["U02"]
+    assert baris.format("Baik", 3, "100,00", 3, "100,00", 2, "66,67") in html["U02"]
+    # U01: the accepted objection moves Butuh Perbaikan to Baik
+    assert baris.format("Butuh Perbaikan", 1, "33,33", 1, "33,33", 0, "0,00") in html["U01"]
+    assert '<th class="angka">Setelah<br>keberatan</th>' in html["U01"]
+    assert "<title>Sangat Baik — Ditetapkan (keberatan): 1</title>" in html["U02"]
+
+
+def test_follow_up_lists_show_the_standing_predikat(tmp_path):
+    """The lists come from the training result; the predikat shown is the one that stands."""
+    year_end, html = _ringkasan(tmp_path)
+    nip = year_end.hasil["nip"].iloc[2]  # Butuh Perbaikan (curve) -> Baik (objection accepted)
+    tl = html["U01"][html["U01"].index("<h2>Rencana Tindak Lanjut</h2>"):]
+    assert "<th>Predikat ditetapkan</th><th>Rencana</th>" in tl
+    assert f"<tr><td>{nip}</td><td>Pegawai 2</td><td>Baik</td>" in tl
+    penghargaan = html["U01"][html["U01"].index("<h2>Kandidat Penghargaan</h2>"):]
+    kepala = "<h2>Kandidat Penghargaan</h2>\n<table>\n<thead><tr><th>NIP</th><th>Nama</th>"
+    assert penghargaan.startswith(kepala + "<th>Predikat ditetapkan</th></tr></thead>")
+
+
+def test_training_lists_with_their_own_predikat_ditetapkan_column(tmp_path, data):
+    frames, year_end, training, _ = data
+    tl = training.tindak_lanjut.rename(columns={"predikat_final": "predikat_ditetapkan"})
+    tl["predikat_ditetapkan"] = "Kurang"
+    ditetapkan = type(training)(**{**training.__dict__, "tindak_lanjut": tl})
+    html = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path, training=ditetapkan)[0]
+    html = html.read_text(encoding="utf-8")
+    assert "<th>Predikat ditetapkan</th><th>Rencana</th>" in html
+    assert f"<tr><td>{tl['nip'].iloc[0]}</td><td>{tl['nama'].iloc[0]}</td><td>Kurang</td>" in html
+
+
+def test_unit_summaries_without_keberatan_are_unchanged(tmp_path, data):
+    """Nothing of the objections shows without them; None is the same as leaving it out."""
+    frames, year_end, training, _ = data
+    tanpa = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "a", training=training)
+    none = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "b", training=training,
+                                 keberatan=None)
+    for a, b in zip(tanpa, none, strict=True):
+        html = a.read_text(encoding="utf-8")
+        assert a.read_bytes() == b.read_bytes()
+        assert "eberatan" not in html and "Predikat ditetapkan" not in html
+    assert "<th>Predikat akhir</th><th>Rencana</th>" in tanpa[0].read_text(encoding="utf-8")
+
+
+def test_unit_summary_objections_escaped(tmp_path):
+    frames = make_frames(6, teks=XSS)
+    year_end = make_year_end(frames, teks=XSS)
+    keberatan = make_keberatan(year_end, frames, teks=XSS)
+    paths = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path, keberatan=keberatan)
+    for path in paths:
+        html = path.read_text(encoding="utf-8")
+        assert "<script" not in html.lower()
+        assert f"Pegawai {'1' if path.stem.endswith('U02') else '2'}{ESCAPED}" in _bagian(html)
+    assert f"maks. 20%{ESCAPED} (ditandai" in html  # U02's pelanggaran
