@@ -12,7 +12,7 @@ from audit.digest import display_time
 from audit.recompute import ruleset_name
 from contract.hierarchy import kepala_unit
 from contract.karantina import first_found, sort_karantina
-from contract.schema import BERAKHLAK
+from contract.schema import BERAKHLAK, FILES
 from models.db import read_year
 from models.stage_runs import read_stage_runs, rows_per_run
 from penilaian.kurva import URUTAN_PERINGKAT, kalibrasi_kurva, peringkat_unit
@@ -40,6 +40,8 @@ class Penjelasan:
     stage_runs: pd.DataFrame
     ruleset: object | None = None
     catatan: list[str] = field(default_factory=list)
+    keberatan: dict = field(default_factory=dict)
+    berlaku: dict = field(default_factory=dict)
 
 
 def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
@@ -110,9 +112,12 @@ def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
                  "alasan_kalibrasi": hasil.get("alasan_kalibrasi") or "", "kode_unit": hasil["kode_unit"],
                  "predikat_organisasi": predikat_organisasi}
     kalibrasi["rincian"], kalibrasi["peserta"] = _rincian_kurva(engine, tahun, hasil, unit, rules, catatan)
+    keberatan = _keberatan(engine, nip, tahun, hasil, runs)
+    berlaku = _berlaku(engine, nip, tahun, hasil, catatan)
     used = {int(hasil["stage_run_id"])}
     for frame in (pegawai, unit, skp, perilaku, override, indikator):
         used |= {int(x) for x in frame.get("stage_run_id", pd.Series(dtype="int64")).dropna().unique()}
+    used |= set(keberatan.get("stage_run_ids", ())) | set(berlaku.get("stage_run_ids", ()))
     stage_runs = pd.DataFrame([{
         "id": rid, "tahap": runs[rid]["tahap"],
         "flow_run": f"{runs[rid].get('flow_run_name') or '-'} ({runs[rid].get('flow_run_id') or '-'})",
@@ -125,7 +130,75 @@ def explain(engine: Engine, nip: str, tahun: int) -> Penjelasan | pd.DataFrame:
     return Penjelasan(nip=nip, tahun=tahun, pegawai=orang, hasil=hasil, indikator=indikator,
                       hasil_kerja=hasil_kerja, perilaku=perilaku, rerata=rerata,
                       perilaku_ringkas=perilaku_ringkas, matriks=matriks, kalibrasi=kalibrasi,
-                      stage_runs=stage_runs, ruleset=rules, catatan=catatan)
+                      stage_runs=stage_runs, ruleset=rules, catatan=catatan, keberatan=keberatan,
+                      berlaku=berlaku)
+
+
+def _run_ids(frame: pd.DataFrame) -> list[int]:
+    return sorted({int(x) for x in frame.get("stage_run_id", pd.Series(dtype="int64")).dropna().unique()})
+
+
+def _keberatan(engine: Engine, nip: str, tahun: int, hasil: dict, runs: dict[int, dict]) -> dict:
+    """The employee's objection: as filed (from the objection stage's archive), its decision, the
+    decider, the ratings and predikat before and after; objections set aside with their quarantine.
+    Empty when no objection of the employee is stored."""
+    filed = read_year(engine, "keberatan", tahun, nip=nip)
+    filed = filed.sort_values(["tanggal_pengajuan", "baris"], kind="stable")  # the first filed counts
+    decided = read_year(engine, "keberatan_hasil", tahun, nip=nip)
+    if filed.empty and decided.empty:
+        return {}
+    out: dict = {"stage_run_ids": sorted({*_run_ids(filed), *_run_ids(decided)})}
+    if len(decided):
+        keputusan = decided.iloc[0].to_dict()
+        asli = filed.head(1)
+        diajukan = asli.iloc[0].to_dict() if len(asli) else {}
+        pemutus = keputusan.get("nip_pemutus")
+        nama = read_year(engine, "pegawai", tahun, nip=pemutus)["nama"] if pemutus else pd.Series(dtype="str")
+        out["keputusan"] = {
+            **{k: diajukan.get(k) for k in ("baris", "tanggal_terima", "tanggal_pengajuan", "alasan",
+                                            "catatan_keputusan")},
+            **keputusan, "nama_pemutus": nama.iloc[0] if len(nama) else None,
+            "stage_run_id": int(keputusan["stage_run_id"]),
+        }
+        filed = filed.iloc[len(asli):]
+    if len(filed):
+        out["disisihkan"] = _set_aside(engine, tahun, filed, runs)
+    return out
+
+
+def _set_aside(engine: Engine, tahun: int, filed: pd.DataFrame, runs: dict[int, dict]) -> list[dict]:
+    """Filed objections that were not decided, each with the quarantine rules the objection stage run
+    that archived it found on its line of keberatan.csv."""
+    karantina = read_year(engine, "karantina", tahun, berkas=FILES["keberatan"].name)
+    rows = []
+    for row in filed.to_dict("records"):
+        rid = int(row["stage_run_id"])
+        found = karantina[(karantina["stage_run_id"] == rid) & (karantina["baris"] == int(row["baris"]))]
+        found = found.drop_duplicates("kode_aturan")
+        aturan = [f"{r['kode_aturan']}: {r['alasan']}" for r in found.to_dict("records")]
+        rows.append({**row, "aturan": aturan, "tahap": runs.get(rid, {}).get("tahap")})
+    return rows
+
+
+def _berlaku(engine: Engine, nip: str, tahun: int, hasil: dict, catatan: list[str]) -> dict:
+    """The predikat that stands (objection stage's predikat_ditetapkan, else predikat_final) and what
+    used it: the training stage's recommendations and follow-up of the employee."""
+    ditetapkan = read_year(engine, "predikat_ditetapkan", tahun, nip=nip)
+    rekomendasi = read_year(engine, "rekomendasi_pelatihan", tahun, nip=nip)
+    tindak = read_year(engine, "tindak_lanjut", tahun, nip=nip)
+    if len(ditetapkan):
+        row = ditetapkan.iloc[0]
+        predikat, sumber, rid = row["predikat_ditetapkan"], "predikat_ditetapkan", int(row["stage_run_id"])
+    else:
+        predikat, sumber, rid = hasil["predikat_final"], "predikat_final", None
+    for dipakai in tindak.get("predikat_ditetapkan", pd.Series(dtype="str")).dropna().unique():
+        if dipakai != predikat:
+            catatan.append(f"tindak lanjut memakai predikat {dipakai}, bukan predikat yang berlaku "
+                           f"{predikat}")
+    return {"predikat": predikat, "sumber": sumber, "stage_run_id": rid, "rekomendasi": rekomendasi,
+            "tindak_lanjut": tindak, "dipakai_oleh": sorted({*_run_ids(rekomendasi), *_run_ids(tindak)}),
+            "stage_run_ids": sorted({*([rid] if rid is not None else []), *_run_ids(rekomendasi),
+                                     *_run_ids(tindak)})}
 
 
 def _rincian_kurva(engine: Engine, tahun: int, hasil: dict, unit: pd.DataFrame, rules: object | None,

@@ -1,5 +1,6 @@
-"""`kinerja audit verify`: re-walk the chain, re-digest the sealed rows, recompute the year-end result
-from the archived inputs and (optionally) check the input files against their recorded checksums."""
+"""`kinerja audit verify`: re-walk the chain, re-digest the sealed rows, recompute the results of
+mid-year, year-end, objection and training from the archived inputs, and (optionally) check the input
+files against their recorded checksums."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import Engine
 
 from audit.chain import json_object
 from audit.digest import result_digests, run_tables
-from audit.findings import HasilVerifikasi, Temuan, check_chain, compare_digests
-from audit.recompute import RECOMPUTED, SNAPSHOTS, compare_results, rebuild_frames, ruleset_name
+from audit.findings import HasilVerifikasi, Temuan, check_chain, compare_digests, replaced_tables
+from audit.recompute import HITUNGAN, Hitungan, compare_results, rebuild_frames, recompute_stage, ruleset_name
 from contract.files import file_checksum, find_file
 from contract.schema import FILES
 from models.db import read_year
@@ -24,7 +25,7 @@ from penilaian.year_end import score_year_end
 def verify(
     engine: Engine, tahun: int, input_dir: Path | None = None, ruleset: str | None = None
 ) -> HasilVerifikasi:
-    """Chain, sealed rows, recomputed year-end results and (optionally) input files of one year."""
+    """Chain, sealed rows, recomputed stage results and (optionally) input files of one year."""
     hasil = HasilVerifikasi(tahun=tahun)
     runs = read_stage_runs(engine)
     head = read_chain_head(engine)
@@ -70,15 +71,76 @@ def _verify_rows(engine: Engine, tahun: int, year_runs: list[dict], by_id: dict[
 
 def _verify_recomputation(engine: Engine, tahun: int, by_id: dict[int, dict], ruleset: str | None,
                           hasil: HasilVerifikasi) -> None:
-    """Recompute the year-end result from the archived inputs with the run's ruleset; compare."""
-    stored = {name: read_year(engine, name, tahun) for name in RECOMPUTED}
-    writers = sorted({int(x) for x in stored["hasil_penilaian"]["stage_run_id"].dropna().unique()})
-    if not writers:
-        hasil.peringatan.append(f"tidak ada hasil_penilaian tahun {tahun}: tidak ada yang dihitung ulang")
-        return
-    run = by_id.get(writers[-1])
-    if run is None:
-        return  # already reported as rows of a missing stage run
+    """Recompute each stage's results from the archived inputs with the ruleset its run recorded, and
+    compare them with the stored ones: mid-year, year-end, objection, training."""
+    year_runs = [r for r in by_id.values() if int(r["tahun"]) == tahun]
+    archive: dict[str, pd.DataFrame] = {}
+    scored: dict[str, object] = {}  # year-end results by ruleset checksum, shared by the later stages
+
+    def snapshots(arsip: Mapping[str, str]) -> dict[str, pd.DataFrame]:
+        for name in arsip:
+            if name not in archive:
+                archive[name] = read_year(engine, name, tahun)
+        return {name: archive[name] for name in arsip}
+
+    for hitungan in HITUNGAN:
+        stored = {name: read_year(engine, name, tahun) for name in hitungan.tables}
+        run = _result_run(hitungan, stored, year_runs, by_id)
+        if run is None:
+            if hitungan.tahap == "year-end":
+                hasil.peringatan.append(
+                    f"tidak ada hasil_penilaian tahun {tahun}: tidak ada yang dihitung ulang")
+            continue
+        rid = int(run["id"])
+        missing = _archive_missing(hitungan, run)
+        if missing:
+            hasil.peringatan.append(
+                f"stage run {rid} ({hitungan.tahap}) tidak mengarsipkan {', '.join(missing)} (versi lama): "
+                f"{', '.join(hitungan.tables)} tidak dihitung ulang")
+            continue
+        rules = _ruleset(run, ruleset, hasil)
+        if rules is None:
+            continue
+        archived = snapshots(hitungan.arsip)
+        hasil.peringatan += [note for note in _provenance(archived, hitungan.arsip, by_id, run)
+                             if note not in hasil.peringatan]
+        frames = rebuild_frames(archived, tahun, hitungan.arsip)
+
+        def year_end(frames: dict[str, pd.DataFrame] = frames, rules=rules):
+            if rules.checksum not in scored:
+                scored[rules.checksum] = score_year_end(frames, rules, tahun)
+            return scored[rules.checksum]
+
+        recomputed = recompute_stage(hitungan.tahap, frames, rules, tahun, year_end)
+        for table_name, (key, columns) in hitungan.hasil.items():
+            mine = recomputed[table_name]
+            hasil.temuan += compare_results(table_name, stored[table_name], mine[[*key, *columns]], key,
+                                            columns, stage_run_id=rid)
+            hasil.diperiksa[f"{table_name}_dihitung_ulang"] = len(mine)
+
+
+def _result_run(hitungan: Hitungan, stored: Mapping[str, pd.DataFrame], year_runs: list[dict],
+                by_id: dict[int, dict]) -> dict | None:
+    """The stage run whose results stand: the latest that wrote the stored rows or, when they hold
+    none, the latest sealed successful run of the stage that replaced its tables (it wrote none, and
+    none must be there); None when the stage has no results (rows of a missing run are already named)."""
+    writers = sorted({int(x) for frame in stored.values() for x in frame["stage_run_id"].dropna().unique()})
+    if writers:
+        return by_id.get(writers[-1])
+    wrote = [r for r in year_runs if r.get("tahap") == hitungan.tahap and r.get("record_hash")
+             and r.get("outcome") == "berhasil" and set(hitungan.tables) & replaced_tables(r)]
+    return max(wrote, key=lambda r: int(r["id"])) if wrote else None
+
+
+def _archive_missing(hitungan: Hitungan, run: Mapping) -> list[str]:
+    """Archive tables this stage writes itself that its run did not write (a run of an older version)."""
+    counts = json_object(run.get("counts"))
+    return [name for name in hitungan.arsip_sendiri if f"{name}_ditulis" not in counts]
+
+
+def _ruleset(run: Mapping, ruleset: str | None, hasil: HasilVerifikasi):
+    """The run's recorded ruleset (or `ruleset`), loaded and checked against its recorded checksum;
+    None, with a finding, when it cannot be loaded or has changed."""
     rid = int(run["id"])
     name = ruleset or ruleset_name(run.get("ruleset_label"))
     try:
@@ -86,26 +148,20 @@ def _verify_recomputation(engine: Engine, tahun: int, by_id: dict[int, dict], ru
     except Exception as exc:  # noqa: BLE001 - an unloadable ruleset is a finding, not a crash
         hasil.temuan.append(Temuan("ruleset", "stage_run", f"id={rid}", rid,
                                    f"ruleset {name!r} tidak dapat dimuat: {exc}"))
-        return
+        return None
     if rules.checksum != run.get("ruleset_checksum"):
         hasil.temuan.append(Temuan(
             "ruleset", "stage_run", f"id={rid}", rid,
             f"checksum ruleset {rules.label} sekarang {rules.checksum[:16]}… ≠ tercatat "
-            f"{str(run.get('ruleset_checksum'))[:16]}…: berkas ruleset berubah sejak penilaian"))
-        return
-    snapshots = {table_name: read_year(engine, table_name, tahun) for table_name in SNAPSHOTS}
-    hasil.peringatan += _provenance(snapshots, by_id, run)
-    result = score_year_end(rebuild_frames(snapshots, tahun), rules, tahun)
-    recomputed = {"hasil_penilaian": result.hasil.assign(ruleset_label=result.ruleset_label),
-                  "capaian_indikator": result.indikator, "bias_penilai": result.bias}
-    for table_name, (key, columns) in RECOMPUTED.items():
-        hasil.temuan += compare_results(table_name, stored[table_name],
-                                        recomputed[table_name][[key, *columns]], key, columns)
-        hasil.diperiksa[f"{table_name}_dihitung_ulang"] = len(recomputed[table_name])
+            f"{str(run.get('ruleset_checksum'))[:16]}…: berkas ruleset berubah sejak stage run ini "
+            f"({run.get('tahap')})"))
+        return None
+    return rules
 
 
-def _provenance(snapshots: Mapping[str, pd.DataFrame], by_id: dict[int, dict], run: Mapping) -> list[str]:
-    """Warn when an archived table came from files other than those the scoring run read."""
+def _provenance(snapshots: Mapping[str, pd.DataFrame], arsip: Mapping[str, str], by_id: dict[int, dict],
+                run: Mapping) -> list[str]:
+    """Warn when an archived table came from files other than those the result's run read."""
     used = json_object(run.get("input_checksums"))
     notes = []
     for table_name, frame in snapshots.items():
@@ -113,7 +169,7 @@ def _provenance(snapshots: Mapping[str, pd.DataFrame], by_id: dict[int, dict], r
             source = by_id.get(rid)
             if source is None or rid == int(run["id"]):
                 continue
-            file_name = FILES[SNAPSHOTS[table_name]].name
+            file_name = FILES[arsip[table_name]].name
             theirs = json_object(source.get("input_checksums"))
             name = file_name if file_name in theirs else next(
                 (k for k in theirs if k.endswith(".xlsx")), file_name)

@@ -180,7 +180,10 @@ def audit_explain(
     for line in k.get("rincian", ()):
         console.print(f"  {escape(line)}", highlight=False, soft_wrap=True)
 
-    console.print("\n[bold]6. Stage run yang terlibat[/]")
+    _print_keberatan(p)
+    _print_berlaku(p, num)
+
+    console.print("\n[bold]8. Stage run yang terlibat[/]")
     table = Table(show_lines=True)
     for col in ("id", "tahap", "flow run", "mulai", "hasil", "ruleset", "input (sha256)", "record_hash"):
         table.add_column(col, overflow="fold")
@@ -188,6 +191,59 @@ def audit_explain(
         table.add_row(str(r.id), r.tahap, r.flow_run, r.mulai, r.hasil, str(r.ruleset),
                       r.input.replace(", ", "\n"), r.record_hash)
     console.print(table)
+
+
+def _say(text: str) -> None:
+    console.print(f"  {escape(text)}", highlight=False, soft_wrap=True)
+
+
+def _print_keberatan(p) -> None:
+    """6. The objection: as filed, its decision and decider, old → new ratings and predikat, the run."""
+    console.print("\n[bold]6. Keberatan[/]")
+    k = p.keberatan
+    if not k:
+        _say("tidak ada keberatan")
+        return
+    d = k.get("keputusan")
+    if d:
+        _say(f"diajukan {d.get('tanggal_pengajuan') or '-'} (hasil diterima "
+             f"{d.get('tanggal_terima') or '-'}; keberatan.csv baris {d.get('baris') or '-'}): "
+             f"{d.get('alasan') or '-'}")
+        pemutus = (f"{d['nama_pemutus'] or 'pegawai'} (NIP {d['nip_pemutus']})" if d.get("nip_pemutus")
+                   else "Pejabat Pembina Kepegawaian (di luar data)")
+        _say(f"keputusan {d['tanggal_keputusan']}: {d['keputusan']} oleh {pemutus}"
+             f"{'; catatan: ' + str(d['catatan_keputusan']) if d.get('catatan_keputusan') else ''}")
+        _say(f"rating hasil kerja {d['rating_hasil_kerja_lama']} → {d['rating_hasil_kerja_baru']}; "
+             f"rating perilaku {d['rating_perilaku_lama']} → {d['rating_perilaku_baru']}")
+        cara = ("matriks dengan rating yang berlaku; kurva tidak diterapkan lagi"
+                if d["keputusan"] == "diterima" else "hasil tetap")
+        _say(f"predikat {d['predikat_lama']} → {d['predikat_ditetapkan']} ({cara}); stage run "
+             f"{d['stage_run_id']} (objection)")
+    for row in k.get("disisihkan", ()):
+        aturan = "; ".join(row["aturan"]) or "tidak tercatat di karantina"
+        _say(f"disisihkan: keberatan diajukan {row['tanggal_pengajuan']} (keberatan.csv baris "
+             f"{row['baris']}) tidak diputus — {aturan} [stage run {row['stage_run_id']}]")
+
+
+def _print_berlaku(p, num) -> None:
+    """7. The predikat that stands and what used it."""
+    b = p.berlaku
+    console.print(f"\n[bold]7. Predikat yang berlaku: {escape(str(b['predikat']))}[/]", highlight=False)
+    if b["stage_run_id"] is not None:
+        _say(f"ditetapkan setelah peninjauan keberatan: stage run {b['stage_run_id']} (objection)")
+    else:
+        _say("predikat_final akhir tahun: belum ada peninjauan keberatan tersimpan")
+    if not b["dipakai_oleh"]:
+        _say("belum dipakai: belum ada rekomendasi pelatihan dan tindak lanjut tersimpan untuk pegawai ini")
+        return
+    runs = ", ".join(str(r) for r in b["dipakai_oleh"])
+    _say(f"dipakai oleh stage run {runs} (training):")
+    for r in b["tindak_lanjut"].itertuples(index=False):
+        dasar = getattr(r, "predikat_ditetapkan", None) or r.predikat_final
+        _say(f"  tindak lanjut: {r.jenis} (predikat {dasar}) — {r.rencana}")
+    for r in b["rekomendasi"].itertuples(index=False):
+        _say(f"  rekomendasi pelatihan: {r.kode_pelatihan} {r.nama_pelatihan} ({r.kompetensi}; "
+             f"{num(r.jp)} JP, prioritas {r.prioritas})")
 
 
 def _berakhlak() -> tuple[str, ...]:

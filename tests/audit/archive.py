@@ -1,14 +1,17 @@
 """A year archived in the database as the stages archive it, built without Prefect.
 
-plan-collection writes the year's units, employees and SKP; year-end writes the scores and the inputs
-they came from (of realisasi only the row each score used); each run is sealed into the chain with the
-digests of the rows it wrote. The audit reads (verify, explain, log) are tested against it.
+plan-collection writes the year's units, employees and SKP; mid-year its monitoring and the realisasi
+row each indicator's monitoring used; year-end writes the scores and the inputs they came from (of
+realisasi only the row each score used); training its recommendations and follow-up with the catalogue
+and training history; each run is sealed into the chain with the digests of the rows it wrote. The
+audit reads (verify, explain, log) are tested against it.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,13 +21,17 @@ from audit.chain import GENESIS, digests_json, record_hash
 from audit.digest import result_digests
 from contract.files import sha256_of_inputs
 from contract.reader import read_inputs
+from contract.schema import input_frame
 from contract.values import check_values
 from kinerja.demo.generator import generate
 from models import stage_runs
 from models.db import replace_rows, transaction
 from penilaian.capaian import baris_realisasi_akhir
+from penilaian.keberatan import KeberatanResult, review_objections, tabel_keberatan
 from penilaian.kurva import kalibrasi_kurva, peringkat_unit
+from penilaian.monitoring import monitor_mid_year
 from penilaian.ruleset import Ruleset, load_ruleset
+from penilaian.training import TrainingResult, recommend_trainings, tabel_tindak_lanjut
 from penilaian.year_end import YearEndResult, score_year_end
 from stages import registry
 from tests.penilaian.year_end_inputs import UNIT_KURVA_16, nip, peg, unit
@@ -44,11 +51,19 @@ class ScoredYear:
 
 def score_demo_year(folder: Path, pegawai: int = 40) -> ScoredYear:
     generate(folder, pegawai=pegawai, tahun=TAHUN, seed=5, bad_rows=False)
-    stage = registry.get("year-end")
-    raw, _ = read_inputs(folder, stage.required, stage.optional)
-    frames, _, _ = check_values(raw, TAHUN, "year-end")
+    frames = stage_frames(folder, "year-end")
     rules = load_ruleset()
     return ScoredYear(folder, frames, score_year_end(frames, rules, TAHUN), rules)
+
+
+@cache
+def stage_frames(folder: Path, tahap: str) -> dict[str, pd.DataFrame]:
+    """The stage's input files in `folder`, read and checked by every value rule, as the stage has them
+    (once per folder and stage: the session's demo folder is read-only)."""
+    stage = registry.get(tahap)
+    raw, _ = read_inputs(folder, stage.required, stage.optional)
+    frames, _, _ = check_values(raw, TAHUN, tahap)
+    return frames
 
 
 def checksums(folder: Path, tahap: str) -> dict[str, str]:
@@ -101,6 +116,65 @@ def year_end_run(engine: Engine, year: ScoredYear, ruleset_checksum: str | None 
 def archive_year(engine: Engine, year: ScoredYear) -> tuple[int, int]:
     """plan-collection then year-end: the ids of their stage runs."""
     return plan_run(engine, year), year_end_run(engine, year)
+
+
+def mid_year_run(engine: Engine, year: ScoredYear, archive_realisasi: bool = True) -> int:
+    """Mid-year as tasks/writes.write_mid_year stores it: the monitoring and the realisasi rows it used
+    (not those, with `archive_realisasi=False`: a run of a version that did not archive them)."""
+    frames, rules = stage_frames(year.folder, "mid-year"), year.rules
+    tables = {"pemantauan": monitor_mid_year(frames, rules, TAHUN).pemantauan}
+    if archive_realisasi:
+        realisasi = frames["realisasi"]
+        tables["realisasi_pemantauan"] = realisasi.iloc[
+            baris_realisasi_akhir(realisasi, rules.pemantauan.bulan_batas, TAHUN)]
+    return sealed_run(engine, "mid-year", tables, checksums(year.folder, "mid-year"), rules.label,
+                      rules.checksum)
+
+
+def objection_result(year: ScoredYear, folder: Path | None = None) -> KeberatanResult:
+    """What the objection stage computes from the year's files (or those in `folder`)."""
+    frames = stage_frames(folder or year.folder, "objection")
+    return review_objections(frames, score_year_end(frames, year.rules, TAHUN), year.rules, TAHUN)
+
+
+def objection_run(engine: Engine, year: ScoredYear, folder: Path | None = None) -> int:
+    """The objection review as tasks/writes.write_objection stores it: the objections as filed (with
+    their line), the decisions, and the predikat that stands for every scored employee; with the
+    objections it set aside in its quarantine, as the stage's gate stores them."""
+    folder = folder or year.folder
+    filed = input_frame(stage_frames(folder, "objection"), "keberatan")
+    result = objection_result(year, folder)
+    return sealed_run(engine, "objection", {"keberatan": filed.assign(baris=filed["_baris"]),
+                                            **tabel_keberatan(result),
+                                            "karantina": result.karantina.assign(tahap="objection")},
+                      checksums(folder, "objection"), year.rules.label, year.rules.checksum)
+
+
+def training_result(year: ScoredYear) -> TrainingResult:
+    """What the training stage computes from the year's files: from the predikat that stands after the
+    objection review of the same files."""
+    frames = stage_frames(year.folder, "training")
+    year_end = score_year_end(frames, year.rules, TAHUN)
+    keberatan = review_objections(frames, year_end, year.rules, TAHUN)
+    return recommend_trainings(year_end, frames, year.rules, TAHUN, keberatan)
+
+
+def training_run(engine: Engine, year: ScoredYear) -> int:
+    """Training as tasks/writes.write_training stores it: recommendations, follow-up, and the training
+    catalogue and history they came from."""
+    frames, result = stage_frames(year.folder, "training"), training_result(year)
+    return sealed_run(engine, "training", {
+        "rekomendasi_pelatihan": result.rekomendasi, "tindak_lanjut": tabel_tindak_lanjut(result),
+        "katalog_pelatihan": frames["katalog_pelatihan"],
+        "riwayat_pelatihan": input_frame(frames, "riwayat_pelatihan"),
+    }, checksums(year.folder, "training"), year.rules.label, year.rules.checksum)
+
+
+def archive_cycle(engine: Engine, year: ScoredYear) -> dict[str, int]:
+    """Every stage that writes results, in cycle order: the id of each one's stage run."""
+    return {"plan-collection": plan_run(engine, year), "mid-year": mid_year_run(engine, year),
+            "year-end": year_end_run(engine, year), "objection": objection_run(engine, year),
+            "training": training_run(engine, year)}
 
 
 def archive_curve_unit(engine: Engine, rules: Ruleset, kode_unit: str = "U16") -> int:

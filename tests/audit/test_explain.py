@@ -3,6 +3,9 @@ the stored result and names the stage runs its rows came from."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
@@ -10,10 +13,21 @@ from sqlalchemy import Engine, text
 from audit.explain import Penjelasan, explain, line_numbers
 from contract.schema import BERAKHLAK
 from models import stage_runs
-from models.db import replace_rows, transaction
+from models.db import read_year, replace_rows, transaction
 from penilaian.rating import MATRIKS
 from penilaian.ruleset import load_ruleset
-from tests.audit.archive import TAHUN, ScoredYear, archive_curve_unit, archive_year, plan_run, year_end_run
+from tests.audit.archive import (
+    TAHUN,
+    ScoredYear,
+    archive_curve_unit,
+    archive_cycle,
+    archive_year,
+    objection_result,
+    objection_run,
+    plan_run,
+    training_result,
+    year_end_run,
+)
 from tests.penilaian.year_end_inputs import DIPINDAH_16, URUTAN_PEMEGANG_16, nip
 
 
@@ -188,3 +202,90 @@ def test_a_stored_result_the_curve_does_not_give_is_noted(engine: Engine):
     assert p.catatan == ["kurva dihitung ulang dari baris tersimpan unit U16: predikat_final 1 pegawai "
                          "berbeda dari yang tersimpan"]
 
+
+
+# ---------------------------------------------------------------- after the curve: objection, what stands
+
+
+def test_an_objection_is_explained_with_its_decision_and_the_predikat_that_stands_with_what_used_it(
+    engine: Engine, scored_year: ScoredYear
+):
+    ids = archive_cycle(engine, scored_year)
+    keputusan = objection_result(scored_year).keputusan
+    row = keputusan[(keputusan["keputusan"] == "diterima")
+                    & (keputusan["predikat_ditetapkan"] != keputusan["predikat_lama"])].iloc[0]
+    p = explain(engine, row["nip"], TAHUN)
+    assert p.catatan == []
+    d = p.keberatan["keputusan"]
+    for column in ("keputusan", "rating_hasil_kerja_lama", "rating_perilaku_lama", "predikat_lama",
+                   "rating_hasil_kerja_baru", "rating_perilaku_baru", "predikat_ditetapkan", "nip_pemutus",
+                   "tanggal_keputusan", "tanggal_terima", "tanggal_pengajuan", "alasan", "catatan_keputusan",
+                   "nama_pemutus"):
+        assert d[column] == row[column], column
+    assert d["predikat_lama"] == p.kalibrasi["predikat_final"], "the objection starts from the curve's result"
+    assert d["stage_run_id"] == ids["objection"] and "disisihkan" not in p.keberatan
+    filed = read_year(engine, "keberatan", TAHUN, nip=row["nip"])
+    assert d["baris"] == filed["baris"].iloc[0] and d["alasan"] == filed["alasan"].iloc[0]
+
+    berlaku = p.berlaku
+    assert (berlaku["predikat"], berlaku["sumber"], berlaku["stage_run_id"]) == (
+        row["predikat_ditetapkan"], "predikat_ditetapkan", ids["objection"])
+    training = training_result(scored_year)
+    assert berlaku["dipakai_oleh"] == [ids["training"]]
+    assert sorted(berlaku["rekomendasi"]["kode_pelatihan"]) == sorted(
+        training.rekomendasi.loc[training.rekomendasi["nip"] == row["nip"], "kode_pelatihan"])
+    assert len(berlaku["rekomendasi"]), "this employee has recommendations"
+    assert p.stage_runs["tahap"].tolist() == ["plan-collection", "year-end", "objection", "training"]
+
+
+def test_without_an_objection_the_curve_result_stands_and_follow_up_names_it(
+    engine: Engine, scored_year: ScoredYear
+):
+    ids = archive_cycle(engine, scored_year)
+    objected = set(objection_result(scored_year).keputusan["nip"])
+    follow_up = read_year(engine, "tindak_lanjut", TAHUN)
+    row = follow_up[~follow_up["nip"].isin(objected)].iloc[0]
+    p = explain(engine, row["nip"], TAHUN)
+    assert p.keberatan == {} and p.catatan == []
+    assert p.berlaku["predikat"] == p.kalibrasi["predikat_final"] == row["predikat_ditetapkan"]
+    assert p.berlaku["stage_run_id"] == ids["objection"] and p.berlaku["dipakai_oleh"] == [ids["training"]]
+    assert p.berlaku["tindak_lanjut"]["jenis"].tolist() == [row["jenis"]]
+
+
+def test_before_the_objection_review_the_final_predikat_stands_and_nothing_used_it(
+    engine: Engine, scored_year: ScoredYear
+):
+    archive_year(engine, scored_year)
+    row = scored(scored_year, False)
+    p = explain(engine, row["nip"], TAHUN)
+    assert p.keberatan == {}
+    b = p.berlaku
+    assert (b["predikat"], b["sumber"], b["stage_run_id"], b["dipakai_oleh"]) == (
+        row["predikat_final"], "predikat_final", None, [])
+
+
+def test_an_objection_set_aside_is_listed_with_its_quarantine(
+    engine: Engine, scored_year: ScoredYear, tmp_path: Path
+):
+    """A second objection of the same employee, filed later, is not decided: it is listed with the
+    rule the objection stage found on its line."""
+    folder = tmp_path / "input"
+    shutil.copytree(scored_year.folder, folder)
+    keberatan = pd.read_csv(folder / "keberatan.csv", dtype=str, keep_default_na=False)
+    first = keberatan.iloc[0]
+    second = first.copy()
+    second["tanggal_pengajuan"] = str(pd.Timestamp(first["tanggal_pengajuan"]) + pd.Timedelta(days=1))[:10]
+    second["alasan"] = "Keberatan kedua"
+    pd.concat([keberatan, second.to_frame().T]).to_csv(folder / "keberatan.csv", index=False)
+    plan_run(engine, scored_year)
+    year_end_run(engine, scored_year)
+    objection_id = objection_run(engine, scored_year, folder)
+
+    p = explain(engine, first["nip"], TAHUN)
+    assert p.keberatan["keputusan"]["alasan"] == first["alasan"]
+    [aside] = p.keberatan["disisihkan"]
+    assert (aside["alasan"], aside["baris"], aside["stage_run_id"], aside["tahap"]) == (
+        "Keberatan kedua", len(keberatan) + 2, objection_id, "objection")
+    karantina = read_year(engine, "karantina", TAHUN, baris=len(keberatan) + 2, berkas="keberatan.csv")
+    rules = karantina.drop_duplicates("kode_aturan").to_dict("records")
+    assert len(rules) and aside["aturan"] == [f"{r['kode_aturan']}: {r['alasan']}" for r in rules]

@@ -7,9 +7,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from audit.recompute import RECOMPUTED, SNAPSHOTS, compare_results, rebuild_frames, ruleset_name
+from audit.recompute import (
+    HITUNGAN,
+    HITUNGAN_BY_TAHAP,
+    RECOMPUTED,
+    SNAPSHOTS,
+    compare_results,
+    rebuild_frames,
+    recompute_stage,
+    ruleset_name,
+)
 from contract.schema import FILES
 from models.tables import SQLModel
+from stages import registry
 
 
 def test_compare_results_names_key_column_and_run():
@@ -54,10 +64,45 @@ def test_ruleset_name_from_label():
 
 def test_recomputed_tables_and_snapshots_exist_in_the_schema():
     tables = SQLModel.metadata.tables
-    for name, (key, columns) in RECOMPUTED.items():
-        assert {key, *columns, "stage_run_id"} <= set(tables[name].c.keys()), name
-    for name, sheet in SNAPSHOTS.items():
-        assert sheet in FILES and "stage_run_id" in tables[name].c
+    assert [h.tahap for h in HITUNGAN] == ["mid-year", "year-end", "objection", "training"]
+    assert [h.tahap for h in HITUNGAN] == [t for t in registry.names() if t in HITUNGAN_BY_TAHAP], \
+        "in cycle order"
+    for hitungan in HITUNGAN:
+        for name, (key, columns) in hitungan.hasil.items():
+            assert {*key, *columns, "stage_run_id"} <= set(tables[name].c.keys()), name
+        for name, sheet in hitungan.arsip.items():
+            assert sheet in FILES and "stage_run_id" in tables[name].c, name
+            assert set(FILES[sheet].columns) - {"tahun"} <= set(tables[name].c.keys()), name
+        assert set(hitungan.arsip_sendiri) <= set(hitungan.arsip)
+    assert RECOMPUTED == {name: (key[0], columns)
+                          for name, (key, columns) in HITUNGAN_BY_TAHAP["year-end"].hasil.items()}
+
+
+def test_compare_results_on_a_composite_key_names_every_key_column_and_the_run_of_a_deleted_row():
+    stored = pd.DataFrame({"nip": ["1", "1"], "kode_pelatihan": ["A", "B"], "jp": [8.0, 4.0],
+                           "stage_run_id": [9, 9]})
+    recomputed = pd.DataFrame({"nip": ["1", "1", "2"], "kode_pelatihan": ["A", "B", "A"],
+                               "jp": [8.0, 6.0, 8.0]})
+    found = [(t.kunci, t.stage_run_id, t.uraian) for t in compare_results(
+        "rekomendasi_pelatihan", stored, recomputed, ["nip", "kode_pelatihan"], ["jp"], stage_run_id=9)]
+    assert found == [
+        ("nip=2, kode_pelatihan=A", 9, "baris hasil hitung ulang tidak ada di basis data: baris dihapus"),
+        ("nip=1, kode_pelatihan=B", 9, "jp: tersimpan 4.0, hitung ulang 6.0")]
+
+
+def test_compare_results_reads_stored_booleans_however_the_driver_returns_them():
+    stored = pd.DataFrame({"nip": ["1", "2", "3"], "keberatan": [1, "t", False], "stage_run_id": 4})
+    recomputed = pd.DataFrame({"nip": ["1", "2", "3"], "keberatan": [True, True, True]})
+    found = [(t.kunci, t.uraian) for t in compare_results("predikat_ditetapkan", stored, recomputed, "nip",
+                                                           ["keberatan"])]
+    assert found == [("nip=3", "keberatan: tersimpan False, hitung ulang True")]
+
+
+def test_a_stored_line_number_is_the_rebuilt_rows_line():
+    keberatan = pd.DataFrame({"nip": ["1", "1"], "baris": [9, 4], "tahun": [2026, 2026]})
+    frames = rebuild_frames({"keberatan": keberatan}, 2026, {"keberatan": "keberatan"})
+    assert frames["keberatan"]["_baris"].tolist() == [9, 4]
+    assert frames["keberatan"]["tahun"].tolist() == [2026, 2026]
 
 
 def test_a_missing_snapshot_rebuilds_as_an_empty_frame_with_the_reader_columns():
@@ -94,3 +139,57 @@ def test_rebuilt_frames_score_exactly_like_the_read_frames(tmp_path: Path):
     pd.testing.assert_frame_equal(rebuilt.hasil, expected.hasil)
     pd.testing.assert_frame_equal(rebuilt.indikator, expected.indikator)
     pd.testing.assert_frame_equal(rebuilt.bias, expected.bias)
+
+
+def _as_stored(frames: dict[str, pd.DataFrame], arsip: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """The checked frames as the snapshot tables give them back: no helper columns, NULL for missing."""
+    helper = ["_baris", "bulan", "semester", "tahun"]
+    return {name: frames[sheet].drop(columns=[c for c in helper if c in frames[sheet]]).astype(object)
+            .where(frames[sheet].notna(), None) for name, sheet in arsip.items() if sheet in frames}
+
+
+def test_rebuilt_frames_monitor_and_recommend_exactly_like_the_read_frames(tmp_path: Path):
+    """Mid-year from the SKP and the realisasi rows it archived, training from the year-end archive plus
+    the catalogue and training history: the same tables as the stages computed from the files."""
+    from contract.reader import read_inputs
+    from contract.values import check_values
+    from kinerja.demo.generator import generate
+    from penilaian.capaian import baris_realisasi_akhir
+    from penilaian.keberatan import review_objections
+    from penilaian.monitoring import monitor_mid_year
+    from penilaian.ruleset import load_ruleset
+    from penilaian.training import recommend_trainings, tabel_tindak_lanjut
+    from penilaian.year_end import score_year_end
+
+    generate(tmp_path, pegawai=60, tahun=2026, seed=3, bad_rows=False)
+    rules = load_ruleset()
+
+    def checked(tahap: str) -> dict[str, pd.DataFrame]:
+        stage = registry.get(tahap)
+        raw, _ = read_inputs(tmp_path, stage.required, stage.optional)
+        return check_values(raw, 2026, tahap)[0]
+
+    def never():
+        raise AssertionError("mid-year does not build on year-end")
+
+    frames = checked("mid-year")
+    realisasi = frames["realisasi"]
+    used = realisasi.iloc[baris_realisasi_akhir(realisasi, rules.pemantauan.bulan_batas, 2026)]
+    assert len(used) < len(frames["realisasi"]), "the archive keeps one row per indicator"
+    arsip = HITUNGAN_BY_TAHAP["mid-year"].arsip
+    stored = _as_stored({**frames, "realisasi": used}, arsip)
+    rebuilt = recompute_stage("mid-year", rebuild_frames(stored, 2026, arsip), rules, 2026, never)
+    pd.testing.assert_frame_equal(rebuilt["pemantauan"], monitor_mid_year(frames, rules, 2026).pemantauan)
+
+    frames = checked("training")
+    arsip = HITUNGAN_BY_TAHAP["training"].arsip
+    rebuilt_frames = rebuild_frames(_as_stored(frames, arsip), 2026, arsip)
+    rebuilt = recompute_stage("training", rebuilt_frames, rules, 2026,
+                              lambda: score_year_end(rebuilt_frames, rules, 2026))
+    year_end = score_year_end(frames, rules, 2026)
+    keberatan = review_objections(frames, year_end, rules, 2026)
+    assert len(keberatan.keputusan), "the demo files have objections, decided by the archived ones too"
+    expected = recommend_trainings(year_end, frames, rules, 2026, keberatan)
+    assert len(expected.rekomendasi) and len(expected.tindak_lanjut)
+    pd.testing.assert_frame_equal(rebuilt["rekomendasi_pelatihan"], expected.rekomendasi)
+    pd.testing.assert_frame_equal(rebuilt["tindak_lanjut"], tabel_tindak_lanjut(expected))

@@ -13,8 +13,19 @@ from sqlalchemy import Engine, text
 from audit.digest import run_tables
 from audit.verify import verify
 from models import stage_runs
-from models.db import replace_rows, transaction
-from tests.audit.archive import TAHUN, ScoredYear, archive_year, checksums, plan_run, year_end_run
+from models.db import read_year, replace_rows, transaction
+from tests.audit.archive import (
+    TAHUN,
+    ScoredYear,
+    archive_cycle,
+    archive_year,
+    checksums,
+    mid_year_run,
+    objection_result,
+    plan_run,
+    training_result,
+    year_end_run,
+)
 
 
 def findings(engine: Engine, **kwargs: object) -> list[tuple]:
@@ -95,7 +106,7 @@ def test_a_changed_ruleset_stops_the_recomputation(engine: Engine, scored_year: 
     year_end_id = year_end_run(engine, scored_year, ruleset_checksum="00" * 32)
     found = findings(engine)
     assert [f[:4] for f in found] == [("ruleset", "stage_run", f"id={year_end_id}", year_end_id)]
-    assert "berkas ruleset berubah sejak penilaian" in found[0][4]
+    assert found[0][4].endswith("berkas ruleset berubah sejak stage run ini (year-end)")
     missing = findings(engine, ruleset="tidak-ada")
     assert [f[:4] for f in missing] == [("ruleset", "stage_run", f"id={year_end_id}", year_end_id)]
     assert "ruleset 'tidak-ada' tidak dapat dimuat" in missing[0][4]
@@ -147,3 +158,193 @@ def test_other_years_are_not_recomputed(engine: Engine, scored_year: ScoredYear,
     archive_year(engine, scored_year)
     hasil = verify(engine, tahun)
     assert hasil.lulus and hasil.diperiksa["catatan_rantai"] == 2 and hasil.diperiksa["stage_run_tahun"] == 0
+
+
+# ---------------------------------------------------------------- every stage, not only year-end
+
+
+def test_an_honest_cycle_passes_with_every_stage_recomputed(engine: Engine, scored_year: ScoredYear):
+    ids = archive_cycle(engine, scored_year)
+    hasil = verify(engine, TAHUN, input_dir=scored_year.folder)
+    assert hasil.temuan == [] and hasil.peringatan == []
+    training = training_result(scored_year)
+    mid_year = read_year(engine, "pemantauan", TAHUN)
+    assert len(mid_year) > 0 and set(mid_year["stage_run_id"]) == {ids["mid-year"]}
+    keberatan = objection_result(scored_year)
+    assert len(keberatan.keputusan) and set(read_year(engine, "keberatan_hasil", TAHUN)["stage_run_id"]) == {
+        ids["objection"]}
+    assert {k: v for k, v in hasil.diperiksa.items() if k.endswith("_dihitung_ulang")} == {
+        "pemantauan_dihitung_ulang": len(mid_year),
+        "hasil_penilaian_dihitung_ulang": len(scored_year.result.hasil),
+        "capaian_indikator_dihitung_ulang": len(scored_year.result.indikator),
+        "bias_penilai_dihitung_ulang": len(scored_year.result.bias),
+        "keberatan_hasil_dihitung_ulang": len(keberatan.keputusan),
+        "predikat_ditetapkan_dihitung_ulang": len(scored_year.result.hasil),
+        "rekomendasi_pelatihan_dihitung_ulang": len(training.rekomendasi),
+        "tindak_lanjut_dihitung_ulang": len(training.penghargaan) + len(training.tindak_lanjut),
+    }
+    assert len(training.rekomendasi) and len(training.tindak_lanjut)
+
+
+def test_a_changed_training_recommendation_is_named_by_table_key_and_stage_run(
+    engine: Engine, scored_year: ScoredYear
+):
+    training_id = archive_cycle(engine, scored_year)["training"]
+    stored = read_year(engine, "rekomendasi_pelatihan", TAHUN)
+    row = stored[stored["prioritas"] != "tinggi"].iloc[0]
+    execute(engine, "update rekomendasi_pelatihan set prioritas = 'tinggi' "
+            "where nip = :n and kode_pelatihan = :k", n=row["nip"], k=row["kode_pelatihan"])
+    found = findings(engine)
+    assert found == [
+        ("baris", "rekomendasi_pelatihan", f"stage_run_id={training_id}", training_id,
+         f"isi {len(stored)} baris berbeda dari yang disegel (digest berbeda): nilai diubah"),
+        ("hitung_ulang", "rekomendasi_pelatihan", f"nip={row['nip']}, kode_pelatihan={row['kode_pelatihan']}",
+         training_id, f"prioritas: tersimpan 'tinggi', hitung ulang {row['prioritas']!r}"),
+    ]
+
+
+def test_a_deleted_follow_up_and_an_inserted_recommendation_are_named(
+    engine: Engine, scored_year: ScoredYear
+):
+    training_id = archive_cycle(engine, scored_year)["training"]
+    konseling = read_year(engine, "tindak_lanjut", TAHUN, jenis="konseling").iloc[0]
+    execute(engine, "delete from tindak_lanjut where nip = :n", n=konseling["nip"])
+    extra = read_year(engine, "rekomendasi_pelatihan", TAHUN).iloc[0].to_dict()
+    extra["kode_pelatihan"] = "TIDAK-DIREKOMENDASIKAN"
+    with transaction(engine) as conn:
+        conn.execute(text("insert into rekomendasi_pelatihan (tahun, nip, kode_pelatihan, nama_pelatihan, "
+                          "kompetensi, alasan, jp, prioritas, stage_run_id) values (:tahun, :nip, "
+                          ":kode_pelatihan, :nama_pelatihan, :kompetensi, :alasan, :jp, :prioritas, "
+                          ":stage_run_id)"), extra)
+    recomputed = [f for f in findings(engine) if f[0] == "hitung_ulang"]
+    assert recomputed == [
+        ("hitung_ulang", "rekomendasi_pelatihan",
+         f"nip={extra['nip']}, kode_pelatihan=TIDAK-DIREKOMENDASIKAN", training_id,
+         "baris tersimpan tidak dihasilkan oleh hitung ulang: baris disisipkan"),
+        ("hitung_ulang", "tindak_lanjut", f"nip={konseling['nip']}", training_id,
+         "baris hasil hitung ulang tidak ada di basis data: baris dihapus"),
+    ]
+
+
+def test_a_changed_catalogue_in_the_archive_changes_the_recomputed_recommendations(
+    engine: Engine, scored_year: ScoredYear
+):
+    """The recomputation reads the archived catalogue: a changed JP there is named in the recommendations
+    that use it, and the seal names the archive row's change."""
+    training_id = archive_cycle(engine, scored_year)["training"]
+    kode, jp = read_year(engine, "rekomendasi_pelatihan", TAHUN)[["kode_pelatihan", "jp"]].iloc[0]
+    execute(engine, "update katalog_pelatihan set jp = :jp where kode_pelatihan = :k", jp=jp + 1, k=kode)
+    found = findings(engine)
+    seal = ("baris", "katalog_pelatihan", f"stage_run_id={training_id}", training_id)
+    assert seal in [f[:4] for f in found]
+    changed = [f for f in found if f[0] == "hitung_ulang" and f[4].startswith("jp: ")]
+    assert changed and {f[1] for f in changed} == {"rekomendasi_pelatihan"}
+    assert all(f[2].endswith(f"kode_pelatihan={kode}") and f[3] == training_id for f in changed)
+    assert {f[4] for f in changed} == {f"jp: tersimpan {float(jp)!r}, hitung ulang {float(jp + 1)!r}"}
+
+
+def test_a_changed_monitoring_status_is_named_by_table_key_and_stage_run(
+    engine: Engine, scored_year: ScoredYear
+):
+    mid_year_id = archive_cycle(engine, scored_year)["mid-year"]
+    stored = read_year(engine, "pemantauan", TAHUN)
+    row = stored[stored["status"] != "sesuai_jalur"].iloc[0]
+    execute(engine, "update pemantauan set status = 'sesuai_jalur' where id_indikator = :i",
+            i=row["id_indikator"])
+    assert findings(engine) == [
+        ("baris", "pemantauan", f"stage_run_id={mid_year_id}", mid_year_id,
+         f"isi {len(stored)} baris berbeda dari yang disegel (digest berbeda): nilai diubah"),
+        ("hitung_ulang", "pemantauan", f"id_indikator={row['id_indikator']}", mid_year_id,
+         f"status: tersimpan 'sesuai_jalur', hitung ulang {row['status']!r}"),
+    ]
+
+
+def test_monitoring_is_recomputed_from_the_realisation_rows_mid_year_archived(
+    engine: Engine, scored_year: ScoredYear
+):
+    mid_year_id = archive_cycle(engine, scored_year)["mid-year"]
+    used = read_year(engine, "realisasi_pemantauan", TAHUN)
+    month = used["periode"].str[5:7].astype(int)
+    assert len(used) and (month <= scored_year.rules.pemantauan.bulan_batas).all()
+    row = used.iloc[0]
+    execute(engine, "update realisasi_pemantauan set realisasi = :r where id_indikator = :i",
+            r=float(row["realisasi"]) + 7, i=row["id_indikator"])
+    found = findings(engine)
+    assert found[0][:4] == ("baris", "realisasi_pemantauan", f"stage_run_id={mid_year_id}", mid_year_id)
+    was = float(row["realisasi"])
+    assert ("hitung_ulang", "pemantauan", f"id_indikator={row['id_indikator']}", mid_year_id,
+            f"realisasi: tersimpan {was!r}, hitung ulang {was + 7!r}") in found
+    assert {f[1] for f in found[1:]} == {"pemantauan"} and {f[2] for f in found[1:]} == {
+        f"id_indikator={row['id_indikator']}"}
+
+
+def test_a_mid_year_run_that_did_not_archive_its_realisation_rows_is_not_recomputed(
+    engine: Engine, scored_year: ScoredYear
+):
+    plan_run(engine, scored_year)
+    mid_year_id = mid_year_run(engine, scored_year, archive_realisasi=False)
+    hasil = verify(engine, TAHUN)
+    assert hasil.temuan == [] and "pemantauan_dihitung_ulang" not in hasil.diperiksa
+    assert hasil.peringatan == [
+        f"stage run {mid_year_id} (mid-year) tidak mengarsipkan realisasi_pemantauan (versi lama): "
+        "pemantauan tidak dihitung ulang",
+        f"tidak ada hasil_penilaian tahun {TAHUN}: tidak ada yang dihitung ulang"]
+
+
+def test_a_changed_objection_decision_is_named_by_table_key_and_stage_run(
+    engine: Engine, scored_year: ScoredYear
+):
+    objection_id = archive_cycle(engine, scored_year)["objection"]
+    stored = read_year(engine, "keberatan_hasil", TAHUN)
+    row = stored[stored["keputusan"] == "diterima"].iloc[0]
+    execute(engine, "update keberatan_hasil set keputusan = 'ditolak' where nip = :n", n=row["nip"])
+    assert findings(engine) == [
+        ("baris", "keberatan_hasil", f"stage_run_id={objection_id}", objection_id,
+         f"isi {len(stored)} baris berbeda dari yang disegel (digest berbeda): nilai diubah"),
+        ("hitung_ulang", "keberatan_hasil", f"nip={row['nip']}", objection_id,
+         "keputusan: tersimpan 'ditolak', hitung ulang 'diterima'"),
+    ]
+
+
+def test_a_changed_standing_predikat_is_named_in_the_objection_and_the_follow_up_built_on_it(
+    engine: Engine, scored_year: ScoredYear
+):
+    ids = archive_cycle(engine, scored_year)
+    follow_up = read_year(engine, "tindak_lanjut", TAHUN).iloc[0]
+    nip, was = follow_up["nip"], follow_up["predikat_ditetapkan"]
+    execute(engine, "update predikat_ditetapkan set predikat_ditetapkan = 'Baik' where nip = :n", n=nip)
+    execute(engine, "update tindak_lanjut set predikat_ditetapkan = 'Baik' where nip = :n", n=nip)
+    recomputed = [f for f in findings(engine) if f[0] == "hitung_ulang"]
+    assert recomputed == [
+        ("hitung_ulang", "predikat_ditetapkan", f"nip={nip}", ids["objection"],
+         f"predikat_ditetapkan: tersimpan 'Baik', hitung ulang {was!r}"),
+        ("hitung_ulang", "tindak_lanjut", f"nip={nip}", ids["training"],
+         f"predikat_ditetapkan: tersimpan 'Baik', hitung ulang {was!r}"),
+    ]
+
+
+def test_a_changed_objection_as_filed_changes_the_recomputed_decision_and_what_used_it(
+    engine: Engine, scored_year: ScoredYear
+):
+    """The recomputation reads the archived objections: a decision turned round there is named in the
+    objection's results and in training's, which uses the predikat that stands."""
+    ids = archive_cycle(engine, scored_year)
+    decided = read_year(engine, "keberatan_hasil", TAHUN)
+    row = decided[(decided["keputusan"] == "diterima")
+                  & (decided["predikat_ditetapkan"] != decided["predikat_lama"])].iloc[0]
+    execute(engine, "update keberatan set keputusan = 'ditolak' where nip = :n", n=row["nip"])
+    found = findings(engine)
+    assert found[0] == ("baris", "keberatan", f"stage_run_id={ids['objection']}", ids["objection"],
+                        f"isi {len(read_year(engine, 'keberatan', TAHUN))} baris berbeda dari yang disegel "
+                        "(digest berbeda): nilai diubah")
+    recomputed = {(f[1], f[2], f[3], f[4]) for f in found[1:]}
+    assert {("keberatan_hasil", f"nip={row['nip']}", ids["objection"],
+             "keputusan: tersimpan 'diterima', hitung ulang 'ditolak'"),
+            ("keberatan_hasil", f"nip={row['nip']}", ids["objection"],
+             f"predikat_ditetapkan: tersimpan {row['predikat_ditetapkan']!r}, hitung ulang "
+             f"{row['predikat_lama']!r}"),
+            ("predikat_ditetapkan", f"nip={row['nip']}", ids["objection"],
+             f"predikat_ditetapkan: tersimpan {row['predikat_ditetapkan']!r}, hitung ulang "
+             f"{row['predikat_lama']!r}")} <= recomputed
+    assert {f[0] for f in found[1:]} == {"hitung_ulang"}
+    assert {f[2] for f in found[1:] if f[1] != "rekomendasi_pelatihan"} == {f"nip={row['nip']}"}
