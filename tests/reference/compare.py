@@ -1,14 +1,17 @@
 """Diff the reference implementation against Kinerja's output files.
 
     python -m tests.reference.compare INPUT_DIR KINERJA_OUTPUT_DIR TAHUN
-        [--sd population|sample] [--attended ever|tahun]
-        [--kinerja-choices]   (both set to Kinerja's documented choice)
+        [--sd population|sample] [--attended ever|tahun] [--training-ratings standing|year_end]
+        [--second valid|checked]
+        [--kinerja-choices]   (every option set to Kinerja's documented choice)
 
 KINERJA_OUTPUT_DIR is the --output folder (the <tahun> subfolder is found
 automatically).  Prints every difference (file, key, column, reference, kinerja) and a
-summary.  Numeric columns are compared by value; a pure formatting difference
-(e.g. '8' vs '8.00') is counted separately.  Free-text reason columns (alasan,
-alasan_kalibrasi) are compared only as empty / non-empty.
+summary; with a keberatan.csv also the set of its lines in karantina.csv.  Numeric
+columns are compared by value; a pure formatting difference (e.g. '8' vs '8.00') is
+counted separately.  Free-text reason columns (alasan, alasan_kalibrasi) are compared
+only as empty / non-empty.  Row order is checked for the files FORMATS.md sorts by nip
+(hasil_penilaian, keberatan_hasil, hasil_penilaian_akhir).
 """
 from __future__ import annotations
 
@@ -25,7 +28,10 @@ KEYS = {
     "bias_penilai.csv": ["nip_penilai"],
     "pemantauan_tengah_tahun.csv": ["nip", "id_indikator"],
     "rekomendasi_pelatihan.csv": ["nip", "kode_pelatihan"],
+    "keberatan_hasil.csv": ["nip"],
+    "hasil_penilaian_akhir.csv": ["nip"],
 }
+SORTED_BY_NIP = {"hasil_penilaian.csv", "keberatan_hasil.csv", "hasil_penilaian_akhir.csv"}
 TEXT_LOOSE = {"alasan", "alasan_kalibrasi"}
 
 
@@ -83,7 +89,7 @@ def compare_rows(name, ref_rows, kin_rows, out=print):
     # row order (only meaningful for files whose order FORMATS fixes)
     common = [key(r) for r in kin_rows if key(r) in rmap]
     ref_order = [key(r) for r in ref_rows if key(r) in kmap]
-    if name == "hasil_penilaian.csv" and common != ref_order:
+    if name in SORTED_BY_NIP and common != ref_order:
         out(f"[{name}] row order differs")
         counts["order"] += 1
     return counts
@@ -95,7 +101,8 @@ def main(argv=None):
     if "--kinerja-choices" in argv:  # adopt Kinerja's reading of every listed ambiguity
         argv.remove("--kinerja-choices")
         opts = dict(ref.KINERJA_CHOICES)
-    for flag, key in (("--sd", "sd"), ("--attended", "attended")):
+    for flag, key in (("--sd", "sd"), ("--attended", "attended"),
+                      ("--training-ratings", "training_ratings"), ("--second", "second")):
         if flag in argv:
             i = argv.index(flag)
             opts[key] = argv[i + 1]
@@ -107,12 +114,24 @@ def main(argv=None):
     outputs = ref.run(inp, tahun, **opts)
     total = Counter()
     for name in ref.COLUMNS:
+        if not os.path.exists(os.path.join(kout, name)):
+            print(f"== {name}: not in {kout}, skipped")
+            continue
         kin = read_rows(os.path.join(kout, name))
         c = compare_rows(name, outputs[name], kin)
         print(f"== {name}: reference {len(outputs[name])} rows, kinerja {len(kin)} rows, "
               f"differences {dict(c) or 'none'}")
         for cat, n in c.items():
             total[f"{name}:{cat}"] += n
+    kpath = os.path.join(kout, "karantina.csv")
+    if os.path.exists(kpath) and os.path.exists(os.path.join(inp, "keberatan.csv")):
+        mine = {b for b, _ in outputs["_keberatan_karantina"]}
+        theirs = {int(r["baris"]) for r in read_rows(kpath) if r["berkas"] == "keberatan.csv"}
+        print(f"== karantina.csv (keberatan.csv lines): reference {len(mine)}, kinerja "
+              f"{len(theirs)}, only reference {sorted(mine - theirs) or 'none'}, only kinerja "
+              f"{sorted(theirs - mine) or 'none'}")
+        if mine != theirs:
+            total["karantina.csv:keberatan_lines"] += len(mine ^ theirs)
     print(f"unscorable (reference): {len(outputs['_unscorable'])}")
     real = {k: v for k, v in total.items() if ":format:" not in k}
     print(f"SUMMARY: {sum(real.values())} value differences, "

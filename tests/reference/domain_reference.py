@@ -3,7 +3,8 @@
 Written from /work/shared/DOMAIN.md and /work/shared/FORMATS.md only, deliberately
 simple: plain Python, the csv module, exact ``Fraction`` arithmetic (``Decimal`` with
 high precision only where a square root is needed), row by row.  Clean inputs only
-(no quarantine of bad rows beyond the "cannot be scored" rule).
+(no quarantine of bad rows beyond the "cannot be scored" rule), except keberatan.csv, whose
+rules are the point of the objection stage and are all implemented (see below).
 
 Choices made where the text leaves room (see the report for the full list):
 - standard deviations (instansi and rater) are POPULATION sd (ddof = 0): "the
@@ -25,6 +26,50 @@ Choices made where the text leaves room (see the report for the full list):
   shortest first (tie: kode_pelatihan);
   "already attended" = nama_pelatihan appears in the employee's riwayat (any year);
   one row per (nip, kode_pelatihan): first reason wins, priority = highest.
+
+Keberatan (objection), written from DOMAIN.md "Keberatan" and FORMATS.md only:
+- keberatan.csv is optional; no file (or no row) = no objection, and then
+  predikat_ditetapkan = predikat_final for everyone.  Rows are tracked by their physical
+  line (1-based, header = 1) so that the set-aside rows can be compared with karantina.csv.
+- rules, each checked on every row (a row is set aside once per rule it breaks, i.e. one
+  (line, rule) per broken rule; the comparison uses the set of lines):
+  ``tahun`` (tahun is not the run's year), ``tanggal`` (a date that is not YYYY-MM-DD),
+  ``keputusan`` (not diterima/ditolak), ``rating`` (a rating_*_baru outside the vocabulary),
+  ``pengajuan_sebelum_terima``, ``keputusan_sebelum_pengajuan``,
+  ``diterima_tanpa_rating`` (diterima with both rating_*_baru empty),
+  ``tidak_dinilai`` (nip not scored that year, including a nip not in pegawai.csv),
+  ``tanpa_atasan`` (the employee has no supervisor), ``terlambat``
+  (tanggal_pengajuan - tanggal_terima > 14 calendar days; exactly 14 is in time),
+  ``pemutus`` (nip_pemutus is not the supervisor's supervisor; where the supervisor has
+  no supervisor in pegawai.csv it must be empty);
+  then ``kedua`` (second objection) among the rows that passed every rule above: per nip
+  the earliest tanggal_pengajuan wins, on the same day the earlier line; every other row of
+  that nip is set aside.  A row set aside for another reason does not count as the
+  employee's objection (a quarantined row is out of the data), so a valid row after an
+  invalid one stands.  A row that is a "second" objection and also breaks another rule is
+  set aside for that other rule only.  (Option ``second="checked"``: only the row's own
+  value rules take a row out of the count; a first row that is late, unscored, without
+  supervisor or with a wrong decider still makes every later row a second objection.)
+- the supervisor is pegawai.csv's nip_atasan of the employee (the Pejabat Penilai
+  Kinerja), not whoever rated behaviour.
+- ditolak: predikat_ditetapkan = predikat_final; rating_*_baru given with ditolak are
+  ignored.  keberatan_hasil.csv's rating_hasil_kerja_baru / rating_perilaku_baru show the
+  ratings that STAND after the decision: for diterima the new rating where given and the
+  old one where not; for ditolak the old ones.
+- diterima: the given rating(s) replace the year-end rating(s) (rating_*_lama = the
+  year-end ratings after supervisor overrides); predikat_ditetapkan = the matrix of the
+  standing ratings, even where it equals the pre-curve predikat of an employee the curve
+  had moved (the curve is not applied again; nobody else moves).
+- hasil_penilaian_akhir.csv: the year-end columns unchanged (the year-end record), plus
+  keberatan = ya for an employee with a decided (not set aside) objection, whether
+  diterima or ditolak, else tidak, plus predikat_ditetapkan.
+- training after the objection stage uses the STANDING ratings for the rule 1-2
+  priorities (rating_perilaku di_bawah / rating_hasil_kerja di_bawah -> tinggi); value
+  means and capaian are unchanged (option ``training_ratings="year_end"`` keeps the
+  year-end ratings instead).
+- unit curve flag: for every unit with at least one decided objection, whether the
+  standing distribution (predikat_ditetapkan) still meets every constraint of the unit's
+  curve (same counts as calibration: floor for "<=", ceil / 1 for ">="), whatever its size.
 """
 from __future__ import annotations
 
@@ -33,6 +78,7 @@ import io
 import math
 import os
 import sys
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from fractions import Fraction
 
@@ -482,6 +528,168 @@ def training_rows(results, data, tahun, attended="ever"):
     return out
 
 
+# --------------------------------------------------------------------------- keberatan
+BATAS_HARI = 14
+RATINGS = ("di_atas", "sesuai", "di_bawah")
+KEBERATAN_HASIL = ["nip", "keputusan", "rating_hasil_kerja_lama", "rating_perilaku_lama",
+                   "predikat_lama", "rating_hasil_kerja_baru", "rating_perilaku_baru",
+                   "predikat_ditetapkan", "nip_pemutus", "tanggal_keputusan"]
+
+
+def read_keberatan(folder):
+    """keberatan.csv rows (normalised names, trimmed values) with their physical line under
+    '_baris' (header = 1); [] without the file."""
+    path = os.path.join(folder, "keberatan.csv")
+    if not os.path.exists(path):
+        return []
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    header = text.splitlines()[0] if text else ""
+    semicolon = header.count(";") > header.count(",")
+    reader = csv.reader(io.StringIO(text), delimiter=";" if semicolon else ",")
+    names = None
+    out = []
+    start = 1
+    for raw in reader:
+        line, start = start, reader.line_num + 1
+        if names is None:
+            names = [h.strip().lower() for h in raw]
+            continue
+        if not any(c.strip() for c in raw):
+            continue
+        rec = {n: "" for n in names}
+        rec.update({n: v.strip() for n, v in zip(names, raw, strict=False)})
+        rec["_baris"] = line
+        out.append(rec)
+    return out
+
+
+def _date(s):
+    try:
+        if len(s) != 10:
+            return None
+        return date.fromisoformat(s)
+    except ValueError:
+        return None
+
+
+ROW_RULES = {"tahun", "tanggal", "keputusan", "rating", "pengajuan_sebelum_terima",
+             "keputusan_sebelum_pengajuan", "diterima_tanpa_rating"}
+
+
+def review_objections(results, data, tahun, rows, second="valid"):
+    """-> (decided {nip: row dict of keberatan_hasil.csv}, set-aside [(line, rule)],
+    standing {nip: (rating_hasil_kerja, rating_perilaku, predikat_ditetapkan)}).
+
+    second: "valid" (own reading: the first of the rows that pass every other rule is the
+    objection) or "checked" (the first of the rows that pass the row's own value rules,
+    ROW_RULES, is the objection, whatever became of it; later rows are second objections
+    even if they also break another rule)."""
+    peg = {p["nip"]: p for p in data["pegawai"]}
+    aside = []
+    ok = []
+    for r in rows:
+        why = []
+        tahun_ok = r.get("tahun", "").isdigit() and int(r["tahun"]) == tahun
+        if not tahun_ok:
+            why.append("tahun")
+        dt, dp, dk = (_date(r.get(c, "")) for c in
+                      ("tanggal_terima", "tanggal_pengajuan", "tanggal_keputusan"))
+        if None in (dt, dp, dk):
+            why.append("tanggal")
+        kep = r.get("keputusan", "")
+        if kep not in ("diterima", "ditolak"):
+            why.append("keputusan")
+        baru = {c: r.get(c, "") for c in ("rating_hasil_kerja_baru", "rating_perilaku_baru")}
+        if any(v and v not in RATINGS for v in baru.values()):
+            why.append("rating")
+        if dt and dp and dp < dt:
+            why.append("pengajuan_sebelum_terima")
+        if dp and dk and dk < dp:
+            why.append("keputusan_sebelum_pengajuan")
+        if kep == "diterima" and not any(baru.values()):
+            why.append("diterima_tanpa_rating")
+        nip = r.get("nip", "")
+        if nip not in results:
+            why.append("tidak_dinilai")
+        e = peg.get(nip)
+        atasan = (e or {}).get("nip_atasan", "")
+        if e is not None and not atasan:
+            why.append("tanpa_atasan")
+        if dt and dp and (dp - dt).days > BATAS_HARI:
+            why.append("terlambat")
+        if atasan:
+            sup = peg.get(atasan)
+            pemutus = (sup or {}).get("nip_atasan", "")
+            if pemutus not in peg:
+                pemutus = ""
+            if r.get("nip_pemutus", "") != pemutus:
+                why.append("pemutus")
+        aside.extend((r["_baris"], w) for w in why)
+        if second == "valid" and not why or second == "checked" and not set(why) & ROW_RULES:
+            ok.append((dp, r["_baris"], r, not why))
+    ok.sort(key=lambda x: (x[0], x[1]))
+    decided = {}
+    standing = {}
+    first = set()
+    for _dp, baris, r, valid in ok:
+        nip = r["nip"]
+        if nip in first:
+            aside.append((baris, "kedua"))
+            continue
+        first.add(nip)
+        if not valid:
+            continue
+        y = results[nip]
+        old_hk, old_p = y["rating_hasil_kerja"], y["rating_perilaku"]
+        if r["keputusan"] == "diterima":
+            hk = r["rating_hasil_kerja_baru"] or old_hk
+            pr = r["rating_perilaku_baru"] or old_p
+            pred = MATRIX[(hk, pr)]
+        else:
+            hk, pr, pred = old_hk, old_p, y["predikat_final"]
+        decided[nip] = {
+            "nip": nip, "keputusan": r["keputusan"], "rating_hasil_kerja_lama": old_hk,
+            "rating_perilaku_lama": old_p, "predikat_lama": y["predikat_final"],
+            "rating_hasil_kerja_baru": hk, "rating_perilaku_baru": pr,
+            "predikat_ditetapkan": pred, "nip_pemutus": r.get("nip_pemutus", ""),
+            "tanggal_keputusan": r["tanggal_keputusan"],
+        }
+        standing[nip] = (hk, pr, pred)
+    for nip, y in results.items():
+        standing.setdefault(nip, (y["rating_hasil_kerja"], y["rating_perilaku"],
+                                  y["predikat_final"]))
+    return decided, sorted(aside), standing
+
+
+def akhir_rows(results, decided, standing):
+    out = []
+    for row in hasil_rows(results):
+        row = dict(row)
+        row["keberatan"] = "ya" if row["nip"] in decided else "tidak"
+        row["predikat_ditetapkan"] = standing[row["nip"]][2]
+        out.append(row)
+    return out
+
+
+def curve_flags(results, units, decided, standing):
+    """kode_unit -> True when the standing distribution meets the unit's curve, for units
+    with at least one decided objection."""
+    out = {}
+    for kode in sorted({results[n]["kode_unit"] for n in decided}):
+        preds = [standing[n][2] for n, r in results.items() if r["kode_unit"] == kode]
+        n = len(preds)
+        met = True
+        for kind, group, pct in CURVE.get(units[kode].get("predikat_organisasi", ""), []):
+            have = sum(1 for p in preds if p in group)
+            if kind == "le":
+                met &= have <= (pct * n) // 100
+            else:
+                met &= have >= (1 if kind == "ge1" else -((-pct * n) // 100))
+        out[kode] = met
+    return out
+
+
 # --------------------------------------------------------------------------- main
 COLUMNS = {
     "hasil_penilaian.csv": ["nip", "nama", "kode_unit", "capaian_hasil_kerja",
@@ -492,25 +700,48 @@ COLUMNS = {
                                     "capaian_persen", "proyeksi_akhir_tahun", "status"],
     "rekomendasi_pelatihan.csv": ["nip", "kode_pelatihan", "nama_pelatihan", "kompetensi",
                                   "alasan", "jp", "prioritas"],
+    "keberatan_hasil.csv": KEBERATAN_HASIL,
+    "hasil_penilaian_akhir.csv": ["nip", "nama", "kode_unit", "capaian_hasil_kerja",
+                                  "rating_hasil_kerja", "nilai_perilaku", "rating_perilaku",
+                                  "predikat", "predikat_final", "alasan_kalibrasi",
+                                  "keberatan", "predikat_ditetapkan"],
 }
 
 
 # The reference's own reading of the points DOMAIN.md leaves open, and Kinerja's documented
 # choices (they agree on both).
-OWN = {"sd": "population", "attended": "ever"}
-KINERJA_CHOICES = {"sd": "population", "attended": "ever"}
+OWN = {"sd": "population", "attended": "ever", "training_ratings": "standing",
+       "second": "valid"}
+# Kinerja (penilaian/keberatan.py docstring): "among the rows that passed the value rules, the
+# first filed for a nip ... is the objection; every later row is a second objection, whatever
+# became of the first".
+KINERJA_CHOICES = {"sd": "population", "attended": "ever", "training_ratings": "standing",
+                   "second": "checked"}
 
 
-def run(input_dir, tahun, sd="population", attended="ever"):
+def run(input_dir, tahun, sd="population", attended="ever", training_ratings="standing",
+        second="valid"):
     data = read_folder(input_dir)
     results, unscorable = score_year_end(data, tahun)
+    decided, aside, standing = review_objections(results, data, tahun,
+                                                 read_keberatan(input_dir), second)
+    after = results
+    if training_ratings == "standing":
+        after = {n: dict(r, rating_hasil_kerja=standing[n][0], rating_perilaku=standing[n][1],
+                         predikat_ditetapkan=standing[n][2]) for n, r in results.items()}
+    units = {u["kode_unit"]: u for u in data["unit_kerja"]}
     return {
         "hasil_penilaian.csv": hasil_rows(results),
         "bias_penilai.csv": bias_rows(results, data, tahun,
                                       pop_sd if sd == "population" else sample_sd),
         "pemantauan_tengah_tahun.csv": monitoring_rows(data, tahun),
-        "rekomendasi_pelatihan.csv": training_rows(results, data, tahun, attended),
+        "rekomendasi_pelatihan.csv": training_rows(after, data, tahun, attended),
+        "keberatan_hasil.csv": [decided[n] for n in sorted(decided)],
+        "hasil_penilaian_akhir.csv": akhir_rows(results, decided, standing),
         "_unscorable": unscorable,
+        "_keberatan_karantina": aside,  # [(line, rule)]
+        "_kurva": curve_flags(results, units, decided, standing),
+        "_penghargaan": sorted(n for n in results if standing[n][2] == "Sangat Baik"),
     }
 
 
