@@ -22,9 +22,19 @@ from kinerja import cli_options
 from kinerja.cli import main
 from kinerja.settings import get_settings
 from models import stage_runs
-from models.db import MIGRATIONS_DIR, get_engine, migrate, replace_rows, transaction
+from models.db import MIGRATIONS_DIR, get_engine, migrate, read_year, replace_rows, transaction
 from penilaian.ruleset import load_ruleset
-from tests.audit.archive import TAHUN, ScoredYear, archive_curve_unit, archive_year, score_demo_year
+from penilaian.training import tabel_tindak_lanjut
+from tests.audit.archive import (
+    TAHUN,
+    ScoredYear,
+    archive_curve_unit,
+    archive_cycle,
+    archive_year,
+    objection_result,
+    score_demo_year,
+    training_result,
+)
 from tests.penilaian.year_end_inputs import URUTAN_PEMEGANG_16
 from tests.penilaian.year_end_inputs import nip as hand_nip
 
@@ -208,10 +218,12 @@ def test_explain_walks_from_the_indicators_to_the_final_predikat(
     assert lines[0] == (f"{row['nama']} — NIP {nip}, unit {row['kode_unit']} ({row['kode_instansi']}), "
                         f"tahun {TAHUN}; atasan {row['nip_atasan'] or '-'}")
     assert lines[1] == f"Ruleset: {scored_year.rules.label}"
-    steps = [line for line in lines if line[:2] in {f"{n}." for n in range(1, 7)}]
+    steps = [line for line in lines if line[:2] in {f"{n}." for n in range(1, 9)}]
     assert [s.split(" (")[0] for s in steps] == ["1. Indikator kinerja", "2. Rating hasil kerja",
                                                   "3. Perilaku kerja", "4. Matriks predikat",
-                                                  "5. Kurva distribusi", "6. Stage run yang terlibat"]
+                                                  "5. Kurva distribusi", "6. Keberatan",
+                                                  f"7. Predikat yang berlaku: {row['predikat_final']}",
+                                                  "8. Stage run yang terlibat"]
     indikator_rows, perilaku_rows, run_rows = tables(done.out)
 
     # 1. every indicator of the employee with its stored capaian and level
@@ -256,8 +268,79 @@ def test_explain_walks_from_the_indicators_to_the_final_predikat(
     assert (f"unit {row['kode_unit']} (predikat organisasi {row['predikat_organisasi']}): "
             f"{row['predikat']} → {row['predikat_final']}; {moved}") in lines
 
-    # 6. the stage runs whose rows were used
+    # 6. and 7. no objection stored: the curve's result stands, nothing used it yet
+    assert lines[lines.index("6. Keberatan") + 1] == "tidak ada keberatan"
+    assert lines[lines.index(steps[6]) + 1:lines.index(steps[7])] == [
+        "predikat_final akhir tahun: belum ada peninjauan keberatan tersimpan",
+        "belum dipakai: belum ada rekomendasi pelatihan dan tindak lanjut tersimpan untuk pegawai ini", ""]
+
+    # 8. the stage runs whose rows were used
     assert [(int(r[0]), r[1]) for r in run_rows] == [(plan_id, "plan-collection"), (year_end_id, "year-end")]
+
+
+def test_explain_continues_after_the_curve_with_the_objection_and_the_predikat_that_stands(
+    kinerja: Kinerja, engine: Engine, scored_year: ScoredYear
+):
+    ids = archive_cycle(engine, scored_year)
+    keputusan = objection_result(scored_year).keputusan
+    row = keputusan[(keputusan["keputusan"] == "diterima")
+                    & (keputusan["predikat_ditetapkan"] != keputusan["predikat_lama"])].iloc[0]
+    nip = row["nip"]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    filed = read_year(engine, "keberatan", TAHUN, nip=nip).iloc[0]
+    start = lines.index("6. Keberatan")
+    assert lines[start + 1:start + 5] == [
+        f"diajukan {row['tanggal_pengajuan']} (hasil diterima {row['tanggal_terima']}; keberatan.csv baris "
+        f"{filed['baris']}): {row['alasan']}",
+        f"keputusan {row['tanggal_keputusan']}: diterima oleh {row['nama_pemutus']} "
+        f"(NIP {row['nip_pemutus']}); catatan: {row['catatan_keputusan']}",
+        f"rating hasil kerja {row['rating_hasil_kerja_lama']} → {row['rating_hasil_kerja_baru']}; "
+        f"rating perilaku {row['rating_perilaku_lama']} → {row['rating_perilaku_baru']}",
+        f"predikat {row['predikat_lama']} → {row['predikat_ditetapkan']} (matriks dengan rating yang "
+        f"berlaku; kurva tidak diterapkan lagi); stage run {ids['objection']} (objection)",
+    ]
+    stands = lines.index(f"7. Predikat yang berlaku: {row['predikat_ditetapkan']}")
+    used = lines[stands + 1:lines.index("8. Stage run yang terlibat") - 1]
+    assert used[:2] == [f"ditetapkan setelah peninjauan keberatan: stage run {ids['objection']} (objection)",
+                        f"dipakai oleh stage run {ids['training']} (training):"]
+    training = training_result(scored_year)
+    mine = training.rekomendasi[training.rekomendasi["nip"] == nip]
+    follow = tabel_tindak_lanjut(training)
+    follow = follow[follow["nip"] == nip]
+    assert len(mine) and len(used) == 2 + len(mine) + len(follow)
+    assert sorted(line.split()[2] for line in used[2:] if line.startswith("rekomendasi pelatihan: ")) == \
+        sorted(mine["kode_pelatihan"])
+    [*_, run_rows] = tables(done.out)
+    assert [(int(r[0]), r[1]) for r in run_rows] == [
+        (ids["plan-collection"], "plan-collection"), (ids["year-end"], "year-end"),
+        (ids["objection"], "objection"), (ids["training"], "training")]
+
+
+def test_verify_names_a_changed_objection_decision_and_a_changed_recommendation_and_exits_1(
+    kinerja: Kinerja, engine: Engine, scored_year: ScoredYear
+):
+    ids = archive_cycle(engine, scored_year)
+    passed = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert passed.code == 0 and "rekomendasi_pelatihan_dihitung_ulang=" in passed.out
+    decision = read_year(engine, "keberatan_hasil", TAHUN).iloc[0]
+    flipped = "ditolak" if decision["keputusan"] == "diterima" else "diterima"
+    execute(engine, "update keberatan_hasil set keputusan = :k where nip = :n", k=flipped, n=decision["nip"])
+    recommendation = read_year(engine, "rekomendasi_pelatihan", TAHUN).iloc[0]
+    execute(engine, "update rekomendasi_pelatihan set jp = 99 where nip = :n and kode_pelatihan = :k",
+            n=recommendation["nip"], k=recommendation["kode_pelatihan"])
+
+    done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert done.code == 1 and "LULUS" not in done.out
+    found = [line for line in done.out.splitlines() if line.startswith("✗ [hitung_ulang]")]
+    assert found == [
+        f"✗ [hitung_ulang] keberatan_hasil nip={decision['nip']} (stage run {ids['objection']}): keputusan: "
+        f"tersimpan {flipped!r}, hitung ulang {decision['keputusan']!r}",
+        f"✗ [hitung_ulang] rekomendasi_pelatihan nip={recommendation['nip']}, kode_pelatihan="
+        f"{recommendation['kode_pelatihan']} (stage run {ids['training']}): jp: tersimpan 99.0, hitung ulang "
+        f"{float(recommendation['jp'])!r}",
+    ]
 
 
 def test_explain_of_a_curve_move_prints_the_rule_the_count_and_the_holders_ranking(
@@ -267,7 +350,7 @@ def test_explain_of_a_curve_move_prints_the_rule_the_count_and_the_holders_ranki
     done = kinerja("audit", "explain", hand_nip(14), "--tahun", str(TAHUN), "--db", url_of(engine))
     assert (done.code, done.err) == (0, ""), done.err
     lines = [line.strip() for line in done.out.splitlines()]
-    kurva = lines[lines.index("5. Kurva distribusi") + 1:lines.index("6. Stage run yang terlibat")]
+    kurva = lines[lines.index("5. Kurva distribusi") + 1:lines.index("6. Keberatan")]
     assert kurva[1] == "Kurva Baik: Baik maks. 70% (11 dari 16) — batasan ke-1 untuk predikat organisasi Baik"
     assert kurva[3].startswith("batas = floor(70% × 16) = floor(11.2) = 11 (dibulatkan ke bawah) dari 16")
     assert kurva[5].startswith("pegawai ini: peringkat 13 dari 14 pemegang Baik; bertahan: peringkat 1–11")
