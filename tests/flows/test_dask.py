@@ -66,7 +66,8 @@ def test_cycle_on_a_dask_cluster_with_postgresql_equals_the_single_process_run(
         dask_s = time.perf_counter() - start
     print(f"\ncycle 300 pegawai: lokal/SQLite {lokal_s:.1f} s, dask 2 workers/PostgreSQL {dask_s:.1f} s")
 
-    assert [r["outcome"] for r in lokal] == [r["outcome"] for r in dask] == ["berhasil"] * len(registry.STAGES)
+    stages_passed = ["berhasil"] * len(registry.STAGES)
+    assert [r["outcome"] for r in lokal] == [r["outcome"] for r in dask] == stages_passed
     assert [r["counts"] for r in lokal] == [r["counts"] for r in dask]
     for name in OUTPUTS:
         a = (tmp_path / "lokal" / str(TAHUN) / name).read_bytes()
