@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from contract.schema import ASPEK, JENIS_JABATAN, JENIS_UMPAN_BALIK, PREDIKAT_ORGANISASI
+from contract.schema import (
+    ASPEK,
+    GOLONGAN,
+    JENIS_JABATAN,
+    JENIS_UMPAN_BALIK,
+    JENJANG,
+    PREDIKAT_ORGANISASI,
+)
 
 
 @dataclass(frozen=True)
@@ -323,6 +330,52 @@ ATURAN: dict[str, Aturan] = {
             "direct supervisor '{nip_atasan}' is not among the valid rows of pegawai.csv (the row is"
             " quarantined): the decider (that supervisor's supervisor) cannot be checked",
         ),
+        Aturan(
+            "JENJANG",
+            "jenjang '{nilai}' tidak dikenal (" + ", ".join(JENJANG) + ")",
+            "unknown jenjang '{nilai}' (" + ", ".join(JENJANG) + ")",
+        ),
+        Aturan(
+            "GOLONGAN",
+            "golongan '{nilai}' tidak dikenal (" + ", ".join(GOLONGAN) + ")",
+            "unknown golongan '{nilai}' (" + ", ".join(GOLONGAN) + ")",
+        ),
+        Aturan(
+            "AK_AWAL",
+            "ak_awal '{nilai}' harus angka >= 0 (angka kredit kumulatif PAK terakhir)",
+            "ak_awal '{nilai}' must be a number >= 0 (the cumulative credit of the last PAK)",
+        ),
+        Aturan(
+            "AK_BULAN",
+            "bulan '{nilai}' harus bilangan bulat 1-12 (kosong = 12)",
+            "bulan '{nilai}' must be a whole number 1-12 (empty = 12)",
+        ),
+        Aturan(
+            "BUKAN_FUNGSIONAL",
+            "nip '{nilai}' bukan pejabat fungsional (jenis_jabatan di pegawai.csv bukan fungsional):"
+            " angka kredit hanya untuk jabatan fungsional",
+            "nip '{nilai}' is not a functional official (jenis_jabatan in pegawai.csv is not"
+            " fungsional): credit points are for functional positions only",
+        ),
+        Aturan(
+            "AK_GANDA",
+            "nip '{nilai}' sudah ada di baris {baris_pertama} angka_kredit.csv, baris yang berlaku:"
+            " satu baris per pejabat fungsional",
+            "nip '{nilai}' is already on line {baris_pertama} of angka_kredit.csv, the line that"
+            " counts: one row per functional official",
+        ),
+        Aturan(
+            "GOLONGAN_JENJANG",
+            "golongan '{nilai}' di luar rentang golongan jenjang {jenjang} ({rentang})",
+            "golongan '{nilai}' is outside the golongan range of jenjang {jenjang} ({rentang})",
+        ),
+        Aturan(
+            "AK_TANPA_PREDIKAT",
+            "pejabat fungsional '{nilai}' tidak punya predikat yang ditetapkan untuk tahun {tahun} (tidak"
+            " dinilai atau hasilnya dikarantina): angka kredit tahun ini tidak dihitung",
+            "functional official '{nilai}' has no standing predikat for {tahun} (not scored, or the"
+            " result was quarantined): no credit points are computed this year",
+        ),
     )
 }
 
@@ -336,4 +389,12 @@ ATURAN_TINJAUAN_KEBERATAN: dict[str, str] = {
     "KEBERATAN_TANPA_ATASAN": "nip",
     "PEMUTUS_SALAH": "nip_pemutus",
     "PEMUTUS_TIDAK_TERPERIKSA": "nip",
+}
+
+# The rules of the credit conversion (penilaian/angka_kredit.py): they need the ruleset (each jenjang's
+# golongan range) or the year's standing predikat, so the value rules of one file never raise them.
+# Code -> the column of angka_kredit.csv its quarantine row names.
+ATURAN_ANGKA_KREDIT: dict[str, str] = {
+    "GOLONGAN_JENJANG": "golongan",
+    "AK_TANPA_PREDIKAT": "nip",
 }

@@ -241,6 +241,15 @@ class CheckedFile:
             shown = shown + ", " + self.col(column).iloc[rows]
         self.flag(dup, kode, ",".join(columns), shown)
 
+    def later_duplicates(self, column: str, kode: str) -> None:
+        """Every row whose value of `column` already stood on an earlier line: the first line stands,
+        whatever became of it (empty cells and SEL_ANGKA cells are skipped); `{baris_pertama}` in the
+        reason names the first line."""
+        first = index_in(self.known(column), self.known(column))
+        later = (first >= 0) & (first != np.arange(len(first)))
+        baris_pertama = pd.Series(value_at(self.raw["_baris"].to_numpy(), first, 0), index=self.raw.index)
+        self.flag(later, kode, column, baris_pertama=baris_pertama.astype("str"))
+
     def reference(
         self, column: str, ok: np.ndarray, parent: CheckedFile, parent_column: str,
         missing_kode: str, follow_parent: bool = True,

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from contract.aturan import ATURAN, ATURAN_TINJAUAN_KEBERATAN
+from contract.aturan import ATURAN, ATURAN_ANGKA_KREDIT, ATURAN_TINJAUAN_KEBERATAN
 from contract.checked_file import CheckedFile
 from contract.files import WORKBOOK
 from contract.karantina import KARANTINA_ARTI
@@ -60,6 +60,16 @@ _ELSEWHERE: dict[str, tuple[tuple[Place, ...], str, str]] = {
         )
         for kode, kolom in ATURAN_TINJAUAN_KEBERATAN.items()
     },
+    **{
+        kode: (
+            ((FILES["angka_kredit"].name, kolom),),
+            "diperiksa saat konversi angka kredit (penilaian/angka_kredit.py), terhadap ruleset"
+            " (rentang golongan tiap jenjang) dan predikat yang ditetapkan tahun itu",
+            "checked by the credit conversion (penilaian/angka_kredit.py), against the ruleset (each"
+            " jenjang's golongan range) and the year's standing predikat",
+        )
+        for kode, kolom in ATURAN_ANGKA_KREDIT.items()
+    },
 }
 
 # What the placeholders of the reason templates stand for; any other one is a column of the row.
@@ -79,6 +89,11 @@ _PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "seharusnya": ("siapa yang seharusnya memutus", "who should decide"),
     "should_be": ("siapa yang seharusnya memutus (bahasa Inggris)", "who should decide (in English)"),
     "nip_atasan": ("nip_atasan pegawai di pegawai.csv", "the employee's nip_atasan in pegawai.csv"),
+    "baris_pertama": ("baris pertama nip itu di angka_kredit.csv",
+                      "the nip's first line in angka_kredit.csv"),
+    "jenjang": ("jenjang di baris itu", "the row's jenjang"),
+    "rentang": ("rentang golongan jenjang itu (ruleset: angka_kredit.jenjang)",
+                "the jenjang's golongan range (ruleset: angka_kredit.jenjang)"),
 }
 
 

@@ -17,9 +17,11 @@ from contract.schema import (
     ARAH,
     ASPEK,
     BERAKHLAK,
+    GOLONGAN,
     JENIS_INDIKATOR,
     JENIS_JABATAN,
     JENIS_UMPAN_BALIK,
+    JENJANG,
     KEPUTUSAN,
     PREDIKAT_ORGANISASI,
     RATING,
@@ -214,3 +216,21 @@ def check_keberatan(f: CheckedFile, pegawai: CheckedFile | None) -> None:
     tanpa_rating = f.raw[["rating_hasil_kerja_baru", "rating_perilaku_baru"]].isna().all(axis=1).to_numpy()
     f.flag(diterima & tanpa_rating, "DITERIMA_TANPA_RATING", "keputusan")
     _pegawai_references(f, pegawai, nip_ok, "", nip_ok)
+
+
+def check_angka_kredit(f: CheckedFile, pegawai: CheckedFile | None) -> None:
+    """The rules of one functional official's row; the golongan range of the jenjang (ruleset) and the
+    standing predikat are the credit conversion's (penilaian/angka_kredit.py)."""
+    f.required()
+    nip_ok = f.nip("nip")
+    f.enum("jenjang", JENJANG, "JENJANG")
+    f.enum("golongan", GOLONGAN, "GOLONGAN")
+    f.number("ak_awal", "AK_AWAL", lambda x: x >= 0)
+    f.number("bulan", "AK_BULAN", lambda x: (x >= 1) & (x <= 12), integer=True)
+    f.later_duplicates("nip", "AK_GANDA")
+    if pegawai is None:
+        return
+    pos = f.reference("nip", nip_ok, pegawai, "nip", "PEGAWAI_TIDAK_ADA")
+    sah = (pos >= 0) & ~value_at(pegawai.broken, pos, True)  # a quarantined parent: INDUK_DIKARANTINA
+    fungsional = (text_at(pegawai.col("jenis_jabatan"), pos) == "fungsional").fillna(False).to_numpy()
+    f.flag(nip_ok & sah & ~fungsional, "BUKAN_FUNGSIONAL", "nip")

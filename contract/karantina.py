@@ -49,14 +49,16 @@ def empty_karantina() -> pd.DataFrame:
 
 
 def render(template: str, rows: pd.DataFrame, nilai: pd.Series, **fields: object) -> pd.Series:
-    """Fill a reason template for many rows at once: {nilai}, constants, or columns of `rows`."""
+    """Fill a reason template for many rows at once: {nilai}, constants or per-row Series (looked up
+    by row label) in `fields`, or columns of `rows`."""
     out = pd.Series("", index=rows.index, dtype="str")
     for literal, name, _spec, _conv in string.Formatter().parse(template):
         out = out + literal
         if name is None:
             continue
         if name in fields:
-            out = out + str(fields[name])
+            value = fields[name]
+            out = out + (_text(value.loc[rows.index]) if isinstance(value, pd.Series) else str(value))
         elif name == "nilai":
             out = out + _text(nilai)
         else:

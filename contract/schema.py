@@ -24,6 +24,12 @@ JENIS_INDIKATOR = ("utama", "tambahan")
 JENIS_UMPAN_BALIK = ("coaching", "counseling", "mentoring", "apresiasi")
 RATING = ("di_atas", "sesuai", "di_bawah")
 KEPUTUSAN = ("diterima", "ditolak")
+# Jabatan fungsional (PermenPAN-RB 1/2023): keterampilan levels, then keahlian levels, lowest first.
+JENJANG = ("pemula", "terampil", "mahir", "penyelia", "ahli_pertama", "ahli_muda", "ahli_madya",
+           "ahli_utama")
+# Golongan ruang of civil servants from II/a to IV/e, lowest first (the order a jenjang's range follows).
+GOLONGAN = ("II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c",
+            "IV/d", "IV/e")
 # Columns that hold an identifier or a code, never a quantity: text even when every character is a
 # digit (a NIP has 18, more than an Excel number keeps; see contract/workbook_parsing.py).
 IDENTIFIERS = frozenset({
@@ -311,6 +317,34 @@ FILES: dict[str, FileSpec] = {
                  "behaviour rating set by the decider; empty = unchanged"),
                 ("catatan_keputusan", "catatan pemutus atas keputusannya",
                  "the decider's note on the decision"),
+            ),
+        ),
+        FileSpec(
+            "angka_kredit.csv",
+            ("nip", "jenjang", "golongan", "ak_awal"),
+            ("bulan",),
+            floats=("ak_awal", "bulan"),
+            baris=("pejabat fungsional", "functional official"),
+            arti=(
+                ("nip", "NIP pejabat fungsional: pegawai di pegawai.csv dengan jenis_jabatan fungsional;"
+                 " satu baris per pegawai (baris berikutnya untuk nip yang sama dikarantina)",
+                 "NIP of the functional official: an employee of pegawai.csv whose jenis_jabatan is"
+                 " fungsional; one row per employee (a later row for the same nip is quarantined)"),
+                ("jenjang", "jenjang jabatan fungsional", "the functional position's level (jenjang)"),
+                ("golongan",
+                 "golongan ruang, di dalam rentang golongan jenjangnya (ruleset: angka_kredit.jenjang)",
+                 "golongan ruang (rank), within the jenjang's golongan range (ruleset:"
+                 " angka_kredit.jenjang)"),
+                ("ak_awal",
+                 "angka kredit kumulatif PAK terakhir di jenjang ini (>= 0); angka kredit tahun ini"
+                 " ditambahkan padanya",
+                 "cumulative credit points of the last PAK in this jenjang (>= 0); this year's credit"
+                 " is added to it"),
+                ("bulan",
+                 "bulan penilaian dalam jabatan tahun ini, bilangan bulat 1-12; kosong = 12; angka"
+                 " kredit tahun ini = bulan/12 x persentase predikat x koefisien jenjang",
+                 "months in the position this year, a whole number 1-12; empty = 12; this year's"
+                 " credit = bulan/12 x the predikat's percentage x the jenjang's coefficient"),
             ),
         ),
     )

@@ -36,6 +36,7 @@ import pandas as pd
 
 from contract.checked_file import CheckedFile
 from contract.file_rules import (
+    check_angka_kredit,
     check_katalog,
     check_keberatan,
     check_pegawai,
@@ -97,6 +98,7 @@ def check_files(files: dict[str, CheckedFile], needs_predikat: bool) -> None:
         "katalog_pelatihan": check_katalog,
         "rating_atasan": lambda f: check_rating(f, pegawai),
         "keberatan": lambda f: check_keberatan(f, pegawai),
+        "angka_kredit": lambda f: check_angka_kredit(f, pegawai),
     }
     for sheet, check in checks.items():
         if sheet in files:

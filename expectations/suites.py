@@ -22,9 +22,11 @@ from contract.schema import (
     ASPEK,
     BERAKHLAK,
     FILES,
+    GOLONGAN,
     JENIS_INDIKATOR,
     JENIS_JABATAN,
     JENIS_UMPAN_BALIK,
+    JENJANG,
     KEPUTUSAN,
     PREDIKAT_ORGANISASI,
     RATING,
@@ -324,6 +326,19 @@ def keberatan(p: SuiteParameters) -> gx.ExpectationSuite:
     return s.suite
 
 
+def angka_kredit(p: SuiteParameters) -> gx.ExpectationSuite:
+    """angka_kredit.csv: NIPs, a known jenjang and golongan, ak_awal >= 0, bulan 1-12. A repeated NIP is
+    not a file-level failure: its later lines alone are quarantined (AK_GANDA), the first one stands."""
+    s = _SuiteBuilder("angka_kredit", p)
+    s.ada(*FILES["angka_kredit"].required).nip("nip")
+    s.nilai("jenjang", JENJANG).nilai("golongan", GOLONGAN)
+    s.format("ak_awal", ANGKA_NONNEGATIF, "ak_awal berupa angka 0 atau lebih",
+             "ak_awal is a number, 0 or more")
+    s.format("bulan", r"^(?:[1-9]|1[0-2])$", "bulan berupa bilangan bulat 1 sampai 12",
+             "bulan is a whole number from 1 to 12")
+    return s.suite
+
+
 SUITES: dict[str, Callable[[SuiteParameters], gx.ExpectationSuite]] = {
     "unit_kerja": unit_kerja,
     "pegawai": pegawai,
@@ -336,6 +351,7 @@ SUITES: dict[str, Callable[[SuiteParameters], gx.ExpectationSuite]] = {
     "katalog_pelatihan": katalog_pelatihan,
     "rating_atasan": rating_atasan,
     "keberatan": keberatan,
+    "angka_kredit": angka_kredit,
 }
 
 # Text columns whose numeric value a suite checks through a helper column (see `rentang`).

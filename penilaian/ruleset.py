@@ -13,7 +13,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from contract.schema import PREDIKAT, PREDIKAT_ORGANISASI
+from contract.schema import GOLONGAN, JENJANG, PREDIKAT, PREDIKAT_ORGANISASI
 from penilaian.numbers import clean
 
 DEFAULT_RULESET = "permenpan-6-2022"
@@ -197,6 +197,45 @@ class Keberatan(_Section):
     batas_hari: int = Field(ge=0)
 
 
+class JenjangAk(_Section):
+    """One jenjang of a functional position: its golongan range (lowest first), its yearly coefficient,
+    the credit per next pangkat, and the credit for the next jenjang (None at the top)."""
+
+    golongan: tuple[str, ...] = Field(min_length=1)
+    koefisien: float = Field(gt=0)
+    pangkat_setiap: float = Field(gt=0)
+    jenjang_pada: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _check_range(self) -> JenjangAk:
+        for g in self.golongan:
+            if g not in GOLONGAN:
+                raise ValueError(f"golongan {g!r} bukan salah satu dari {list(GOLONGAN)}")
+        awal = GOLONGAN.index(self.golongan[0])
+        if self.golongan != GOLONGAN[awal:awal + len(self.golongan)]:
+            raise ValueError("golongan harus rentang berurutan dari yang terendah, mis. [\"IV/a\","
+                             " \"IV/b\", \"IV/c\"]")
+        return self
+
+
+class AngkaKredit(_Section):
+    """Angka kredit of functional officials (PermenPAN-RB 1/2023, PerBKN 3/2023): the percentage per
+    predikat and, per jenjang, the golongan range, coefficient and next-step thresholds."""
+
+    persentase: dict[str, float]
+    jenjang: dict[str, JenjangAk]
+
+    @model_validator(mode="after")
+    def _check_complete(self) -> AngkaKredit:
+        if sorted(self.persentase) != sorted(PREDIKAT):
+            raise ValueError(f"persentase harus tepat berisi {list(PREDIKAT)}")
+        if any(p < 0 for p in self.persentase.values()):
+            raise ValueError("persentase harus >= 0")
+        if sorted(self.jenjang) != sorted(JENJANG):
+            raise ValueError(f"jenjang harus tepat berisi {list(JENJANG)}")
+        return self
+
+
 class Gerbang(_Section):
     """Data-quality gate thresholds, in percent."""
 
@@ -228,6 +267,7 @@ class Ruleset(_Section):
     ikm: Ikm
     pelatihan: Pelatihan
     keberatan: Keberatan
+    angka_kredit: AngkaKredit
     gerbang: Gerbang
 
     @property

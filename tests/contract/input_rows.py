@@ -13,7 +13,7 @@ A = "198001012005011001"  # head of instansi I1, unit U1
 B = "199001012015012002"  # U1, under A
 C = "199203152018031003"  # U1, under B
 D = "198505052010011004"  # U2, under A: head of unit U2
-E = "199512312020122006"  # U1, under B: nobody refers to E
+E = "199512312020122006"  # U1, under B, a functional official: nobody refers to E
 X = "197001012000011005"  # head of instansi I2
 ASING = "199901012020011009"  # well-formed, not in pegawai.csv
 EMPAT = dict.fromkeys(BERAKHLAK, "4")
@@ -49,7 +49,7 @@ def dataset() -> dict[str, pd.DataFrame]:
             pegawai(B, "U1", "pengawas", A),
             pegawai(C, "U1", "pelaksana", B),
             pegawai(D, "U2", "administrator", A),
-            pegawai(E, "U1", "pelaksana", B),
+            pegawai(E, "U1", "fungsional", B),
             pegawai(X, "U9", "pimpinan_tinggi", None),
         ]),
         "skp": raw("skp", [
@@ -87,6 +87,9 @@ def dataset() -> dict[str, pd.DataFrame]:
             {"nip": C, "tahun": "2026", "tanggal_terima": "2027-01-25", "tanggal_pengajuan": "2027-02-08",
              "alasan": "capaian belum lengkap", "nip_pemutus": A, "tanggal_keputusan": "2027-02-15",
              "keputusan": "diterima", "rating_hasil_kerja_baru": "di_atas"},
+        ]),
+        "angka_kredit": raw("angka_kredit", [
+            {"nip": E, "jenjang": "ahli_pertama", "golongan": "III/a", "ak_awal": "12.5", "bulan": "12"},
         ]),
     }
 

@@ -8,10 +8,11 @@ from contract.aturan import ATURAN
 
 # What contract/karantina.py and the rules fill in: the value, the column, the year, the parent file,
 # the previous value (warnings), the row's indicator (KASKADE_WAJIB), the row's dates (keberatan's
-# date order) and what the objection review fills in (penilaian/keberatan.py).
+# date order), what the objection review fills in (penilaian/keberatan.py), the first line of a repeated
+# nip (angka_kredit.csv) and what the credit conversion fills in (penilaian/angka_kredit.py).
 PLACEHOLDERS = {"nilai", "kolom", "tahun", "induk", "sebelumnya", "id_indikator", "tanggal_terima",
                 "tanggal_pengajuan", "pertama_tanggal", "pertama_baris", "selisih_hari", "batas_hari",
-                "seharusnya", "should_be", "nip_atasan"}
+                "seharusnya", "should_be", "nip_atasan", "baris_pertama", "jenjang", "rentang"}
 
 
 def test_every_rule_has_both_reasons() -> None:

@@ -25,6 +25,7 @@ from tests.contract.input_rows import (
     run,
     with_value,
 )
+from tests.contract.input_rows import raw as raw_rows
 
 # sheet, row (0-based), column, bad value, expected rule code
 CASES = [
@@ -107,6 +108,26 @@ CASES = [
     ("keberatan", 0, "alasan", None, "WAJIB_KOSONG"),
     ("keberatan", 0, "tanggal_keputusan", None, "WAJIB_KOSONG"),
     ("keberatan", 0, "keputusan", None, "WAJIB_KOSONG"),
+    ("angka_kredit", 0, "nip", "123", "NIP_FORMAT"),
+    ("angka_kredit", 0, "nip", "199512312020122000", "NIP_URUT"),
+    ("angka_kredit", 0, "nip", ASING, "PEGAWAI_TIDAK_ADA"),
+    ("angka_kredit", 0, "nip", C, "BUKAN_FUNGSIONAL"),
+    ("angka_kredit", 0, "nip", A, "BUKAN_FUNGSIONAL"),
+    ("angka_kredit", 0, "jenjang", "ahli", "JENJANG"),
+    ("angka_kredit", 0, "jenjang", "utama", "JENJANG"),
+    ("angka_kredit", 0, "golongan", "III/e", "GOLONGAN"),
+    ("angka_kredit", 0, "golongan", "I/d", "GOLONGAN"),
+    ("angka_kredit", 0, "golongan", "3a", "GOLONGAN"),
+    ("angka_kredit", 0, "ak_awal", "-0.5", "AK_AWAL"),
+    ("angka_kredit", 0, "ak_awal", "banyak", "AK_AWAL"),
+    ("angka_kredit", 0, "bulan", "0", "AK_BULAN"),
+    ("angka_kredit", 0, "bulan", "13", "AK_BULAN"),
+    ("angka_kredit", 0, "bulan", "6.5", "AK_BULAN"),
+    ("angka_kredit", 0, "bulan", "Juni", "AK_BULAN"),
+    ("angka_kredit", 0, "nip", None, "WAJIB_KOSONG"),
+    ("angka_kredit", 0, "jenjang", None, "WAJIB_KOSONG"),
+    ("angka_kredit", 0, "golongan", None, "WAJIB_KOSONG"),
+    ("angka_kredit", 0, "ak_awal", None, "WAJIB_KOSONG"),
 ]
 
 
@@ -153,6 +174,7 @@ def test_quarantined_employee_cascades_to_its_rows() -> None:
     induk = karantina[karantina["kode_aturan"] == "INDUK_DIKARANTINA"]
     assert set(induk["berkas"]) == {"skp.csv", "perilaku.csv", "umpan_balik.csv",
                                     "riwayat_pelatihan.csv", "rating_atasan.csv", "keberatan.csv"}
+    assert not (karantina["berkas"] == "angka_kredit.csv").any()  # E's row does not depend on C
     assert "IC" not in clean["skp"]["id_indikator"].tolist()
 
 
@@ -314,3 +336,83 @@ def test_empty_decider_passes_the_value_rules() -> None:
     clean, karantina, _ = run(with_value("keberatan", 0, "nip_pemutus", None))
     assert karantina.empty
     assert clean["keberatan"]["nip_pemutus"].isna().tolist() == [True]
+
+
+def test_credit_row_keeps_its_line_and_typed_values() -> None:
+    data = dataset()
+    data["angka_kredit"].loc[0, ["jenjang", "golongan", "ak_awal", "bulan"]] = [
+        "Ahli Pertama", "iii/A", "0", "12.0"]
+    clean, karantina, _ = run(data, "training")
+    assert karantina.empty, karantina
+    row = clean["angka_kredit"].iloc[0]
+    assert (row["nip"], row["jenjang"], row["golongan"], row["ak_awal"], row["bulan"], row["_baris"]) == (
+        E, "ahli_pertama", "III/a", 0.0, 12.0, 2)
+    assert clean["angka_kredit"]["ak_awal"].dtype == "float64"
+
+
+def test_empty_bulan_passes_and_stays_empty() -> None:
+    """The default of 12 months is the conversion's (penilaian/angka_kredit.py)."""
+    clean, karantina, _ = run(with_value("angka_kredit", 0, "bulan", None))
+    assert karantina.empty, karantina
+    assert clean["angka_kredit"]["bulan"].isna().tolist() == [True]
+
+
+def test_golongan_outside_the_jenjang_passes_the_value_rules() -> None:
+    """The range is ruleset data: the conversion quarantines it (GOLONGAN_JENJANG)."""
+    clean, karantina, _ = run(with_value("angka_kredit", 0, "golongan", "IV/e"))
+    assert karantina.empty, karantina
+    assert clean["angka_kredit"]["golongan"].tolist() == ["IV/e"]
+
+
+def test_repeated_nip_quarantines_the_later_rows() -> None:
+    data = dataset()
+    first = data["angka_kredit"].iloc[0].to_dict()
+    rows = [first, {**first, "golongan": "III/b"}, {**first, "ak_awal": "40"}]
+    data["angka_kredit"] = raw_rows("angka_kredit", rows)
+    clean, karantina, _ = run(data)
+    assert karantina[["baris", "kolom", "nilai", "kode_aturan"]].to_records(index=False).tolist() == [
+        (3, "nip", E, "AK_GANDA"), (4, "nip", E, "AK_GANDA")]
+    assert karantina["alasan"].tolist() == [
+        f"nip '{E}' sudah ada di baris 2 angka_kredit.csv, baris yang berlaku: satu baris per pejabat"
+        " fungsional"] * 2
+    assert karantina["reason"].iloc[0] == (
+        f"nip '{E}' is already on line 2 of angka_kredit.csv, the line that counts: one row per"
+        " functional official")
+    assert clean["angka_kredit"]["_baris"].tolist() == [2]
+    assert clean["angka_kredit"]["golongan"].tolist() == ["III/a"]
+
+
+def test_repeated_nip_after_a_broken_first_line_is_still_a_repeat() -> None:
+    """The first line stands whatever became of it: nothing is silently swapped in."""
+    data = dataset()
+    first = data["angka_kredit"].iloc[0].to_dict()
+    data["angka_kredit"] = raw_rows("angka_kredit", [{**first, "jenjang": "ahli"}, first])
+    clean, karantina, _ = run(data)
+    assert karantina[["baris", "kode_aturan"]].to_records(index=False).tolist() == [
+        (2, "JENJANG"), (3, "AK_GANDA")]
+    assert clean["angka_kredit"].empty
+
+
+def test_credit_row_of_a_quarantined_employee_is_induk_dikarantina_only() -> None:
+    clean, karantina, _ = run(with_value("pegawai", 4, "jenis_jabatan", "??"))
+    hit = karantina[karantina["berkas"] == "angka_kredit.csv"]
+    assert hit[["baris", "kolom", "kode_aturan"]].to_records(index=False).tolist() == [
+        (2, "nip", "INDUK_DIKARANTINA")]
+    assert clean["angka_kredit"].empty
+
+
+def test_not_functional_reason_names_the_nip() -> None:
+    _, karantina, _ = run(with_value("angka_kredit", 0, "nip", C))
+    assert karantina[["kode_aturan", "alasan", "reason"]].to_records(index=False).tolist() == [(
+        "BUKAN_FUNGSIONAL",
+        f"nip '{C}' bukan pejabat fungsional (jenis_jabatan di pegawai.csv bukan fungsional): angka"
+        " kredit hanya untuk jabatan fungsional",
+        f"nip '{C}' is not a functional official (jenis_jabatan in pegawai.csv is not fungsional):"
+        " credit points are for functional positions only",
+    )]
+
+
+def test_credit_rows_without_pegawai_skip_the_cross_file_rules() -> None:
+    clean, karantina, _ = check_values({"angka_kredit": dataset()["angka_kredit"]}, TAHUN, "training")
+    assert karantina.empty
+    assert len(clean["angka_kredit"]) == 1

@@ -116,6 +116,7 @@ def test_quarantine_is_ordered_by_file_line_rule_and_column() -> None:
         ["skp.csv", 7, "INDUK_DIKARANTINA"],  # X's indicator
         ["skp.csv", 8, "INDUK_DIKARANTINA"],
         ["realisasi.csv", 3, "REALISASI"],
+        ["angka_kredit.csv", 2, "INDUK_DIKARANTINA"],  # E's credit row
     ]
     assert list(karantina.index) == list(range(len(karantina)))
 

@@ -201,6 +201,11 @@ def raw_bersih() -> dict[str, pd.DataFrame]:
               "nip_pemutus": NIP_A, "tanggal_keputusan": f"{TAHUN + 1}-02-09", "keputusan": "diterima",
               "rating_hasil_kerja_baru": "di_atas"}],
         ),
+        "angka_kredit": raw_frame(
+            "angka_kredit",
+            [{"nip": NIP_B, "jenjang": "ahli_pertama", "golongan": "III/b", "ak_awal": "62.5",
+              "bulan": "12"}],
+        ),
     }
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from contract.aturan import ATURAN_TINJAUAN_KEBERATAN
+from contract.aturan import ATURAN_ANGKA_KREDIT, ATURAN_TINJAUAN_KEBERATAN
 from contract.schema import FILES
 from stages import registry
 from tests.support.console import quiet_prefect_console
@@ -161,12 +161,15 @@ def _accounting(
     from contract.files import berkas_name
 
     input_q = karantina[~karantina["kode_aturan"].str.startswith("penilaian.")]
-    # the objection review sets aside lines that passed the value rules: valid input, not results
-    reviewed = karantina["kode_aturan"].isin(ATURAN_TINJAUAN_KEBERATAN)
-    set_aside = set(karantina.loc[reviewed, "baris"].astype(int))
+    # the objection review and the credit conversion set aside lines that passed the value rules: valid
+    # input, not results
+    set_aside = {
+        sheet: set(karantina.loc[karantina["kode_aturan"].isin(codes), "baris"].astype(int))
+        for sheet, codes in (("keberatan", ATURAN_TINJAUAN_KEBERATAN), ("angka_kredit", ATURAN_ANGKA_KREDIT))
+    }
     return {
         sheet: (_records(input_dir, sheet),
-                set(frames[sheet]["_baris"].astype(int)) - (set_aside if sheet == "keberatan" else set()),
+                set(frames[sheet]["_baris"].astype(int)) - set_aside.get(sheet, set()),
                 set(input_q.loc[input_q["berkas"] == berkas_name(input_dir, sheet), "baris"].astype(int)))
         for sheet in registry.get(tahap).inputs
     }
@@ -327,10 +330,16 @@ def test_bad_input(case: str, cli, tmp_path: Path) -> None:
     counts = _stage_counts(db_url, tahap)
     assert counts["_outcome"] in ("berhasil", "tanpa_perubahan")
     reviewed = karantina["kode_aturan"].isin(ATURAN_TINJAUAN_KEBERATAN)
-    value_rules = ~karantina["kode_aturan"].str.startswith("penilaian.") & ~reviewed
+    converted = karantina["kode_aturan"].isin(ATURAN_ANGKA_KREDIT)
+    value_rules = ~karantina["kode_aturan"].str.startswith("penilaian.") & ~reviewed & ~converted
     assert counts["dikarantina"] == len(karantina[value_rules])
     if tahap == "objection":
         assert counts["keberatan_dikarantina"] == karantina.loc[reviewed, "baris"].nunique()
+    if tahap == "training" and "angka_kredit" in frames:
+        ak_lines = karantina.loc[karantina["berkas"] == FILES["angka_kredit"].name, "baris"]
+        assert counts["ak_dikarantina"] == ak_lines.nunique()
+        set_aside = karantina.loc[converted, "baris"].nunique()
+        assert counts["ak_dihitung"] == len(frames["angka_kredit"]) - set_aside
     if tahap == "validation":
         assert counts["peringatan"] == spec.get("peringatan", 0)
     if tahap == "mid-year":

@@ -20,7 +20,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def test_default_ruleset_has_domain_numbers():
     rs = load_ruleset()
     assert isinstance(rs, Ruleset)
-    assert rs.label == "permenpan-6-2022 v1.2.0"
+    assert rs.label == "permenpan-6-2022 v1.3.0"
     assert (rs.capaian.batas_atas, rs.capaian.di_atas_min, rs.capaian.sesuai_min) == (120, 110, 90)
     assert (rs.perilaku.di_atas_min, rs.perilaku.sesuai_min, rs.perilaku.nilai_minimum_per_nilai) == (
         4.0,
@@ -59,6 +59,20 @@ def test_default_ruleset_has_domain_numbers():
         rs.pelatihan.capaian_lemah_di_bawah,
     ) == (20, 3.0, 90)
     assert rs.keberatan.batas_hari == 14
+    ak = rs.angka_kredit
+    assert ak.persentase == {"Sangat Baik": 150, "Baik": 100, "Butuh Perbaikan": 75, "Kurang": 50,
+                             "Sangat Kurang": 25}
+    tangga = {j: (s.golongan, s.koefisien, s.pangkat_setiap, s.jenjang_pada) for j, s in ak.jenjang.items()}
+    assert tangga == {
+        "pemula": (("II/a",), 3.75, 15, 15),
+        "terampil": (("II/b", "II/c", "II/d"), 5, 20, 60),
+        "mahir": (("III/a", "III/b"), 12.5, 50, 100),
+        "penyelia": (("III/c", "III/d"), 25, 100, None),
+        "ahli_pertama": (("III/a", "III/b"), 12.5, 50, 100),
+        "ahli_muda": (("III/c", "III/d"), 25, 100, 200),
+        "ahli_madya": (("IV/a", "IV/b", "IV/c"), 37.5, 150, 450),
+        "ahli_utama": (("IV/d", "IV/e"), 50, 200, None),
+    }
     assert (
         rs.gerbang.maks_karantina_persen,
         rs.gerbang.maks_tidak_dinilai_persen,
@@ -142,6 +156,39 @@ def test_override_chain_by_relative_path(tmp_path):
     )
     rs = load_ruleset(str(kab))
     assert rs.kurva.min_pegawai == 8 and rs.bias.min_dinilai == 3 and rs.label == "kab v1"
+
+
+def test_angka_kredit_override_changes_one_jenjang(tmp_path):
+    path = write(
+        tmp_path,
+        "ak.toml",
+        'dasar = "permenpan-6-2022"\nnama = "ak"\nversi = "1"\n'
+        '[angka_kredit.persentase]\nKurang = 60.0\n'
+        '[angka_kredit.jenjang.ahli_madya]\nkoefisien = 40.0\n',
+    )
+    base, rs = load_ruleset(), load_ruleset(path)
+    assert rs.angka_kredit.persentase["Kurang"] == 60 and rs.angka_kredit.persentase["Baik"] == 100
+    madya = rs.angka_kredit.jenjang["ahli_madya"]
+    assert (madya.koefisien, madya.golongan, madya.jenjang_pada) == (40, ("IV/a", "IV/b", "IV/c"), 450)
+    assert rs.angka_kredit.jenjang["ahli_utama"] == base.angka_kredit.jenjang["ahli_utama"]
+    assert rs.checksum != base.checksum
+
+
+@pytest.mark.parametrize(("toml", "pesan"), [
+    ('[angka_kredit.jenjang.ahli_muda]\ngolongan = ["III/c", "IV/a"]\n', "rentang berurutan"),
+    ('[angka_kredit.jenjang.ahli_muda]\ngolongan = ["III/d", "III/c"]\n', "rentang berurutan"),
+    ('[angka_kredit.jenjang.ahli_muda]\ngolongan = ["III/e"]\n', "III/e"),
+    ('[angka_kredit.jenjang.ahli_muda]\ngolongan = []\n', "angka_kredit.jenjang.ahli_muda.golongan"),
+    ('[angka_kredit.jenjang.ahli_muda]\nkoefisien = 0\n', "angka_kredit.jenjang.ahli_muda.koefisien"),
+    ('[angka_kredit.jenjang.ahli_super]\ngolongan = ["IV/e"]\nkoefisien = 1.0\npangkat_setiap = 1.0\n',
+     "jenjang harus tepat"),
+    ('[angka_kredit.persentase]\nIstimewa = 200.0\n', "persentase harus tepat"),
+    ('[angka_kredit.persentase]\nKurang = -1.0\n', "persentase harus >= 0"),
+])
+def test_bad_angka_kredit_section_is_rejected(tmp_path, toml: str, pesan: str):
+    path = write(tmp_path, "ak.toml", 'dasar = "permenpan-6-2022"\n' + toml)
+    with pytest.raises(ValueError, match=pesan):
+        load_ruleset(path)
 
 
 def test_unknown_field_is_named(tmp_path):

@@ -249,7 +249,7 @@ def test_score_year_end_small_unit(ruleset):
     perilaku = [rate(2, 1, 1, 4)] + [rate(i, 2, 1, 5) for i in range(3, 8)]
     rating = [{"nip": nip(1), "rating_perilaku": "sesuai", "alasan": "kepala instansi"}]
     res = score_year_end(frames(units, pegawai, skp, realisasi, perilaku, rating), ruleset, TAHUN)
-    assert res.ruleset_label == "permenpan-6-2022 v1.2.0"
+    assert res.ruleset_label == "permenpan-6-2022 v1.3.0"
     assert res.hasil["nip"].tolist() == [nip(i) for i in range(1, 8)]
     # U1: head 2 -> di_atas (Istimewa) + nilai 4.0 di_atas -> SB; 3..7 capaian 115.3..115.7 and
     # 5.0 -> SB. N = 6, SB allowed floor(4.2) = 4: the two lowest-ranked SB move to Baik. Ranking
