@@ -256,6 +256,23 @@ class Keberatan(SQLModel, table=True):
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
 
 
+class AngkaKredit(SQLModel, table=True):
+    """A functional official's angka kredit entry as filed in angka_kredit.csv (every row that passed the
+    value rules, including those without a standing predikat), with its line in the file."""
+
+    __tablename__ = "angka_kredit"
+
+    id: int | None = Field(default=None, primary_key=True)
+    tahun: int = Field(index=True)
+    baris: int
+    nip: str = Field(index=True)
+    jenjang: str
+    golongan: str
+    ak_awal: float
+    bulan: int | None = None  # empty = 12
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
 class RatingAtasan(SQLModel, table=True):
     __tablename__ = "rating_atasan"
 
@@ -398,4 +415,30 @@ class TindakLanjut(SQLModel, table=True):
     predikat_final: str
     predikat_ditetapkan: str | None = None  # what the follow-up is based on (NULL before migration 0003)
     rencana: str = Field(sa_column=_text(False))
+    stage_run_id: int = Field(foreign_key="stage_run.id", index=True)
+
+
+class AngkaKreditHasil(SQLModel, table=True):
+    """A functional official's angka kredit of the year from the predikat that stands, unrounded, and
+    whether it reaches the next pangkat or jenjang (DOMAIN.md "Angka kredit")."""
+
+    __tablename__ = "angka_kredit_hasil"
+
+    tahun: int = Field(primary_key=True)
+    nip: str = Field(primary_key=True)
+    kode_unit: str = Field(index=True)
+    jenjang: str
+    golongan: str
+    predikat_ditetapkan: str
+    persentase: float
+    koefisien: float
+    bulan: int
+    ak_tahun: float
+    ak_awal: float
+    ak_kumulatif: float
+    langkah_berikutnya: str  # pangkat | jenjang | puncak
+    ambang: float | None = None  # none at the top (puncak)
+    memenuhi: str  # ya | tidak
+    kekurangan: float | None = None
+    uji_kompetensi: bool  # the next step is a jenjang, which also needs the competency test
     stage_run_id: int = Field(foreign_key="stage_run.id", index=True)

@@ -45,6 +45,7 @@ PARTITION_KEYS: dict[str, tuple[str, str]] = {
     "riwayat_pelatihan": ("nip", "pegawai"),
     "rating_atasan": ("nip", "pegawai"),
     "keberatan": ("nip", "pegawai"),
+    "angka_kredit": ("nip", "pegawai"),  # travels with its instansi; converted after combining
 }
 WHOLE_SHEETS = ("katalog_pelatihan",)  # shared reference data: every partition gets all of it
 

@@ -114,15 +114,17 @@ STAGES: tuple[Stage, ...] = (
     Stage(
         name="training", label="Rekomendasi Pelatihan", flow="flows/training.py:training",
         required=(*_PLAN, "realisasi", "perilaku", "katalog_pelatihan"),
-        optional=("umpan_balik", "rating_atasan", "riwayat_pelatihan", "keberatan"),
+        optional=("umpan_balik", "rating_atasan", "riwayat_pelatihan", "keberatan", "angka_kredit"),
         must_have_rows=(*_PLAN, "katalog_pelatihan"),
         outputs=("karantina.csv", "gerbang_training.html", "rekomendasi_pelatihan.csv",
-                 "rencana_pelatihan_*.csv", "ringkasan_*.html"),
+                 "rencana_pelatihan_*.csv", "angka_kredit_hasil.csv", "dokumen/*.html", "ringkasan_*.html"),
         schedule=Schedule("training-februari", "0 7 17 2 *",
                           "Rekomendasi pelatihan dan tindak lanjut untuk tahun sebelumnya (Februari, "
                           "setelah keberatan)"),
-        previous_year=True, needs_predikat_organisasi=True, partitioned=True, builds_on="objection",
-        headline=("rekomendasi", "penghargaan", "tindak_lanjut"),
+        previous_year=True, needs_predikat_organisasi=True, partitioned=True, documents=True,
+        builds_on="objection",
+        headline=("rekomendasi", "penghargaan", "tindak_lanjut", "ak_dihitung", "naik_pangkat",
+                  "naik_jenjang"),
     ),
 )
 

@@ -166,3 +166,24 @@ def objection_checks(inputs: Inputs, result) -> list:
             fix="nothing to correct in the files: objection decisions are final; the listed units are "
             "flagged in their summaries"),
     ]
+
+
+@task(name="periksa-angka-kredit", cache_policy=NO_CACHE)
+def angka_kredit_checks(inputs: Inputs, result) -> list:
+    """Reported, never blocking: functional officials of angka_kredit.csv who get no angka kredit because
+    no predikat stands for them (not scored at year-end): each one's own matter, not a data-quality share
+    (DOMAIN.md "Angka kredit")."""
+    from contract.schema import input_frame
+    from expectations.checks import relational_check
+
+    return [relational_check(
+        "angka_kredit.tanpa_predikat", "pejabat fungsional di angka_kredit.csv yang memiliki predikat "
+        "ditetapkan (dinilai akhir tahun)", _examples(result.karantina),
+        len(input_frame(inputs.frames, "angka_kredit")), ambang_persen=None, berkas="angka_kredit.csv",
+        description="functional officials of angka_kredit.csv with a standing predikat (scored at year-end)",
+        perbaikan="lengkapi data penilaian pegawai yang tercantum (lihat karantina.csv untuk alasan ia tidak "
+        f"dinilai), jalankan ulang penilaian akhir tahun dan keberatan, {ULANGI}; tanpa predikat tidak ada "
+        "angka kredit tahun ini",
+        fix="complete the appraisal data of the listed employees (karantina.csv says why they were not "
+        f"scored), re-run year-end and objection, {RERUN}; without a predikat there is no angka kredit "
+        "this year")]

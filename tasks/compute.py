@@ -56,3 +56,12 @@ def recommend(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int, year_
     from penilaian.training import recommend_trainings
 
     return recommend_trainings(year_end, frames, rules, tahun, keberatan)
+
+
+@task(name="hitung-angka-kredit", cache_policy=NO_CACHE)
+def convert(frames: dict[str, pd.DataFrame], rules: Ruleset, tahun: int, keberatan):
+    """Training: the functional officials' angka kredit from the predikat that stands (`keberatan.akhir`)."""
+    from penilaian.angka_kredit import convert_angka_kredit
+
+    predikat = keberatan.akhir[["nip", "predikat_ditetapkan"]]
+    return convert_angka_kredit(frames, predikat, rules, tahun)

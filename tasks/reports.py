@@ -63,17 +63,26 @@ def report_objection(
 
 @task(name="laporan-pelatihan", cache_policy=NO_CACHE)
 def report_training(
-    ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result, keberatan=None
+    ctx: StageContext, frames: dict[str, pd.DataFrame], year_end, result, keberatan, angka_kredit,
+    dokumen: str,
 ) -> list[Path]:
-    """rekomendasi_pelatihan.csv, the unit training plans, unit summaries with follow-up (and, after the
-    objection review `keberatan`, the unit's objections, as the objection stage showed them)."""
+    """rekomendasi_pelatihan.csv, the unit training plans, angka_kredit_hasil.csv, the documents of the
+    functional officials whose angka kredit was converted (with its section), and unit summaries with
+    follow-up, the unit's objections (as the objection stage showed them) and its JF promotions."""
+    from penilaian.angka_kredit import to_angka_kredit_hasil_csv
     from penilaian.training import to_rekomendasi_csv
+    from reports.documents import render_documents
     from reports.training_plans import write_training_plans
     from reports.unit_summaries import render_unit_summaries
 
     out = ctx.output_dir
     csv = write_csv(to_rekomendasi_csv(result), out / "rekomendasi_pelatihan.csv")
     plans = write_training_plans(result, out)
+    ak = write_csv(to_angka_kredit_hasil_csv(angka_kredit), out / "angka_kredit_hasil.csv")
+    documents = render_documents(year_end=year_end, frames=frames, out_dir=out, pilihan=dokumen,
+                                 keberatan=keberatan, angka_kredit=angka_kredit)
     summaries = render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=result,
-                                      keberatan=keberatan)
-    return [csv, *plans, *summaries]
+                                      keberatan=keberatan, angka_kredit=angka_kredit)
+    get_run_logger().info("Ditulis: %s, %s, %d rencana unit, %d dokumen, %d ringkasan unit", csv.name,
+                          ak.name, len(plans), documents, len(summaries))
+    return [csv, *plans, ak, *([out / "dokumen"] if documents else []), *summaries]

@@ -69,16 +69,22 @@ def write_objection(ctx: StageContext, frames: dict[str, pd.DataFrame], result) 
 
 
 @task(name="simpan-rekomendasi", cache_policy=NO_CACHE, **DB_RETRIES)
-def write_training(ctx: StageContext, result, frames: dict[str, pd.DataFrame]) -> dict[str, int]:
-    """Recommendations and follow-up entries of the year, with the training inputs they came from
-    that no earlier stage archives — the catalogue and the training history — all or nothing (so
-    `audit verify` can recompute them)."""
+def write_training(
+    ctx: StageContext, result, frames: dict[str, pd.DataFrame], angka_kredit
+) -> dict[str, int]:
+    """Recommendations, follow-up entries and angka kredit of the year, with the training inputs they came
+    from that no earlier stage archives — the catalogue, the training history and angka_kredit.csv as
+    read (every row that passed the value rules, with its line) — all or nothing (so `audit verify` can
+    recompute them); no angka_kredit.csv leaves no angka kredit rows of the year."""
     from contract.schema import input_frame
     from penilaian.training import tabel_tindak_lanjut
 
+    filed = input_frame(frames, "angka_kredit")
     return write_tables(ctx, {
         "rekomendasi_pelatihan": result.rekomendasi,
         "tindak_lanjut": tabel_tindak_lanjut(result),
         "katalog_pelatihan": frames["katalog_pelatihan"],
         "riwayat_pelatihan": input_frame(frames, "riwayat_pelatihan"),
+        "angka_kredit": filed.assign(baris=filed["_baris"], bulan=filed["bulan"].astype("Int64")),
+        "angka_kredit_hasil": angka_kredit.hasil,
     })

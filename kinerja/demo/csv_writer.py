@@ -29,6 +29,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "keberatan": ("nip", "tahun", "tanggal_terima", "tanggal_pengajuan", "alasan", "nip_pemutus",
                   "tanggal_keputusan", "keputusan", "rating_hasil_kerja_baru", "rating_perilaku_baru",
                   "catatan_keputusan"),
+    "angka_kredit": ("nip", "jenjang", "golongan", "ak_awal", "bulan"),
 }
 
 # Free-text columns: the only ones quoted where needed (codes, dates and numbers are written as they

@@ -1,4 +1,4 @@
-"""Deterministic demo input (eleven FORMATS.md files) for three city governments, at any size."""
+"""Deterministic demo input (twelve FORMATS.md files) for three city governments, at any size."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from contract.schema import FILES
+from kinerja.demo.angka_kredit import build_angka_kredit, top_of_ladder
 from kinerja.demo.bad_rows import (
     bad_pegawai,
     bad_perilaku,
@@ -50,6 +51,7 @@ def generate(
     units = build_unit_kerja(seed, pegawai_per_instansi(pegawai, ref), ref)
     peg = build_pegawai(seed, units, tahun, ref)
     skp = build_skp(seed, peg, ref)
+    peg.jabatan = top_of_ladder(peg)
     counts: dict[str, int] = {}
 
     def write(sheet: str, columns: Columns) -> None:
@@ -88,6 +90,7 @@ def generate(
     excluded = _touched(peg, pegawai_file, skp.pegawai[[d.row for d in skp_defects]],
                         rating_atasan["nip"])
     write("keberatan", build_keberatan(seed, peg, tahun, ref, excluded, bad_rows=bad_rows))
+    write("angka_kredit", build_angka_kredit(seed, peg, bad_rows=bad_rows))
     return counts
 
 

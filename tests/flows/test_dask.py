@@ -19,7 +19,8 @@ pytestmark = pytest.mark.slow
 
 TAHUN = 2026
 OUTPUTS = ("hasil_penilaian.csv", "bias_penilai.csv", "pemantauan_tengah_tahun.csv",
-           "keberatan_hasil.csv", "hasil_penilaian_akhir.csv", "rekomendasi_pelatihan.csv", "karantina.csv")
+           "keberatan_hasil.csv", "hasil_penilaian_akhir.csv", "rekomendasi_pelatihan.csv",
+           "angka_kredit_hasil.csv", "karantina.csv")
 PARTITIONED_TASKS = ("hitung-pemantauan", "hitung-nilai-akhir-tahun", "hitung-rekomendasi")
 
 

@@ -290,3 +290,67 @@ def test_bad_objections_are_one_late_one_wrongly_decided_one_second_per_instansi
     assert not (late & wrong).any() and not (late & second).any() and not (wrong & second).any()
     good = rows[~(late | wrong | second)]
     assert len(good) == len(_objections(clean[0])[0]) == 9 and good["nip"].is_unique
+
+
+# DOMAIN.md "Angka kredit": jenjang -> (golongan range, koefisien, next pangkat every, next jenjang at)
+LADDER = {
+    "pemula": (("II/a",), 3.75, 15, 15), "terampil": (("II/b", "II/c", "II/d"), 5, 20, 60),
+    "mahir": (("III/a", "III/b"), 12.5, 50, 100), "penyelia": (("III/c", "III/d"), 25, 100, None),
+    "ahli_pertama": (("III/a", "III/b"), 12.5, 50, 100), "ahli_muda": (("III/c", "III/d"), 25, 100, 200),
+    "ahli_madya": (("IV/a", "IV/b", "IV/c"), 37.5, 150, 450), "ahli_utama": (("IV/d", "IV/e"), 50, 200, None),
+}
+
+
+def _jenjang_of_title(jabatan: str) -> str:
+    for jenjang in sorted(LADDER, key=len, reverse=True):
+        if jabatan.lower().endswith(" " + jenjang.replace("_", " ")):
+            return jenjang
+    return "pemula"
+
+
+def test_angka_kredit_lists_every_functional_official_once_with_a_plausible_ladder_position(
+    clean: tuple[Path, dict[str, int]],
+) -> None:
+    folder, _ = clean
+    rows = _read(folder, "angka_kredit")
+    peg = _read(folder, "pegawai").set_index("nip")
+    assert list(rows.columns) == ["nip", "jenjang", "golongan", "ak_awal", "bulan"]
+    assert rows["nip"].is_unique
+    assert set(rows["nip"]) == set(peg.index[peg["jenis_jabatan"] == "fungsional"])
+    assert (rows["jenjang"] == rows["nip"].map(peg["jabatan"]).map(_jenjang_of_title)).all()
+    ak_awal, bulan = rows["ak_awal"].astype(float), rows["bulan"].astype(int)
+    assert rows["ak_awal"].str.fullmatch(r"\d+\.\d\d").all()
+    assert bulan.between(1, 12).all() and 0.8 < (bulan == 12).mean() < 1
+
+    kind = []
+    for (_, row), awal in zip(rows.iterrows(), ak_awal, strict=True):
+        golongan, koef, setiap, jenjang_pada = LADDER[row["jenjang"]]
+        assert row["golongan"] in golongan
+        k = golongan.index(row["golongan"])
+        assert awal >= k * setiap  # credit accumulates within the jenjang from the last pangkat's
+        if k == len(golongan) - 1 and jenjang_pada is None:
+            kind.append("puncak")
+            continue
+        threshold = (k + 1) * setiap if k < len(golongan) - 1 else jenjang_pada
+        kind.append("sudah" if awal >= threshold else "satu_tahun" if awal >= threshold - 1.5 * koef
+                    else "jauh")
+    kinds = pd.Series(kind).value_counts()
+    # the tops of both ladders (penyelia III/d, ahli_utama IV/e), in every instansi
+    instansi = peg["kode_unit"].map(_read(folder, "unit_kerja").set_index("kode_unit")["kode_instansi"])
+    puncak = rows.loc[pd.Series(kind).eq("puncak").to_numpy()]
+    assert set(puncak["jenjang"]) == {"penyelia", "ahli_utama"}
+    assert set(puncak["nip"].map(instansi)) == set(instansi)
+    # some a good year away from the next step, some past it, some far below
+    assert min(kinds["sudah"], kinds["satu_tahun"], kinds["jauh"]) >= 0.1 * len(rows)
+
+
+def test_bad_angka_kredit_rows_are_one_outside_the_range_one_negative_one_not_functional(
+    dirty: tuple[Path, dict[str, int]], clean: tuple[Path, dict[str, int]],
+) -> None:
+    rows = _read(dirty[0], "angka_kredit")
+    fungsional = _read(dirty[0], "pegawai").drop_duplicates("nip").set_index("nip")["jenis_jabatan"]
+    outside = [g not in LADDER[j][0] for j, g in zip(rows["jenjang"], rows["golongan"], strict=True)]
+    negative = rows["ak_awal"].astype(float) < 0
+    not_functional = rows["nip"].map(fungsional) != "fungsional"
+    assert (sum(outside), negative.sum(), not_functional.sum()) == (1, 1, 1)
+    assert len(rows) == len(_read(clean[0], "angka_kredit")) + 1

@@ -146,16 +146,26 @@ def test_an_unknown_dokumen_choice_is_refused(
 def test_the_training_report_writes_recommendations_unit_plans_and_summaries_with_follow_up(
     in_flow: Callable, demo_input: Path, tmp_path: Path, rules: Ruleset
 ) -> None:
+    from penilaian.angka_kredit import convert_angka_kredit
+    from penilaian.keberatan import review_objections
+
     frames = checked_frames(demo_input, "training")
     year_end = score_year_end(frames, rules, TAHUN)
-    result = recommend_trainings(year_end, frames, rules, TAHUN)
+    keberatan = review_objections(frames, year_end, rules, TAHUN)
+    result = recommend_trainings(year_end, frames, rules, TAHUN, keberatan)
+    angka_kredit = convert_angka_kredit(frames, keberatan.akhir, rules, TAHUN)
     ctx = context("training", tmp_path)
 
-    returned = in_flow(lambda: report_training(ctx, frames, year_end, result))
+    returned = in_flow(lambda: report_training(ctx, frames, year_end, result, keberatan, angka_kredit,
+                                               "semua"))
 
     files = assert_writes_the_registry_outputs("training", ctx, returned)
     csv = pd.read_csv(ctx.output_dir / "rekomendasi_pelatihan.csv", dtype=str)
     assert len(csv) == len(result.rekomendasi)
+    ak = pd.read_csv(ctx.output_dir / "angka_kredit_hasil.csv", dtype=str)
+    assert len(ak) == len(angka_kredit.hasil) > 0 and list(ak["nip"]) == sorted(ak["nip"])
+    # the documents of the functional officials converted, and of no one else
+    assert {name for name in files if name.startswith("dokumen/")} == {f"dokumen/{n}.html" for n in ak["nip"]}
     plans = {name for name in files if name.startswith("rencana_pelatihan_")}
     assert plans == {f"rencana_pelatihan_{kode}.csv" for kode in result.rencana_unit["kode_unit"]}
     summaries = {name for name in files if name.startswith("ringkasan_")}

@@ -156,16 +156,24 @@ def test_the_year_end_write_keeps_each_indicators_latest_realisation_up_to_the_c
 def test_the_training_write_stores_recommendations_and_rewards_and_counselling_as_follow_up(
     write_in_stage_run: Callable, demo_input: Path, db_url: str
 ) -> None:
+    from penilaian.angka_kredit import convert_angka_kredit
+    from penilaian.keberatan import review_objections
+
     frames, rules = checked_frames(demo_input, "training"), load_ruleset(None)
-    result = recommend_trainings(score_year_end(frames, rules, TAHUN), frames, rules, TAHUN)
+    year_end = score_year_end(frames, rules, TAHUN)
+    keberatan = review_objections(frames, year_end, rules, TAHUN)
+    result = recommend_trainings(year_end, frames, rules, TAHUN, keberatan)
+    angka_kredit = convert_angka_kredit(frames, keberatan.akhir, rules, TAHUN)
     assert len(result.penghargaan) and len(result.tindak_lanjut), "the demo data has both"
     run_id, written = write_in_stage_run("training", demo_input,
-                                         lambda ctx, _: write_training(ctx, result, frames))
+                                         lambda ctx, _: write_training(ctx, result, frames, angka_kredit))
 
     follow_up = len(result.penghargaan) + len(result.tindak_lanjut)
     expected = {"rekomendasi_pelatihan": len(result.rekomendasi), "tindak_lanjut": follow_up,
                 "katalog_pelatihan": len(frames["katalog_pelatihan"]),
-                "riwayat_pelatihan": len(frames["riwayat_pelatihan"])}
+                "riwayat_pelatihan": len(frames["riwayat_pelatihan"]),
+                "angka_kredit": len(frames["angka_kredit"]), "angka_kredit_hasil": len(angka_kredit.hasil)}
+    assert expected["angka_kredit_hasil"], "the demo has functional officials"
     assert expected["katalog_pelatihan"] and expected["riwayat_pelatihan"], "the demo data has both"
     assert written == {f"{name}_ditulis": n for name, n in expected.items()}
     assert rows_of_run(db_url, run_id) == expected
@@ -174,10 +182,19 @@ def test_the_training_write_stores_recommendations_and_rewards_and_counselling_a
     stored = read_year(get_engine(db_url), "tindak_lanjut", TAHUN).set_index("nip")
     assert stored["jenis"].to_dict() == {**dict.fromkeys(result.penghargaan["nip"], "penghargaan"),
                                          **dict.fromkeys(result.tindak_lanjut["nip"], "konseling")}
-    assert set(stored.loc[stored["jenis"] == "penghargaan", "predikat_final"]) == {"Sangat Baik"}
+    # after the objection review: what stands decides
+    assert set(stored.loc[stored["jenis"] == "penghargaan", "predikat_ditetapkan"]) == {"Sangat Baik"}
     konseling = stored[stored["jenis"] == "konseling"]
-    assert set(konseling["predikat_final"]) <= {"Kurang", "Sangat Kurang"}
+    assert set(konseling["predikat_ditetapkan"]) <= {"Kurang", "Sangat Kurang"}
     assert konseling["rencana"].to_dict() == result.tindak_lanjut.set_index("nip")["rencana"].to_dict()
+    # angka_kredit.csv as read, each row with its line; the conversion unrounded, by nip
+    filed = read_year(get_engine(db_url), "angka_kredit", TAHUN).sort_values("baris")
+    assert list(filed["baris"]) == list(frames["angka_kredit"]["_baris"])
+    assert list(filed["nip"]) == list(frames["angka_kredit"]["nip"])
+    hasil = read_year(get_engine(db_url), "angka_kredit_hasil", TAHUN).set_index("nip").sort_index()
+    computed = angka_kredit.hasil.set_index("nip")
+    assert hasil["ak_kumulatif"].to_dict() == pytest.approx(computed["ak_kumulatif"].to_dict(), abs=1e-9)
+    assert hasil["langkah_berikutnya"].to_dict() == computed["langkah_berikutnya"].to_dict()
 
 
 def test_a_run_identical_to_the_last_successful_one_writes_nothing(
