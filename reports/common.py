@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from contract.schema import BERAKHLAK, PREDIKAT
+from contract.schema import BERAKHLAK, GOLONGAN, JENJANG, PREDIKAT
 from penilaian.numbers import round_half_up
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,6 +42,33 @@ JENIS_UMPAN_BALIK_LABEL = {
     "apresiasi": "Apresiasi",
 }
 KEPUTUSAN_LABEL = {"diterima": "Diterima", "ditolak": "Ditolak"}  # an objection's decision
+# A functional official's jenjang, each ladder bottom to top (DOMAIN.md "Angka kredit").
+JENJANG_LABEL = {
+    "pemula": "Pemula",
+    "terampil": "Terampil",
+    "mahir": "Mahir",
+    "penyelia": "Penyelia",
+    "ahli_pertama": "Ahli Pertama",
+    "ahli_muda": "Ahli Muda",
+    "ahli_madya": "Ahli Madya",
+    "ahli_utama": "Ahli Utama",
+}
+# The pangkat of each golongan ruang, lowest first (the PNS pangkat ladder of PP 99/2000).
+PANGKAT_LABEL = {
+    "II/a": "Pengatur Muda",
+    "II/b": "Pengatur Muda Tingkat I",
+    "II/c": "Pengatur",
+    "II/d": "Pengatur Tingkat I",
+    "III/a": "Penata Muda",
+    "III/b": "Penata Muda Tingkat I",
+    "III/c": "Penata",
+    "III/d": "Penata Tingkat I",
+    "IV/a": "Pembina",
+    "IV/b": "Pembina Tingkat I",
+    "IV/c": "Pembina Utama Muda",
+    "IV/d": "Pembina Utama Madya",
+    "IV/e": "Pembina Utama",
+}
 STATUS_LABEL = {"sesuai_jalur": "Sesuai jalur", "berisiko": "Berisiko", "tertinggal": "Tertinggal"}
 POLA_LABEL = {
     "lunak": "Lunak (cenderung terlalu murah hati)",
@@ -174,6 +201,34 @@ def lookup(df: pd.DataFrame, key: str, value: str, hanya: pd.Series | None = Non
     keys = keys[~keys.duplicated().to_numpy()]
     vals = text_column(df[value].iloc[keys.index.to_numpy()])
     return pd.Series(vals.to_numpy(), index=keys.to_numpy())
+
+
+def langkah_column(langkah: pd.Series, jenjang: pd.Series, golongan: pd.Series) -> pd.Series:
+    """A functional official's next step in words, with the pangkat (and jenjang) it leads to.
+
+    A step up is always to the next golongan ruang, and a jenjang step to the next jenjang of the
+    ladder (the top of a ladder has no step: langkah puncak); a jenjang step also needs the
+    competency test (uji kompetensi).
+    """
+    langkah, golongan = text_column(langkah), text_column(golongan)
+    gol = map_codes(golongan, pd.Series(dict(zip(GOLONGAN, GOLONGAN[1:], strict=False)), dtype=object))
+    jab = map_codes(text_column(jenjang), pd.Series(dict(zip(JENJANG, JENJANG[1:], strict=False)),
+                                                     dtype=object))
+    pangkat = label_column(gol, PANGKAT_LABEL) + " (" + gol + ")"
+    ada_gol, ada_jab = gol != "", jab != ""
+    teks = {
+        "pangkat": "Kenaikan pangkat" + (" ke " + pangkat).where(ada_gol, ""),
+        "jenjang": "Kenaikan jenjang"
+        + (" ke " + label_column(jab, JENJANG_LABEL)).where(ada_jab, "")
+        + (", pangkat " + pangkat + ",").where(ada_gol, "")
+        + " dan uji kompetensi",
+        "puncak": pd.Series("Puncak jenjang: tidak ada kenaikan pangkat atau jenjang berikutnya",
+                            index=langkah.index, dtype=object),
+    }
+    out = langkah.copy()
+    for kode, kalimat in teks.items():
+        out = out.where(langkah != kode, kalimat)
+    return out
 
 
 def map_codes(values: pd.Series, table: pd.Series) -> pd.Series:

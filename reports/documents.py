@@ -12,11 +12,14 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import BERAKHLAK
+from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, ANGKA_KREDIT_EXTRA_COLUMNS
 from penilaian.keberatan import KEPUTUSAN_COLUMNS, KEPUTUSAN_EXTRA_COLUMNS
 from reports.common import (
     JENIS_INDIKATOR_LABEL,
     JENIS_UMPAN_BALIK_LABEL,
+    JENJANG_LABEL,
     KEPUTUSAN_LABEL,
+    PANGKAT_LABEL,
     RATING_LABEL,
     UNIT_COLUMNS,
     Frames,
@@ -25,6 +28,7 @@ from reports.common import (
     frame_or_empty,
     group_records,
     label_column,
+    langkah_column,
     lookup,
     map_codes,
     records,
@@ -203,6 +207,37 @@ def _dokumen_keberatan(keberatan: Any, frames: Frames) -> dict[str, dict[str, An
     return {r["nip"]: r for r in records(t)}
 
 
+def _dokumen_angka_kredit(angka_kredit: Any) -> dict[str, dict[str, Any]]:
+    """The angka kredit section of each functional official in the result, formatted column-wise.
+
+    At the top of a jenjang (langkah puncak) there is no threshold: ambang, memenuhi and kekurangan
+    are not shown, whatever the result holds there.
+    """
+    ak = frame_or_empty(angka_kredit, "hasil", (*ANGKA_KREDIT_COLUMNS, *ANGKA_KREDIT_EXTRA_COLUMNS))
+    nip = text_column(ak["nip"])
+    if nip.duplicated().any():
+        raise ValueError("hasil angka kredit memuat NIP yang sama lebih dari sekali")
+    langkah = text_column(ak["langkah_berikutnya"])
+    golongan = text_column(ak["golongan"])
+    t = {
+        "nip": nip,
+        "jenjang": label_column(ak["jenjang"], JENJANG_LABEL),
+        "golongan": golongan,
+        "pangkat": map_codes(golongan, pd.Series(PANGKAT_LABEL, dtype=object)),
+        "predikat": text_column(ak["predikat_ditetapkan"]),
+        "bulan": text_column(pd.to_numeric(ak["bulan"]).astype("Int64")),
+        **{k: format_numbers(ak[k]) for k in (
+            "persentase", "koefisien", "ak_tahun", "ak_awal", "ak_kumulatif", "ambang", "kekurangan",
+        )},
+        "langkah": langkah_column(langkah, ak["jenjang"], golongan),
+        "tujuan": langkah.map({"pangkat": "kenaikan pangkat", "jenjang": "kenaikan jenjang"}).fillna(""),
+        "puncak": langkah == "puncak",
+        "uji_kompetensi": ak["uji_kompetensi"].astype("boolean").fillna(False).astype(bool),
+        "memenuhi": text_column(ak["memenuhi"]) == "ya",
+    }
+    return {r["nip"]: r for r in records(t)}
+
+
 def render_documents(
     *,
     year_end: Any,
@@ -211,18 +246,28 @@ def render_documents(
     pilihan: str = "semua",
     tahun: int | None = None,
     keberatan: Any = None,
+    angka_kredit: Any = None,
 ) -> int:
     """Write dokumen/<nip>.html, the Dokumen Evaluasi Kinerja, for the chosen employees.
 
     keberatan: the objection stage's KeberatanResult. Then only the chosen employees with a decided
     objection (in keberatan.keputusan) are (re-)written, each with its Keberatan section and the
     decider's signature; every other document would be the same as without it.
+    angka_kredit: the training stage's AngkaKreditResult. Then only the chosen functional officials in
+    angka_kredit.hasil are (re-)written, each with its section "Konversi Predikat Kinerja ke Angka
+    Kredit" — with keberatan too, each also keeps its Keberatan section if it objected (the other
+    objectors' documents, written by the objection stage, would not change).
     """
     hasil = _apply_choice(year_end.hasil, pilihan)
     per_keberatan: dict[str, dict[str, Any]] = {}
+    per_angka_kredit: dict[str, dict[str, Any]] = {}
     if keberatan is not None:
         per_keberatan = _dokumen_keberatan(keberatan, frames)
-        hasil = hasil[text_column(hasil["nip"]).isin(per_keberatan).to_numpy()]
+    if angka_kredit is not None:
+        per_angka_kredit = _dokumen_angka_kredit(angka_kredit)
+    ditulis = per_angka_kredit if angka_kredit is not None else per_keberatan
+    if keberatan is not None or angka_kredit is not None:
+        hasil = hasil[text_column(hasil["nip"]).isin(ditulis).to_numpy()]
     if hasil.empty:
         return 0
     nip = text_column(hasil["nip"])
@@ -263,6 +308,7 @@ def render_documents(
                 indikator=per_indikator.get(nip_h, kosong),
                 umpan_balik=per_umpan_balik.get(nip_h, kosong),
                 keberatan=per_keberatan.get(nip_h),
+                angka_kredit=per_angka_kredit.get(nip_h),
                 **tetap,
             )
             with open(os.path.join(folder, nip_h + ".html"), "w", encoding="utf-8", newline="\n") as f:

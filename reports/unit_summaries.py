@@ -1,5 +1,5 @@
 """The unit summary ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, objections,
-bias, training."""
+bias, training, functional officials' angka kredit."""
 
 from __future__ import annotations
 
@@ -10,10 +10,12 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import PREDIKAT
+from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, ANGKA_KREDIT_EXTRA_COLUMNS
 from penilaian.kurva import KUNCI_PREDIKAT, PESERTA_KURVA_COLUMNS, URUTAN_PERINGKAT
 from penilaian.numbers import clean
 from reports.charts import bar_chart, grouped_bar_chart
 from reports.common import (
+    JENJANG_LABEL,
     KEPUTUSAN_LABEL,
     POLA_LABEL,
     Frames,
@@ -22,6 +24,7 @@ from reports.common import (
     frame_or_empty,
     group_records,
     label_column,
+    langkah_column,
     lookup,
     map_codes,
     per_unit,
@@ -173,6 +176,56 @@ def _keberatan_kosong() -> dict[str, Any]:
             "pelanggaran": ""}
 
 
+# An official's class in the unit's angka kredit counts: reaches the next pangkat, reaches the next
+# jenjang (uji kompetensi still to pass), at the top of the jenjang, below the threshold.
+KELAS_AK = ("naik_pangkat", "naik_jenjang", "puncak", "belum")
+
+
+def _angka_kredit_unit(angka_kredit: Any, pegawai: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Per unit: how many of its functional officials with angka kredit reach the threshold of their next
+    pangkat or jenjang, or are at the top, and the list of those reaching one (by nip).
+
+    The unit and name come with the result; where missing they are looked up in pegawai.
+    """
+    ak = frame_or_empty(angka_kredit, "hasil", (*ANGKA_KREDIT_COLUMNS, *ANGKA_KREDIT_EXTRA_COLUMNS))
+    ak = ak.iloc[sort_positions(text_column(ak["nip"]))]
+    nip = text_column(ak["nip"])
+    kode = text_column(ak["kode_unit"])
+    kode = kode.where(kode != "", map_codes(nip, lookup(pegawai, "nip", "kode_unit", hanya=nip)))
+    nama = text_column(ak["nama"])
+    nama = nama.where(nama != "", map_codes(nip, lookup(pegawai, "nip", "nama", hanya=nip)))
+    langkah = text_column(ak["langkah_berikutnya"])
+    memenuhi = (text_column(ak["memenuhi"]) == "ya") & (langkah != "puncak")
+    kelas = np.select(
+        [memenuhi & (langkah == "pangkat"), memenuhi & (langkah == "jenjang"), langkah == "puncak"],
+        [0, 1, 2],
+        3,
+    )
+    jumlah = count_per_unit(kode, kelas, len(KELAS_AK))
+    naik = kelas < 2
+    daftar = per_unit(
+        {
+            "nip": nip[naik],
+            "nama": nama[naik],
+            "jenjang": label_column(ak["jenjang"][naik], JENJANG_LABEL),
+            "golongan": text_column(ak["golongan"][naik]),
+            "ak_kumulatif": format_numbers(ak["ak_kumulatif"][naik]),
+            "ambang": format_numbers(ak["ambang"][naik]),
+            "langkah": langkah_column(langkah[naik], ak["jenjang"][naik], ak["golongan"][naik]),
+        },
+        kode[naik],
+    )
+    return {
+        unit: {**dict(zip(KELAS_AK, baris, strict=True)), "jumlah": sum(baris),
+               "daftar": daftar.get(unit, [])}
+        for unit, baris in jumlah.items()
+    }
+
+
+def _angka_kredit_kosong() -> dict[str, Any]:
+    return {**dict.fromkeys(KELAS_AK, 0), "jumlah": 0, "daftar": []}
+
+
 def _langkah_kurva(pindah_kurva: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """Per moved nip, each curve move: the rule and its count worked out, the rank among the holders."""
     batas = pd.to_numeric(pindah_kurva["batas"]).astype("Int64").astype("str")
@@ -300,6 +353,7 @@ def render_unit_summaries(
     training: Any = None,
     tahun: int | None = None,
     keberatan: Any = None,
+    angka_kredit: Any = None,
 ) -> list[Path]:
     """Write ringkasan_<kode_unit>.html: curve, capaian spread, calibration moves, bias, training.
 
@@ -307,6 +361,10 @@ def render_unit_summaries(
     summary has a Keberatan section (the unit's decided objections, a flag where the standing
     distribution no longer meets the curve), the distribution shows the predikat that stand, and
     the reward and follow-up lists show predikat_ditetapkan.
+    angka_kredit: the training stage's AngkaKreditResult. Then every summary has a section "Angka Kredit
+    Jabatan Fungsional": how many of the unit's functional officials with angka kredit reach their next
+    pangkat, their next jenjang (with uji kompetensi still to pass) or are at the top, and the list of
+    those reaching a threshold.
     """
     units = unit_rows(frames)
     tahun = report_year(tahun, year_end, frames)
@@ -370,6 +428,7 @@ def render_unit_summaries(
         {k: text_column(td[k]) for k in ("nip", "nama", "kode_aturan", "alasan")}, td["kode_unit"]
     )
     pelatihan = _pelatihan_unit(training, ditetapkan) if training is not None else {}
+    per_angka_kredit = _angka_kredit_unit(angka_kredit, pegawai) if angka_kredit is not None else {}
 
     label_predikat = _label_predikat(training, keberatan)
     tpl = template("ringkasan.html.j2")
@@ -399,6 +458,8 @@ def render_unit_summaries(
             pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
             label_predikat=label_predikat,
             keberatan=(per_keberatan.get(k) or _keberatan_kosong()) if keberatan is not None else None,
+            angka_kredit=(per_angka_kredit.get(k) or _angka_kredit_kosong()) if angka_kredit is not None
+            else None,
         )
         paths.append(write_text(out_dir / f"ringkasan_{safe_name(k)}.html", html))
     return paths

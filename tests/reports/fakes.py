@@ -8,6 +8,7 @@ import pandas as pd
 from contract.karantina import empty_karantina
 from contract.schema import BERAKHLAK, PREDIKAT
 from expectations.results import GateCheck, GateResult
+from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, ANGKA_KREDIT_EXTRA_COLUMNS, AngkaKreditResult
 from penilaian.keberatan import (
     KEPUTUSAN_COLUMNS,
     KEPUTUSAN_EXTRA_COLUMNS,
@@ -19,7 +20,8 @@ from penilaian.training import TrainingResult
 from penilaian.year_end import YearEndResult
 
 __all__ = [
-    "GateCheck", "GateResult", "KeberatanResult", "MidYearResult", "TrainingResult", "YearEndResult",
+    "AngkaKreditResult", "GateCheck", "GateResult", "KeberatanResult", "MidYearResult", "TrainingResult",
+    "YearEndResult",
 ]
 
 XSS = "<script>alert('x')</script>"
@@ -392,3 +394,58 @@ def make_keberatan(
         }
     ).astype(KURVA_KEBERATAN_COLUMNS)
     return KeberatanResult(keputusan=keputusan, akhir=akhir, karantina=empty_karantina(), kurva=kurva)
+
+
+# (hasil row, jenjang, golongan, bulan, ak_awal, langkah_berikutnya, ambang) of the functional officials;
+# rows 0, 2, 4 are in U01, rows 1, 5 in U02, row 3 is no functional official.
+OFFICIALS = (
+    (0, "ahli_pertama", "III/a", 12, 40.0, "pangkat", 50.0),  # Baik: 12.5 -> 52.5, reaches the pangkat
+    (1, "ahli_muda", "III/d", 12, 180.0, "jenjang", 200.0),  # Baik: 25 -> 205, reaches the jenjang
+    (2, "ahli_pertama", "III/a", 2, 10.0, "pangkat", 50.0),  # 2 months: below the threshold
+    (4, "ahli_utama", "IV/e", 12, 300.0, "puncak", np.nan),  # Sangat Baik: 75 -> 375, top
+    (5, "terampil", "II/d", 12, 50.0, "jenjang", 60.0),  # Baik: 5 -> 55, short of the jenjang by 5
+)
+PERSENTASE = {"Sangat Baik": 150.0, "Baik": 100.0, "Butuh Perbaikan": 75.0, "Kurang": 50.0,
+              "Sangat Kurang": 25.0}
+KOEFISIEN = {"terampil": 5.0, "ahli_pertama": 12.5, "ahli_muda": 25.0, "ahli_utama": 50.0}
+
+
+def make_angka_kredit(year_end: YearEndResult, keberatan: KeberatanResult | None = None) -> AngkaKreditResult:
+    """The conversion of OFFICIALS, unrounded, with the predikat that stands (after keberatan, if given)."""
+    hasil = year_end.hasil.reset_index(drop=True)
+    if keberatan is not None:
+        hasil = hasil.assign(predikat_final=hasil["nip"].map(
+            dict(zip(keberatan.akhir["nip"], keberatan.akhir["predikat_ditetapkan"], strict=True))))
+    baris = hasil.iloc[[o[0] for o in OFFICIALS]]
+    predikat = baris["predikat_final"].to_numpy()
+    persentase = np.array([PERSENTASE[p] for p in predikat])
+    koefisien = np.array([KOEFISIEN[o[1]] for o in OFFICIALS])
+    bulan = np.array([o[3] for o in OFFICIALS])
+    ak_tahun = bulan / 12 * persentase / 100 * koefisien
+    ak_awal = np.array([o[4] for o in OFFICIALS])
+    langkah = np.array([o[5] for o in OFFICIALS], dtype=object)
+    ambang = np.array([o[6] for o in OFFICIALS])
+    kumulatif = ak_awal + ak_tahun
+    hasil_ak = pd.DataFrame(
+        {
+            "nip": baris["nip"].to_numpy(),
+            "jenjang": [o[1] for o in OFFICIALS],
+            "golongan": [o[2] for o in OFFICIALS],
+            "predikat_ditetapkan": predikat,
+            "persentase": persentase,
+            "koefisien": koefisien,
+            "bulan": bulan,
+            "ak_tahun": ak_tahun,
+            "ak_awal": ak_awal,
+            "ak_kumulatif": kumulatif,
+            "langkah_berikutnya": langkah,
+            "ambang": ambang,
+            "memenuhi": np.where((langkah != "puncak") & (kumulatif >= np.nan_to_num(ambang)), "ya", "tidak"),
+            "kekurangan": np.where(langkah == "puncak", np.nan, np.maximum(0.0, ambang - kumulatif)),
+            "nama": baris["nama"].to_numpy(),
+            "kode_unit": baris["kode_unit"].to_numpy(),
+            "uji_kompetensi": langkah == "jenjang",
+        }
+    ).sort_values("nip", kind="stable").reset_index(drop=True)
+    return AngkaKreditResult(hasil=hasil_ak[[*ANGKA_KREDIT_COLUMNS, *ANGKA_KREDIT_EXTRA_COLUMNS]],
+                             karantina=empty_karantina())

@@ -12,6 +12,7 @@ from reports.unit_summaries import render_unit_summaries
 from tests.reports.fakes import (
     ESCAPED,
     XSS,
+    make_angka_kredit,
     make_frames,
     make_gate,
     make_keberatan,
@@ -33,6 +34,11 @@ def _semua(out: Path, teks: str = "") -> list[Path]:
     render_documents(year_end=year_end, frames=frames, out_dir=out / "keberatan", keberatan=keberatan)
     render_unit_summaries(year_end=year_end, frames=frames, out_dir=out / "keberatan", training=training,
                           keberatan=keberatan)
+    angka_kredit = make_angka_kredit(year_end, keberatan)  # the training stage's pages
+    render_documents(year_end=year_end, frames=frames, out_dir=out / "angka_kredit", keberatan=keberatan,
+                     angka_kredit=angka_kredit)
+    render_unit_summaries(year_end=year_end, frames=frames, out_dir=out / "angka_kredit", training=training,
+                          keberatan=keberatan, angka_kredit=angka_kredit)
     render_mid_year_reports(mid_year=make_mid_year(frames, teks=teks), frames=frames, out_dir=out)
     write_training_plans(training, out)
     return sorted(p for p in out.rglob("*") if p.is_file())
@@ -40,7 +46,7 @@ def _semua(out: Path, teks: str = "") -> list[Path]:
 
 def test_every_text_field_is_escaped_in_every_output(tmp_path):
     files = [p for p in _semua(tmp_path, XSS) if p.suffix == ".html"]
-    assert len(files) == 1 + 6 + 2 + 2 + 3 + 2
+    assert len(files) == 1 + 6 + 2 + 2 + 3 + 2 + 5 + 2
     for path in files:
         html = path.read_text(encoding="utf-8")
         assert "<script" not in html.lower(), path.name

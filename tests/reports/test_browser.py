@@ -21,7 +21,14 @@ from reports.documents import render_documents
 from reports.gate_report import render_gate_report
 from reports.unit_summaries import render_unit_summaries
 from stages import registry
-from tests.reports.fakes import make_frames, make_gate, make_keberatan, make_training, make_year_end
+from tests.reports.fakes import (
+    make_angka_kredit,
+    make_frames,
+    make_gate,
+    make_keberatan,
+    make_training,
+    make_year_end,
+)
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -200,6 +207,49 @@ def test_unit_summary_with_objections_fits_the_page(objection_pages: tuple[Path,
     shot, dom = _browse(page, tmp_path, "ringkasan_keberatan")
     _, colour = _coloured_share(shot)
     assert colour > 0.005 and "<h2>Keberatan</h2>" in dom and "Ditetapkan (keberatan)" in dom
+    for width in (794, 680):
+        dom = _measured_dom(page, tmp_path, width)
+        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+
+
+@pytest.fixture(scope="module")
+def angka_kredit_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The document of an official reaching the next jenjang who also objected, and its unit's summary."""
+    out = tmp_path_factory.mktemp("angka_kredit")
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    keberatan = make_keberatan(year_end, frames)
+    angka_kredit = make_angka_kredit(year_end, keberatan)
+    render_documents(year_end=year_end, frames=frames, out_dir=out, keberatan=keberatan,
+                     angka_kredit=angka_kredit)
+    render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, keberatan=keberatan,
+                          training=make_training(year_end), angka_kredit=angka_kredit)
+    return out / "dokumen" / f"{year_end.hasil['nip'].iloc[1]}.html", out / "ringkasan_U02.html"
+
+
+def test_angka_kredit_document_fits_and_prints_on_a4(angka_kredit_pages: tuple[Path, Path],
+                                                     tmp_path: Path) -> None:
+    page, _ = angka_kredit_pages
+    _, dom = _browse(page, tmp_path, "angka_kredit")
+    assert "<h2>Konversi Predikat Kinerja ke Angka Kredit</h2>" in dom and "<h2>Keberatan</h2>" in dom
+    assert "Kenaikan jenjang ke Ahli Madya, pangkat Pembina (IV/a), dan uji kompetensi" in dom
+    for width in (794, 680):  # the A4 sheet on screen; its printed width
+        dom = _measured_dom(page, tmp_path, width)
+        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+    pdf = tmp_path / "angka_kredit.pdf"
+    subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    pages = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    assert pages, "no page in the printed PDF"
+    for lebar, tinggi in pages:  # A4 is 595.28 × 841.89 pt
+        assert abs(float(lebar) - 595.28) < 1.5 and abs(float(tinggi) - 841.89) < 1.5, (lebar, tinggi)
+
+
+def test_unit_summary_with_angka_kredit_fits_the_page(angka_kredit_pages: tuple[Path, Path],
+                                                      tmp_path: Path) -> None:
+    _, page = angka_kredit_pages
+    _, dom = _browse(page, tmp_path, "ringkasan_angka_kredit")
+    assert "<h2>Angka Kredit Jabatan Fungsional</h2>" in dom and "AK<br>kumulatif" in dom
     for width in (794, 680):
         dom = _measured_dom(page, tmp_path, width)
         assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])

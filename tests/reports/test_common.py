@@ -6,10 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from contract.schema import GOLONGAN, JENJANG
 from reports.common import (
+    JENJANG_LABEL,
+    PANGKAT_LABEL,
     count_per_unit,
     format_number,
     format_numbers,
+    langkah_column,
     lookup,
     map_codes,
     per_unit,
@@ -77,3 +81,21 @@ def test_unit_rows_are_distinct_sorted_text_with_safe_codes():
     with pytest.raises(ValueError):
         unit_rows({"unit_kerja": unit.assign(kode_unit=["U1", "../x", "U3"])})
     assert (year_text(None), year_text(2026)) == ("", "2026")
+
+
+def test_next_step_names_the_pangkat_and_jenjang_it_leads_to():
+    """Every golongan and jenjang of the contract has its label; a step goes to the next golongan."""
+    assert list(PANGKAT_LABEL) == list(GOLONGAN) and list(JENJANG_LABEL) == list(JENJANG)
+    langkah = langkah_column(
+        pd.Series(["pangkat", "jenjang", "jenjang", "puncak", "pangkat", "lain"]),
+        pd.Series(["ahli_madya", "ahli_madya", "pemula", "penyelia", "terampil", "mahir"]),
+        pd.Series(["IV/b", "IV/c", "II/a", "III/d", "IV/e", "III/a"]),
+    )
+    assert langkah.tolist() == [
+        "Kenaikan pangkat ke Pembina Utama Muda (IV/c)",
+        "Kenaikan jenjang ke Ahli Utama, pangkat Pembina Utama Madya (IV/d), dan uji kompetensi",
+        "Kenaikan jenjang ke Terampil, pangkat Pengatur Muda Tingkat I (II/b), dan uji kompetensi",
+        "Puncak jenjang: tidak ada kenaikan pangkat atau jenjang berikutnya",
+        "Kenaikan pangkat",  # no golongan above IV/e: the step without a target
+        "lain",  # an unknown step as it is
+    ]

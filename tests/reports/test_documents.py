@@ -7,8 +7,18 @@ import re
 import pandas as pd
 import pytest
 
+from penilaian.angka_kredit import convert_angka_kredit
+from penilaian.ruleset import load_ruleset
 from reports.documents import render_documents
-from tests.reports.fakes import ESCAPED, XSS, make_frames, make_keberatan, make_year_end
+from tests.reports.fakes import (
+    ESCAPED,
+    OFFICIALS,
+    XSS,
+    make_angka_kredit,
+    make_frames,
+    make_keberatan,
+    make_year_end,
+)
 
 
 def test_documents_one_file_per_scored_employee_with_key_content(tmp_path, data):
@@ -245,3 +255,182 @@ def test_objection_section_escapes_every_field(tmp_path):
     assert f"Capaian indikator 0 belum dihitung{ESCAPED}" in bagian  # alasan
     assert f"Bukti realisasi diterima{ESCAPED}" in bagian  # catatan keputusan
     assert f"Kepala U02{ESCAPED}" in bagian  # decider's name
+
+
+# --- the angka kredit section (training stage) ---
+
+AK = "<h2>Konversi Predikat Kinerja ke Angka Kredit</h2>"
+
+
+def _ak_bagian(html: str) -> str:
+    """The angka kredit section: from its heading to the next one."""
+    return html[html.index(AK):html.index("<h2>Umpan Balik Berkelanjutan</h2>")]
+
+
+def _dokumen(path, nip: str) -> str:
+    return (path / "dokumen" / f"{nip}.html").read_text(encoding="utf-8")
+
+
+def test_fake_conversion_is_what_convert_angka_kredit_computes():
+    """The reports are tested on make_angka_kredit: it must be the real result for OFFICIALS' rows."""
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    hasil = year_end.hasil.reset_index(drop=True)
+    frames["angka_kredit"] = pd.DataFrame(
+        {
+            "nip": [hasil["nip"].iloc[o[0]] for o in OFFICIALS],
+            **{k: [o[i] for o in OFFICIALS] for i, k in ((1, "jenjang"), (2, "golongan"), (4, "ak_awal"))},
+            "bulan": [float(o[3]) for o in OFFICIALS],
+        }
+    )
+    predikat = hasil[["nip", "predikat_final"]].rename(columns={"predikat_final": "predikat_ditetapkan"})
+    nyata = convert_angka_kredit(frames, predikat, load_ruleset(), 2026)
+    assert nyata.karantina.empty
+    pd.testing.assert_frame_equal(nyata.hasil, make_angka_kredit(year_end).hasil, check_dtype=False)
+
+
+def test_angka_kredit_documents_only_for_the_officials(tmp_path):
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    pejabat = sorted(_nip(year_end, o[0]) for o in OFFICIALS)  # rows 0, 1, 2, 4, 5
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, angka_kredit=angka_kredit)
+    assert n == 5 and sorted(p.stem for p in (tmp_path / "dokumen").iterdir()) == pejabat
+    # the --dokumen choice still applies: of U02 its officials (rows 1 and 5)
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "u02", pilihan="unit:U02",
+                         angka_kredit=angka_kredit)
+    assert n == 2 and sorted(p.stem for p in (tmp_path / "u02" / "dokumen").iterdir()) == [
+        _nip(year_end, 1), _nip(year_end, 5)]
+    kosong = type(angka_kredit)(hasil=angka_kredit.hasil.iloc[0:0], karantina=angka_kredit.karantina)
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "nol", angka_kredit=kosong)
+    assert n == 0
+    dua_kali = pd.concat([angka_kredit.hasil, angka_kredit.hasil.iloc[[0]]], ignore_index=True)
+    with pytest.raises(ValueError):
+        render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "x",
+                         angka_kredit=type(angka_kredit)(hasil=dua_kali, karantina=angka_kredit.karantina))
+
+
+def test_angka_kredit_section_is_the_pak_konversi_form(tmp_path):
+    """Row 2: ahli_pertama III/a, 2 months, Butuh Perbaikan: 2/12 × 75% × 12.5 = 1.5625 on 10 of 50."""
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, angka_kredit=angka_kredit)
+    bagian = _ak_bagian(_dokumen(tmp_path, _nip(year_end, 2)))
+    for text in (
+        "<tr><th>Jenjang jabatan fungsional</th><td>Ahli Pertama</td></tr>",
+        "<tr><th>Pangkat / golongan ruang</th><td>Penata Muda, III/a</td></tr>",
+        "<tr><th>Masa penilaian</th><td>2 bulan (tahun 2026)</td></tr>",
+        '<tr><td>2026</td><td class="angka">2</td><td>Butuh Perbaikan</td><td class="angka">75,00%</td>'
+        '<td class="angka">12,50</td><td class="angka">1,56</td></tr>',
+        "= 2/12 × 75,00% × 12,50 = <strong>1,56</strong>",
+        '<tr><td>Angka kredit awal (PAK terakhir)</td><td class="angka">10,00</td></tr>',
+        '<tr><td>Angka kredit konversi tahun 2026</td><td class="angka">1,56</td></tr>',
+        '<tr><th>Jumlah angka kredit kumulatif</th><th class="angka">11,56</th></tr>',  # 11.5625
+        "<tr><th>Langkah berikutnya</th><td>Kenaikan pangkat ke Penata Muda Tingkat I (III/b)</td></tr>",
+        "<tr><th>Angka kredit minimal untuk kenaikan pangkat</th><td>50,00</td></tr>",
+        "<tr><th>Memenuhi</th><td><strong>Tidak</strong></td></tr>",
+        "<tr><th>Kekurangan angka kredit untuk kenaikan pangkat</th><td>38,44</td></tr>",  # 38.4375
+    ):
+        assert text in bagian, text
+    assert "uji kompetensi" not in bagian
+    sampai = _ak_bagian(_dokumen(tmp_path, _nip(year_end, 0)))  # 40 + 12.5 reaches 50
+    assert "<tr><th>Memenuhi</th><td><strong>Ya</strong></td></tr>" in sampai
+    assert "<tr><th>Kekurangan angka kredit untuk kenaikan pangkat</th><td>0,00</td></tr>" in sampai
+    assert '<tr><th>Jumlah angka kredit kumulatif</th><th class="angka">52,50</th></tr>' in sampai
+
+
+def test_angka_kredit_jenjang_step_names_the_next_jenjang_and_the_competency_test(tmp_path):
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, angka_kredit=angka_kredit)
+    muda = _ak_bagian(_dokumen(tmp_path, _nip(year_end, 1)))  # ahli_muda III/d: 180 + 25 of 200
+    assert ("<tr><th>Langkah berikutnya</th><td>Kenaikan jenjang ke Ahli Madya, pangkat Pembina (IV/a), "
+            "dan uji kompetensi</td></tr>") in muda
+    assert "<tr><th>Angka kredit minimal untuk kenaikan jenjang</th><td>200,00</td></tr>" in muda
+    assert "<tr><th>Memenuhi</th><td><strong>Ya</strong></td></tr>" in muda
+    assert "memerlukan angka kredit kumulatif paling sedikit sebesar angka kredit minimal dan lulus uji " \
+           "kompetensi" in muda
+    terampil = _ak_bagian(_dokumen(tmp_path, _nip(year_end, 5)))  # terampil II/d: 50 + 5 of 60
+    assert "Kenaikan jenjang ke Mahir, pangkat Penata Muda (III/a), dan uji kompetensi" in terampil
+    assert "<tr><th>Pangkat / golongan ruang</th><td>Pengatur Tingkat I, II/d</td></tr>" in terampil
+    assert "<tr><th>Kekurangan angka kredit untuk kenaikan jenjang</th><td>5,00</td></tr>" in terampil
+    assert "<tr><th>Memenuhi</th><td><strong>Tidak</strong></td></tr>" in terampil
+
+
+def test_angka_kredit_at_the_top_has_no_threshold(tmp_path):
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path, angka_kredit=angka_kredit)
+    puncak = _ak_bagian(_dokumen(tmp_path, _nip(year_end, 4)))  # ahli_utama IV/e, Sangat Baik: 300 + 75
+    assert ("<tr><th>Langkah berikutnya</th><td>Puncak jenjang: tidak ada kenaikan pangkat atau jenjang "
+            "berikutnya</td></tr>") in puncak
+    for text in (
+        "<tr><th>Angka kredit minimal</th><td>—</td></tr>",
+        "<tr><th>Memenuhi</th><td>—</td></tr>",
+        "<tr><th>Kekurangan angka kredit</th><td>—</td></tr>",
+        '<td>Sangat Baik</td><td class="angka">150,00%</td><td class="angka">50,00</td>'
+        '<td class="angka">75,00</td>',
+        '<tr><th>Jumlah angka kredit kumulatif</th><th class="angka">375,00</th></tr>',
+        "<tr><th>Pangkat / golongan ruang</th><td>Pembina Utama, IV/e</td></tr>",
+    ):
+        assert text in puncak, text
+    assert "Tidak" not in puncak and "uji kompetensi" not in puncak and "Kenaikan" not in puncak
+
+
+def test_angka_kredit_section_is_the_only_change_to_the_document(tmp_path):
+    """Without angka_kredit nothing of it shows; with it, taking the section out gives the same bytes."""
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "tanpa")
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "none", angka_kredit=None)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "dengan", angka_kredit=angka_kredit)
+    for path in (tmp_path / "tanpa" / "dokumen").iterdir():
+        assert "ngka kredit" not in path.read_text(encoding="utf-8")
+        assert (tmp_path / "none" / "dokumen" / path.name).read_bytes() == path.read_bytes()
+    dengan = sorted((tmp_path / "dengan" / "dokumen").iterdir())
+    assert len(dengan) == 5
+    for path in dengan:
+        html = path.read_text(encoding="utf-8")
+        assert html.count(AK) == 1
+        assert html.replace(_ak_bagian(html), "") == _dokumen(tmp_path / "tanpa", path.stem), path.name
+
+
+def test_angka_kredit_with_objections_has_both_sections(tmp_path):
+    """The training stage passes both: the officials' documents keep their Keberatan section, the AK uses
+    the predikat that stands, and an objector who is no official is not written again."""
+    frames, year_end, keberatan = _keberatan_data()
+    angka_kredit = make_angka_kredit(year_end, keberatan)
+    n = render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "dua", keberatan=keberatan,
+                         angka_kredit=angka_kredit)
+    assert n == 5 and not (tmp_path / "dua" / "dokumen" / f"{_nip(year_end, 3)}.html").exists()
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "kb", keberatan=keberatan)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path / "ak", angka_kredit=angka_kredit)
+    for baris in (1, 2):  # objected and official
+        html = _dokumen(tmp_path / "dua", _nip(year_end, baris))
+        assert html.index("<h2>Keberatan</h2>") < html.index(AK)
+        assert _ak_bagian(html) == _ak_bagian(_dokumen(tmp_path / "ak", _nip(year_end, baris)))
+        assert html.replace(_ak_bagian(html), "") == _dokumen(tmp_path / "kb", _nip(year_end, baris))
+    # row 2's objection was accepted: Butuh Perbaikan -> Baik, so 2/12 × 100% × 12.5
+    assert "= 2/12 × 100,00% × 12,50 = <strong>2,08</strong>" in _dokumen(tmp_path / "dua", _nip(year_end, 2))
+    for baris in (0, 4, 5):  # officials without an objection: the AK section only
+        html = _dokumen(tmp_path / "dua", _nip(year_end, baris))
+        assert "<h2>Keberatan</h2>" not in html and html == _dokumen(tmp_path / "ak", _nip(year_end, baris))
+
+
+def test_angka_kredit_section_escapes_its_fields(tmp_path):
+    frames = make_frames(6)
+    year_end = make_year_end(frames)
+    angka_kredit = make_angka_kredit(year_end)
+    hasil = angka_kredit.hasil.assign(jenjang=XSS, golongan=XSS, predikat_ditetapkan=XSS)
+    render_documents(year_end=year_end, frames=frames, out_dir=tmp_path,
+                     angka_kredit=type(angka_kredit)(hasil=hasil, karantina=angka_kredit.karantina))
+    html = _dokumen(tmp_path, _nip(year_end, 1))
+    assert "<script" not in html.lower()
+    bagian = _ak_bagian(html)
+    assert f"<tr><th>Jenjang jabatan fungsional</th><td>{ESCAPED}</td></tr>" in bagian  # unknown: as it is
+    assert f"<tr><th>Pangkat / golongan ruang</th><td>{ESCAPED}</td></tr>" in bagian
+    assert f"<td>{ESCAPED}</td>" in bagian.split("<tbody>")[1]  # the predikat

@@ -11,7 +11,15 @@ from penilaian.kurva import URUTAN_PERINGKAT, kalibrasi_kurva, peringkat_unit
 from penilaian.ruleset import load_ruleset
 from reports.unit_summaries import render_unit_summaries
 from tests.penilaian.year_end_inputs import DIPINDAH_16, UNIT_KURVA_16
-from tests.reports.fakes import ESCAPED, XSS, make_frames, make_keberatan, make_training, make_year_end
+from tests.reports.fakes import (
+    ESCAPED,
+    XSS,
+    make_angka_kredit,
+    make_frames,
+    make_keberatan,
+    make_training,
+    make_year_end,
+)
 
 
 def test_unit_summaries_with_training(tmp_path, data):
@@ -239,3 +247,112 @@ def test_unit_summary_objections_escaped(tmp_path):
         assert "<script" not in html.lower()
         assert f"Pegawai {'1' if path.stem.endswith('U02') else '2'}{ESCAPED}" in _bagian(html)
     assert f"maks. 20%{ESCAPED} (ditandai" in html  # U02's pelanggaran
+
+
+# --- angka kredit of functional officials (training stage) ---
+
+AK = "<h2>Angka Kredit Jabatan Fungsional</h2>"
+META = "<tr><th>Pejabat fungsional memenuhi angka kredit kenaikan</th><td>{}</td></tr>"
+
+
+def _ak_bagian(html: str) -> str:
+    return html[html.index(AK):html.index("<p class=\"catatan\">Aturan penilaian:")]
+
+
+def _ak_ringkasan(tmp_path, *, units: int = 2, teks: str = "", ubah=None):
+    """Render with the fake conversion (OFFICIALS); return (year_end, {kode_unit: html})."""
+    frames = make_frames(6, units=units, teks=teks)
+    year_end = make_year_end(frames, teks=teks)
+    angka_kredit = make_angka_kredit(year_end)
+    if ubah is not None:
+        angka_kredit = type(angka_kredit)(hasil=ubah(angka_kredit.hasil), karantina=angka_kredit.karantina)
+    paths = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path,
+                                  training=make_training(year_end), angka_kredit=angka_kredit)
+    return year_end, {p.stem.removeprefix("ringkasan_"): p.read_text(encoding="utf-8") for p in paths}
+
+
+def _jumlah(bagian: str) -> list[str]:
+    return re.findall(r'<tr><td>([^<]*)</td><td class="angka">(\d+)</td></tr>', bagian)
+
+
+def test_unit_summary_counts_and_lists_the_officials_reaching_a_threshold(tmp_path):
+    year_end, html = _ak_ringkasan(tmp_path)
+    nip = year_end.hasil["nip"].tolist()
+    u01, u02 = _ak_bagian(html["U01"]), _ak_bagian(html["U02"])
+    # U01: row 0 reaches its pangkat, row 2 is short, row 4 is at the top
+    assert _jumlah(u01) == [
+        ("Dengan angka kredit tahun ini", "3"),
+        ("Memenuhi angka kredit kenaikan pangkat", "1"),
+        ("Memenuhi angka kredit kenaikan jenjang (perlu uji kompetensi)", "0"),
+        ("Di puncak jenjang", "1"),
+        ("Belum memenuhi", "1"),
+    ]
+    assert re.findall(r"<tr><td>(\d{18}.*?)</td></tr>", u01) == [
+        f"{nip[0]}</td><td>Pegawai 0</td><td>Ahli Pertama</td><td>III/a</td><td class=\"angka\">52,50</td>"
+        '<td class="angka">50,00</td><td>Kenaikan pangkat ke Penata Muda Tingkat I (III/b)',
+    ]
+    # U02: row 1 reaches its jenjang, row 5 is short of it
+    assert [n for _, n in _jumlah(u02)] == ["2", "0", "1", "0", "1"]
+    assert re.findall(r"<tr><td>(\d{18}.*?)</td></tr>", u02) == [
+        f"{nip[1]}</td><td>Pegawai 1</td><td>Ahli Muda</td><td>III/d</td><td class=\"angka\">205,00</td>"
+        '<td class="angka">200,00</td><td>Kenaikan jenjang ke Ahli Madya, pangkat Pembina (IV/a), dan uji '
+        "kompetensi",
+    ]
+    assert META.format("1 dari 3") in html["U01"]
+    assert META.format("1 dari 2") in html["U02"]
+    # after the training sections, before the closing note
+    assert html["U01"].index("<h2>Pemenuhan 20 JP") < html["U01"].index(AK)
+
+
+def test_unit_summary_angka_kredit_of_units_without_officials_or_without_one_reaching(tmp_path):
+    _, html = _ak_ringkasan(tmp_path, units=4)  # U01: rows 0, 4; U02: 1, 5; U03: 2; U04: 3 (no official)
+    assert "Tidak ada pejabat fungsional dengan angka kredit di unit ini." in _ak_bagian(html["U04"])
+    assert META.format("0 dari 0") in html["U04"]
+    u03 = _ak_bagian(html["U03"])
+    assert "Belum ada pejabat fungsional yang memenuhi angka kredit kenaikan pangkat atau jenjang." in u03
+    assert [n for _, n in _jumlah(u03)] == ["1", "0", "0", "0", "1"] and "<th>NIP</th>" not in u03
+    assert all("Tidak ada pejabat fungsional" not in html[u] for u in ("U01", "U02", "U03"))
+
+
+def test_unit_summary_angka_kredit_puncak_never_counts_as_reaching(tmp_path):
+    """At the top memenuhi may read either way: it is counted at the top, never as reaching a step."""
+    def ubah(h):
+        return h.assign(memenuhi="ya")
+    year_end, html = _ak_ringkasan(tmp_path, ubah=ubah)
+    u01 = _ak_bagian(html["U01"])
+    # rows 0 and 2 now both "reach" the pangkat; row 4 stays at the top
+    assert [n for _, n in _jumlah(u01)] == ["3", "2", "0", "1", "0"]
+    assert year_end.hasil["nip"].iloc[4] not in u01
+
+
+def test_unit_summary_angka_kredit_unit_and_name_from_pegawai_when_missing(tmp_path):
+    def ubah(h):
+        return h.assign(kode_unit=pd.NA, nama=pd.NA)
+    _, html = _ak_ringkasan(tmp_path, ubah=ubah)
+    assert [n for _, n in _jumlah(_ak_bagian(html["U01"]))] == ["3", "1", "0", "1", "1"]
+    assert "<td>Pegawai 1</td><td>Ahli Muda</td>" in _ak_bagian(html["U02"])
+
+
+def test_unit_summaries_without_angka_kredit_are_unchanged(tmp_path, data):
+    frames, year_end, training, _ = data
+    tanpa = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "a", training=training)
+    none = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "b", training=training,
+                                 angka_kredit=None)
+    dengan = render_unit_summaries(year_end=year_end, frames=frames, out_dir=tmp_path / "c",
+                                   training=training, angka_kredit=make_angka_kredit(year_end))
+    for a, b, c in zip(tanpa, none, dengan, strict=True):
+        html = a.read_text(encoding="utf-8")
+        assert a.read_bytes() == b.read_bytes()
+        assert "ngka kredit" not in html and "fungsional" not in html
+        # with it: the section and the one line at the top are all that differ
+        ak = c.read_text(encoding="utf-8")
+        ak = ak.replace("\n\n" + _ak_bagian(ak).rstrip("\n"), "")
+        ak = re.sub(re.escape(META).replace(r"\{\}", "[^<]*") + "\n", "", ak)
+        assert ak == html, a.name
+
+
+def test_unit_summary_angka_kredit_escaped(tmp_path):
+    _, html = _ak_ringkasan(tmp_path, teks=XSS)
+    for kode, h in html.items():
+        assert "<script" not in h.lower()
+        assert f"<td>Pegawai {'0' if kode == 'U01' else '1'}{ESCAPED}</td>" in _ak_bagian(h)
