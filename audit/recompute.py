@@ -11,13 +11,15 @@ What each stage is recomputed from (`ARSIP`) is what the stages archive in the d
 - objection: the year-end inputs, recomputing the year-end result first, and the objections as filed
   (`keberatan`, written by the objection stage with each row's line in the file);
 - training: the same, plus the training catalogue and history (`katalog_pelatihan`,
-  `riwayat_pelatihan`, written by training itself).
+  `riwayat_pelatihan`) and the functional officials' rows of angka_kredit.csv (`angka_kredit`, with
+  each row's line), written by training itself; the angka kredit is converted from the predikat that
+  stands after the recomputed objection review.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,9 @@ class Hitungan:
     arsip: Mapping[str, str]  # snapshot table -> the input sheet it archives
     hasil: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]  # result table -> (key, compared columns)
     arsip_sendiri: tuple[str, ...] = ()  # archive tables the stage's own run writes
+    # archive tables the stage's own run writes since a later version -> the result tables recomputed
+    # from them (a run of an earlier version did not write them: those results are not recomputed)
+    arsip_baru: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -54,6 +59,11 @@ _YEAR_END = {
     "bias_penilai": (("nip_penilai",), ("kode_instansi", "jumlah_dinilai", "rata_rata", "selisih_z", "pola")),
 }
 _KEBERATAN = {"keberatan": "keberatan"}
+# angka_kredit_hasil.csv's columns after nip (FORMATS.md) as training stores them, unrounded, and the
+# unit and competency-test flag stored beside them.
+_ANGKA_KREDIT_HASIL = (
+    "kode_unit", "jenjang", "golongan", "predikat_ditetapkan", "persentase", "koefisien", "bulan", "ak_tahun",
+    "ak_awal", "ak_kumulatif", "langkah_berikutnya", "ambang", "memenuhi", "kekurangan", "uji_kompetensi")
 
 # The stages recomputed, in cycle order.
 HITUNGAN: tuple[Hitungan, ...] = (
@@ -81,13 +91,15 @@ HITUNGAN: tuple[Hitungan, ...] = (
     Hitungan(
         "training",
         arsip={**SNAPSHOTS, **_KEBERATAN, "katalog_pelatihan": "katalog_pelatihan",
-               "riwayat_pelatihan": "riwayat_pelatihan"},
+               "riwayat_pelatihan": "riwayat_pelatihan", "angka_kredit": "angka_kredit"},
         hasil={
             "rekomendasi_pelatihan": (("nip", "kode_pelatihan"), (
                 "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas")),
             "tindak_lanjut": (("nip",), ("jenis", "predikat_final", "predikat_ditetapkan", "rencana")),
+            "angka_kredit_hasil": (("nip",), _ANGKA_KREDIT_HASIL),
         },
         arsip_sendiri=("katalog_pelatihan", "riwayat_pelatihan"),
+        arsip_baru={"angka_kredit": ("angka_kredit_hasil",)},
     ),
 )
 HITUNGAN_BY_TAHAP = {h.tahap: h for h in HITUNGAN}
@@ -155,7 +167,11 @@ def recompute_stage(
     from penilaian.training import recommend_trainings, tabel_tindak_lanjut
 
     training = recommend_trainings(result, frames, rules, tahun, keberatan=keberatan)
-    return {"rekomendasi_pelatihan": training.rekomendasi, "tindak_lanjut": tabel_tindak_lanjut(training)}
+    from penilaian.angka_kredit import convert_angka_kredit
+
+    angka_kredit = convert_angka_kredit(frames, keberatan.akhir[["nip", "predikat_ditetapkan"]], rules, tahun)
+    return {"rekomendasi_pelatihan": training.rekomendasi, "tindak_lanjut": tabel_tindak_lanjut(training),
+            "angka_kredit_hasil": angka_kredit.hasil}
 
 
 def _same(stored: pd.Series, recomputed: pd.Series) -> np.ndarray:

@@ -1,6 +1,6 @@
 """`kinerja audit verify`: re-walk the chain, re-digest the sealed rows, recompute the results of
-mid-year, year-end, objection and training from the archived inputs, and (optionally) check the input
-files against their recorded checksums."""
+mid-year, year-end, objection and training (the functional officials' angka kredit included) from the
+archived inputs, and (optionally) check the input files against their recorded checksums."""
 
 from __future__ import annotations
 
@@ -101,10 +101,16 @@ def _verify_recomputation(engine: Engine, tahun: int, by_id: dict[int, dict], ru
         rules = _ruleset(run, ruleset, hasil)
         if rules is None:
             continue
-        archived = snapshots(hitungan.arsip)
-        hasil.peringatan += [note for note in _provenance(archived, hitungan.arsip, by_id, run)
+        older = _archive_newer(hitungan, run)
+        for archive_name, tables in older.items():
+            hasil.peringatan.append(
+                f"stage run {rid} ({hitungan.tahap}) tidak mengarsipkan {archive_name} (versi lama): "
+                f"{', '.join(tables)} tidak dihitung ulang")
+        arsip = {name: sheet for name, sheet in hitungan.arsip.items() if name not in older}
+        archived = snapshots(arsip)
+        hasil.peringatan += [note for note in _provenance(archived, arsip, by_id, run)
                              if note not in hasil.peringatan]
-        frames = rebuild_frames(archived, tahun, hitungan.arsip)
+        frames = rebuild_frames(archived, tahun, arsip)
 
         def year_end(frames: dict[str, pd.DataFrame] = frames, rules=rules):
             if rules.checksum not in scored:
@@ -112,7 +118,10 @@ def _verify_recomputation(engine: Engine, tahun: int, by_id: dict[int, dict], ru
             return scored[rules.checksum]
 
         recomputed = recompute_stage(hitungan.tahap, frames, rules, tahun, year_end)
+        skipped = {name for tables in older.values() for name in tables}
         for table_name, (key, columns) in hitungan.hasil.items():
+            if table_name in skipped:
+                continue
             mine = recomputed[table_name]
             hasil.temuan += compare_results(table_name, stored[table_name], mine[[*key, *columns]], key,
                                             columns, stage_run_id=rid)
@@ -136,6 +145,13 @@ def _archive_missing(hitungan: Hitungan, run: Mapping) -> list[str]:
     """Archive tables this stage writes itself that its run did not write (a run of an older version)."""
     counts = json_object(run.get("counts"))
     return [name for name in hitungan.arsip_sendiri if f"{name}_ditulis" not in counts]
+
+
+def _archive_newer(hitungan: Hitungan, run: Mapping) -> dict[str, tuple[str, ...]]:
+    """Archive tables a later version of this stage writes that its run did not write, with the result
+    tables recomputed from them (a run of an earlier version: those results are not recomputed)."""
+    counts = json_object(run.get("counts"))
+    return {name: tables for name, tables in hitungan.arsip_baru.items() if f"{name}_ditulis" not in counts}
 
 
 def _ruleset(run: Mapping, ruleset: str | None, hasil: HasilVerifikasi):

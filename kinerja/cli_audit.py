@@ -21,7 +21,7 @@ def _audit_engine(db: str | None):
     from sqlalchemy.engine import make_url
 
     from kinerja.errors import UsageError
-    from models.db import get_engine, redact
+    from models.db import get_engine, redact, schema_revisions
     from stages.context import resolve_db_url
 
     url = resolve_db_url(db)
@@ -32,6 +32,12 @@ def _audit_engine(db: str | None):
     if not inspect(engine).has_table("rantai_audit"):
         raise UsageError(f"skema {redact(url)} belum memuat jejak audit: jalankan `kinerja db upgrade` / "
                          "schema predates the audit trail: run `kinerja db upgrade`")
+    current, head = schema_revisions(engine)
+    if current != head:
+        raise UsageError(f"skema {redact(url)} pada revisi {current}, kode ini memerlukan {head}: "
+                         "jalankan `kinerja db upgrade` (pemilik skema) / "
+                         f"schema at revision {current}, this code needs {head}: "
+                         "run `kinerja db upgrade` (as the schema owner)")
     return engine
 
 
@@ -94,27 +100,35 @@ def audit_explain(
     nip: Annotated[str, typer.Argument(help="NIP pegawai (18 digit)", show_default=False)],
     tahun: Tahun, db: DbUrl = None,
 ) -> None:
-    """Langkah demi langkah: dari indikator dan perilaku sampai predikat akhir satu pegawai."""
+    """Langkah demi langkah: dari indikator dan perilaku sampai predikat akhir satu pegawai (dan angka
+    kreditnya bila pejabat fungsional)."""
     import pandas as pd
 
     from audit.explain import explain
     from kinerja.errors import UsageError
-    from penilaian.numbers import format_2
 
-    p = explain(_audit_engine(db), nip, tahun)
+    engine = _audit_engine(db)
+    p = explain(engine, nip, tahun)
     if isinstance(p, pd.DataFrame):
-        if p.empty:
+        from audit.explain import angka_kredit_tanpa_predikat
+
+        ak = angka_kredit_tanpa_predikat(engine, nip, tahun)
+        if p.empty and ak is None:
             raise UsageError(f"NIP {nip} tidak ada di hasil penilaian {tahun} / not found")
         console.print(f"[bold]{nip}[/] tidak dinilai pada {tahun} (karantina):")
         for r in p.itertuples(index=False):
             console.print(escape(f"  • {r.berkas} · {r.kode_aturan} (baris {r.baris}): {r.alasan} / "
                                  f"{r.reason} [{r.tahap}; stage run {r.stage_run_id}]"),
                           highlight=False, soft_wrap=True)
+        if ak is not None:
+            aturan = "; ".join(ak["aturan"]) or "tidak tercatat di karantina"
+            _say(f"angka kredit: tidak dihitung — pejabat fungsional tanpa predikat yang berlaku "
+                 f"(angka_kredit.csv baris {ak['baris']}: jenjang {ak['jenjang']}, golongan "
+                 f"{ak['golongan']}, ak_awal {_num(ak['ak_awal'])}) — {aturan} [stage run "
+                 f"{ak['stage_run_id']} (training)]")
         return
 
-    def num(value: object) -> str:
-        return "-" if value is None or pd.isna(value) else format_2(pd.Series([float(value)])).iloc[0]
-
+    num = _num
     h, hk, pk = p.hasil, p.hasil_kerja, p.perilaku_ringkas
     console.print(f"[bold]{h['nama']}[/] — NIP {nip}, unit {h['kode_unit']} ({h['kode_instansi']}), "
                   f"tahun {tahun}; atasan {p.pegawai.get('nip_atasan') or '-'}", highlight=False)
@@ -182,8 +196,12 @@ def audit_explain(
 
     _print_keberatan(p)
     _print_berlaku(p, num)
+    nomor = 8
+    if p.angka_kredit:
+        _print_angka_kredit(p, nomor)
+        nomor += 1
 
-    console.print("\n[bold]8. Stage run yang terlibat[/]")
+    console.print(f"\n[bold]{nomor}. Stage run yang terlibat[/]")
     table = Table(show_lines=True)
     for col in ("id", "tahap", "flow run", "mulai", "hasil", "ruleset", "input (sha256)", "record_hash"):
         table.add_column(col, overflow="fold")
@@ -195,6 +213,15 @@ def audit_explain(
 
 def _say(text: str) -> None:
     console.print(f"  {escape(text)}", highlight=False, soft_wrap=True)
+
+
+def _num(value: object) -> str:
+    """A number half-up to 2 decimals ('-' when empty), as the outputs show it."""
+    import pandas as pd
+
+    from penilaian.numbers import format_2
+
+    return "-" if value is None or pd.isna(value) else format_2(pd.Series([float(value)])).iloc[0]
 
 
 def _print_keberatan(p) -> None:
@@ -244,6 +271,29 @@ def _print_berlaku(p, num) -> None:
     for r in b["rekomendasi"].itertuples(index=False):
         _say(f"  rekomendasi pelatihan: {r.kode_pelatihan} {r.nama_pelatihan} ({r.kompetensi}; "
              f"{num(r.jp)} JP, prioritas {r.prioritas})")
+    for r in b["angka_kredit"].itertuples(index=False):
+        _say(f"  angka kredit: {r.jenjang} {r.golongan}, ak_tahun {num(r.ak_tahun)}, ak_kumulatif "
+             f"{num(r.ak_kumulatif)} (konversi di bagian 8)")
+
+
+def _print_angka_kredit(p, nomor: int) -> None:
+    """8. A functional official's angka kredit: the conversion worked out, or why there is none."""
+    a = p.angka_kredit
+    console.print(f"\n[bold]{nomor}. Angka kredit jabatan fungsional[/] (konversi predikat kinerja, "
+                  "PermenPAN-RB 1/2023)", highlight=False)
+    if "rincian" in a:
+        for line in a["rincian"]:
+            _say(line)
+        _say(f"disimpan oleh stage run {a['stage_run_id']} (training)")
+    elif "aturan" in a:
+        m = a["masukan"]
+        aturan = "; ".join(a["aturan"]) or "tidak tercatat di karantina"
+        _say(f"tidak dihitung: angka_kredit.csv baris {m['baris']} (jenjang {m['jenjang']}, golongan "
+             f"{m['golongan']}) — {aturan} [stage run {a['stage_run_id']} (training)]")
+    else:
+        _say(f"tidak ada angka kredit: pejabat fungsional ini tidak ada di angka_kredit.csv yang "
+             f"diarsipkan stage run {a['stage_run_id']} (training); baris yang melanggar aturan nilai ada di "
+             "karantina.csv")
 
 
 def _berakhlak() -> tuple[str, ...]:

@@ -62,6 +62,19 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
+def schema_revisions(engine: Engine) -> tuple[str | None, str]:
+    """The Alembic revision the database is at (None before any migration) and the code's newest one."""
+    from alembic.config import Config
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    return current, ScriptDirectory.from_config(cfg).get_current_head()
+
+
 def table(name: str) -> Table:
     """A table of the schema by name."""
     return SQLModel.metadata.tables[name]

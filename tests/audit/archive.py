@@ -10,6 +10,7 @@ audit reads (verify, explain, log) are tested against it.
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from contract.values import check_values
 from kinerja.demo.generator import generate
 from models import stage_runs
 from models.db import replace_rows, transaction
+from penilaian.angka_kredit import AngkaKreditResult, convert_angka_kredit
 from penilaian.capaian import baris_realisasi_akhir
 from penilaian.keberatan import KeberatanResult, review_objections, tabel_keberatan
 from penilaian.kurva import kalibrasi_kurva, peringkat_unit
@@ -73,8 +75,10 @@ def checksums(folder: Path, tahap: str) -> dict[str, str]:
 def sealed_run(
     engine: Engine, tahap: str, tables: dict[str, pd.DataFrame], input_checksums: dict[str, str],
     ruleset_label: str | None = None, ruleset_checksum: str | None = None,
+    karantina: pd.DataFrame | None = None,
 ) -> int:
-    """One stage run: opened, its tables replaced for the year, closed 'berhasil' and sealed."""
+    """One stage run: opened, its tables replaced for the year, its quarantine (as its gate stores it,
+    replacing only the run's own rows), closed 'berhasil' and sealed."""
     rid = stage_runs.insert_run(engine, tahun=TAHUN, tahap=tahap, pengguna="auditor-test",
                                 input_checksums=json.dumps(input_checksums, sort_keys=True),
                                 ruleset_label=ruleset_label, ruleset_checksum=ruleset_checksum,
@@ -84,6 +88,8 @@ def sealed_run(
         for name, frame in tables.items():
             counts[f"{name}_ditulis"] = replace_rows(
                 conn, name, frame.assign(tahun=TAHUN, stage_run_id=rid), tahun=TAHUN)
+        if karantina is not None:
+            replace_rows(conn, "karantina", karantina.assign(tahun=TAHUN, stage_run_id=rid), stage_run_id=rid)
     digests = digests_json(result_digests(engine, rid))
     assert stage_runs.seal_run(engine, rid, "berhasil", counts, None, digests, GENESIS, record_hash)
     return rid
@@ -159,15 +165,33 @@ def training_result(year: ScoredYear) -> TrainingResult:
     return recommend_trainings(year_end, frames, year.rules, TAHUN, keberatan)
 
 
-def training_run(engine: Engine, year: ScoredYear) -> int:
-    """Training as tasks/writes.write_training stores it: recommendations, follow-up, and the training
-    catalogue and history they came from."""
+def angka_kredit_result(year: ScoredYear) -> AngkaKreditResult:
+    """The functional officials' angka kredit the training stage converts from the year's files (none
+    without angka_kredit.csv), from the predikat that stands after the objection review."""
+    frames = stage_frames(year.folder, "training")
+    keberatan = review_objections(frames, score_year_end(frames, year.rules, TAHUN), year.rules, TAHUN)
+    return convert_angka_kredit(frames, keberatan.akhir[["nip", "predikat_ditetapkan"]], year.rules, TAHUN)
+
+
+def training_run(engine: Engine, year: ScoredYear, archive_angka_kredit: bool = True) -> int:
+    """Training as tasks/writes.write_training stores it: recommendations, follow-up, angka kredit, and
+    the training catalogue, history and angka_kredit.csv rows they came from; with the angka kredit rows
+    it set aside in its quarantine, as the stage's gate stores them. With `archive_angka_kredit=False`:
+    a run of a version before angka kredit (neither the rows nor the results)."""
     frames, result = stage_frames(year.folder, "training"), training_result(year)
-    return sealed_run(engine, "training", {
+    tables = {
         "rekomendasi_pelatihan": result.rekomendasi, "tindak_lanjut": tabel_tindak_lanjut(result),
         "katalog_pelatihan": frames["katalog_pelatihan"],
         "riwayat_pelatihan": input_frame(frames, "riwayat_pelatihan"),
-    }, checksums(year.folder, "training"), year.rules.label, year.rules.checksum)
+    }
+    karantina = None
+    if archive_angka_kredit:
+        filed, angka_kredit = input_frame(frames, "angka_kredit"), angka_kredit_result(year)
+        tables |= {"angka_kredit": filed.assign(baris=filed["_baris"], bulan=filed["bulan"].astype("Int64")),
+                   "angka_kredit_hasil": angka_kredit.hasil}
+        karantina = angka_kredit.karantina
+    return sealed_run(engine, "training", tables, checksums(year.folder, "training"), year.rules.label,
+                      year.rules.checksum, karantina=karantina)
 
 
 def archive_cycle(engine: Engine, year: ScoredYear) -> dict[str, int]:
@@ -193,3 +217,43 @@ def archive_curve_unit(engine: Engine, rules: Ruleset, kode_unit: str = "U16") -
     sealed_run(engine, "plan-collection", {"unit_kerja": unit_kerja, "pegawai": pegawai}, {})
     return sealed_run(engine, "year-end", {"hasil_penilaian": hasil}, {}, rules.label, rules.checksum)
 
+
+
+# ---------------------------------------------------------------- functional officials (angka kredit)
+
+# angka_kredit.csv rows given to the demo year's functional officials, in NIP order: (jenjang, golongan,
+# ak_awal, bulan). The first two reach their next step when their predikat is Baik or better (a pangkat
+# at (0 + 1) × 50; a jenjang at 450, with the competency test); the third is at the top; the fourth is
+# far from its next pangkat (20); the last loses its SKP rows, so it is not scored: no predikat stands.
+AK_BARIS = (("ahli_pertama", "III/a", "40", ""), ("ahli_madya", "IV/c", "438", "6"),
+            ("ahli_utama", "IV/e", "10", "12"), ("terampil", "II/b", "5", "12"),
+            ("ahli_muda", "III/c", "50", "12"))
+
+
+def add_functional_officials(folder: Path) -> list[str]:
+    """angka_kredit.csv in the demo `folder` for its first functional officials by NIP (AK_BARIS), the
+    last of them without SKP rows (so not scored); their NIPs, in AK_BARIS order."""
+    pegawai = pd.read_csv(folder / "pegawai.csv", dtype=str, keep_default_na=False)
+    fungsional = sorted(pegawai.loc[pegawai["jenis_jabatan"] == "fungsional", "nip"])
+    assert len(fungsional) >= len(AK_BARIS), "the demo year has enough functional officials"
+    nips = fungsional[:len(AK_BARIS)]
+    rows = pd.DataFrame(AK_BARIS, columns=["jenjang", "golongan", "ak_awal", "bulan"]).assign(nip=nips)
+    rows[["nip", "jenjang", "golongan", "ak_awal", "bulan"]].to_csv(folder / "angka_kredit.csv", index=False)
+    skp = pd.read_csv(folder / "skp.csv", dtype=str, keep_default_na=False)
+    skp[skp["nip"] != nips[-1]].to_csv(folder / "skp.csv", index=False)
+    return nips
+
+
+def score_jf_year(folder: Path, source: Path, golongan_lain: str | None = None) -> ScoredYear:
+    """The demo year in `source` copied to `folder` with its functional officials' angka_kredit.csv
+    (add_functional_officials; with `golongan_lain`, the fourth row's golongan replaced: outside its
+    jenjang's range, GOLONGAN_JENJANG); read, checked and scored."""
+    shutil.copytree(source, folder)
+    add_functional_officials(folder)
+    if golongan_lain is not None:
+        rows = pd.read_csv(folder / "angka_kredit.csv", dtype=str, keep_default_na=False)
+        rows.loc[3, "golongan"] = golongan_lain
+        rows.to_csv(folder / "angka_kredit.csv", index=False)
+    frames = stage_frames(folder, "year-end")
+    rules = load_ruleset()
+    return ScoredYear(folder, frames, score_year_end(frames, rules, TAHUN), rules)

@@ -1,4 +1,5 @@
-"""Audit fixtures: a migrated database (SQLite, and PostgreSQL when configured), a scored demo year."""
+"""Audit fixtures: a migrated database (SQLite, and PostgreSQL when configured), a scored demo year, the
+same year with functional officials' angka_kredit.csv."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from models.db import get_engine, migrate
-from tests.audit.archive import ScoredYear, score_demo_year
+from tests.audit.archive import ScoredYear, score_demo_year, score_jf_year
 
 
 @pytest.fixture
@@ -21,3 +22,10 @@ def engine(db_url: str) -> Engine:
 def scored_year(tmp_path_factory: pytest.TempPathFactory) -> ScoredYear:
     """Demo inputs of one year, scored once for the session (read-only: copy the folder to change it)."""
     return score_demo_year(tmp_path_factory.mktemp("archive") / "input")
+
+
+@pytest.fixture(scope="session")
+def jf_year(tmp_path_factory: pytest.TempPathFactory, scored_year: ScoredYear) -> ScoredYear:
+    """The same demo year with angka_kredit.csv for five functional officials, one of them not scored
+    (tests/audit/archive.py AK_BARIS; read-only)."""
+    return score_jf_year(tmp_path_factory.mktemp("archive-jf") / "input", scored_year.folder)

@@ -10,21 +10,24 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from audit.explain import Penjelasan, explain, line_numbers
+from audit.explain import Penjelasan, angka_kredit_tanpa_predikat, explain, line_numbers, rincian_angka_kredit
 from contract.schema import BERAKHLAK
 from models import stage_runs
 from models.db import read_year, replace_rows, transaction
 from penilaian.rating import MATRIKS
 from penilaian.ruleset import load_ruleset
 from tests.audit.archive import (
+    AK_BARIS,
     TAHUN,
     ScoredYear,
+    angka_kredit_result,
     archive_curve_unit,
     archive_cycle,
     archive_year,
     objection_result,
     objection_run,
     plan_run,
+    score_jf_year,
     training_result,
     year_end_run,
 )
@@ -289,3 +292,195 @@ def test_an_objection_set_aside_is_listed_with_its_quarantine(
     karantina = read_year(engine, "karantina", TAHUN, baris=len(keberatan) + 2, berkas="keberatan.csv")
     rules = karantina.drop_duplicates("kode_aturan").to_dict("records")
     assert len(rules) and aside["aturan"] == [f"{r['kode_aturan']}: {r['alasan']}" for r in rules]
+
+
+# ---------------------------------------------------------------- a functional official's angka kredit
+
+# ahli_pertama III/a, ak_awal 40, bulan empty (12), by the predikat that stands: ak_tahun = 12 / 12 ×
+# persentase × 12.5 and the cumulative figure, worked out by hand; the next pangkat needs 1 × 50.
+PERTAMA_III_A = {"Sangat Baik": ("150", "18.75", "58.75"), "Baik": ("100", "12.5", "52.5"),
+                 "Butuh Perbaikan": ("75", "9.375 (dibulatkan 9.38)", "49.375 (dibulatkan 49.38)"),
+                 "Kurang": ("50", "6.25", "46.25"), "Sangat Kurang": ("25", "3.125 (dibulatkan 3.13)",
+                                                                     "43.125 (dibulatkan 43.13)")}
+
+
+def test_a_functional_officials_conversion_is_worked_out_with_its_numbers_and_its_training_run(
+    engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    nip_ = read_year(engine, "angka_kredit", TAHUN, baris=2)["nip"].iloc[0]  # AK_BARIS[0]: ahli_pertama III/a
+    p = explain(engine, nip_, TAHUN)
+    assert p.catatan == []
+    a = p.angka_kredit
+    predikat = p.berlaku["predikat"]
+    assert a["hasil"]["predikat_ditetapkan"] == predikat and a["stage_run_id"] == ids["training"]
+    assert a["masukan"]["baris"] == 2 and pd.isna(a["masukan"]["bulan"])
+    persen, tahun_ini, kumulatif = PERTAMA_III_A[predikat]
+    ya = float(kumulatif.split()[0]) >= 50
+    assert a["rincian"] == [
+        "jenjang ahli_pertama, golongan III/a; ak_awal 40 (angka kredit kumulatif PAK terakhir), bulan 12 "
+        "(angka_kredit.csv baris 2; bulan kosong = 12)",
+        f"predikat {predikat} → persentase {persen}%; koefisien ahli_pertama 12.5 per tahun",
+        f"ak_tahun = bulan / 12 × persentase × koefisien = 12 / 12 × {persen}% × 12.5 = {tahun_ini}",
+        f"ak_kumulatif = ak_awal + ak_tahun = 40 + {tahun_ini.split()[0]} = {kumulatif}",
+        "langkah berikutnya: kenaikan pangkat — golongan III/a ke-1 dari 2 dalam rentang ahli_pertama "
+        "(III/a, III/b): ambang = 1 × 50 = 50",
+        f"memenuhi: {'ya' if ya else 'tidak'} (ak_kumulatif {kumulatif.split()[0]} "
+        f"{'≥' if ya else '<'} ambang 50); kekurangan = max(0, 50 − {kumulatif.split()[0]}) = "
+        f"{'0' if ya else PERTAMA_III_A_KURANG[predikat]}",
+    ]
+    # what used the predikat that stands: the training run, with this angka kredit among its rows
+    assert ids["training"] in p.berlaku["dipakai_oleh"]
+    assert p.berlaku["angka_kredit"]["nip"].tolist() == [nip_]
+    assert p.stage_runs["tahap"].tolist()[-1] == "training"
+    assert ids["training"] in p.stage_runs["id"].tolist()
+
+
+PERTAMA_III_A_KURANG = {"Butuh Perbaikan": "0.625 (dibulatkan 0.63)", "Kurang": "3.75",
+                        "Sangat Kurang": "6.875 (dibulatkan 6.88)"}
+
+
+@pytest.mark.parametrize("baris, langkah", [(3, "jenjang"), (4, "puncak"), (5, "pangkat")])
+def test_each_next_step_names_where_its_threshold_comes_from(
+    engine: Engine, jf_year: ScoredYear, baris: int, langkah: str
+):
+    """AK_BARIS: ahli_madya IV/c (the range's last golongan: the jenjang at 450 and the competency test),
+    ahli_utama IV/e (the top), terampil II/b (the first of three: the pangkat at 1 × 20)."""
+    archive_cycle(engine, jf_year)
+    nip_ = read_year(engine, "angka_kredit", TAHUN, baris=baris)["nip"].iloc[0]
+    p = explain(engine, nip_, TAHUN)
+    assert p.catatan == []
+    row = p.angka_kredit["hasil"]
+    assert row["langkah_berikutnya"] == langkah
+    step = p.angka_kredit["rincian"][4]
+    if langkah == "jenjang":
+        assert step == ("langkah berikutnya: kenaikan jenjang — golongan IV/c ke-3 dari 3 dalam rentang "
+                        "ahli_madya (IV/a, IV/b, IV/c), golongan terakhir: ambang jenjang 450, ditambah uji "
+                        "kompetensi")
+        assert p.angka_kredit["rincian"][0].endswith("bulan 6 (angka_kredit.csv baris 3)")
+        assert p.angka_kredit["rincian"][2].startswith(
+            "ak_tahun = bulan / 12 × persentase × koefisien = 6 / 12 ×")
+    elif langkah == "puncak":
+        assert p.angka_kredit["rincian"][4:] == [
+            "langkah berikutnya: tidak ada (puncak) — golongan IV/e ke-2 dari 2 dalam rentang ahli_utama "
+            "(IV/d, IV/e) dan ahli_utama tidak punya jenjang berikutnya; ambang dan kekurangan kosong, "
+            "memenuhi: tidak"]
+    else:
+        assert step == ("langkah berikutnya: kenaikan pangkat — golongan II/b ke-1 dari 3 dalam rentang "
+                        "terampil (II/b, II/c, II/d): ambang = 1 × 20 = 20")
+        # 5 + at most 1.5 × 5 = 12.5 < 20: not met, the shortfall is 20 − cumulative
+        assert p.angka_kredit["rincian"][5].startswith("memenuhi: tidak (ak_kumulatif ")
+
+
+def test_an_employee_who_is_not_a_functional_official_gets_no_angka_kredit(
+    engine: Engine, jf_year: ScoredYear
+):
+    archive_cycle(engine, jf_year)
+    pegawai = jf_year.frames["pegawai"]
+    other = jf_year.result.hasil[jf_year.result.hasil["nip"].isin(
+        pegawai.loc[pegawai["jenis_jabatan"] != "fungsional", "nip"])].iloc[0]
+    p = explain(engine, other["nip"], TAHUN)
+    assert p.angka_kredit == {} and p.berlaku["angka_kredit"].empty
+    assert len(read_year(engine, "angka_kredit_hasil", TAHUN)) == len(AK_BARIS) - 1, "others have theirs"
+
+
+def test_a_functional_official_without_a_standing_predikat_is_quarantined_and_said_so(
+    engine: Engine, jf_year: ScoredYear
+):
+    """The last of AK_BARIS has no SKP rows: not scored, no predikat stands, so no angka kredit."""
+    ids = archive_cycle(engine, jf_year)
+    nip_ = read_year(engine, "angka_kredit", TAHUN, baris=len(AK_BARIS) + 1)["nip"].iloc[0]
+    assert nip_ not in set(jf_year.result.hasil["nip"])
+    rows = explain(engine, nip_, TAHUN)
+    assert isinstance(rows, pd.DataFrame)
+    assert rows[["berkas", "kode_aturan", "baris", "tahap", "stage_run_id"]].values.tolist() == [
+        ["angka_kredit.csv", "AK_TANPA_PREDIKAT", str(len(AK_BARIS) + 1), "training", str(ids["training"])]]
+    ak = angka_kredit_tanpa_predikat(engine, nip_, TAHUN)
+    [quarantined] = angka_kredit_result(jf_year).karantina.to_dict("records")
+    assert (ak["baris"], ak["jenjang"], ak["golongan"], ak["stage_run_id"]) == (
+        len(AK_BARIS) + 1, "ahli_muda", "III/c", ids["training"])
+    assert ak["aturan"] == [f"AK_TANPA_PREDIKAT: {quarantined['alasan']}"]
+    assert angka_kredit_tanpa_predikat(engine, read_year(engine, "angka_kredit_hasil", TAHUN)["nip"].iloc[0],
+                                       TAHUN)["aturan"] == [], "a converted row has no quarantine"
+    assert angka_kredit_tanpa_predikat(engine, "000000000000000000", TAHUN) is None
+
+
+def test_a_scored_functional_officials_row_set_aside_is_named_with_its_quarantine(
+    engine: Engine, jf_year: ScoredYear, tmp_path: Path
+):
+    """terampil with golongan III/a (outside II/b–II/d): archived, not converted, quarantined on its
+    line by the training run; the explanation names the line and the rule."""
+    year = score_jf_year(tmp_path / "input", jf_year.folder, golongan_lain="III/a")
+    ids = archive_cycle(engine, year)
+    nip_ = read_year(engine, "angka_kredit", TAHUN, baris=5)["nip"].iloc[0]
+    assert nip_ in set(year.result.hasil["nip"])
+    p = explain(engine, nip_, TAHUN)
+    assert p.catatan == [] and "hasil" not in p.angka_kredit and p.berlaku["angka_kredit"].empty
+    quarantined = angka_kredit_result(year).karantina
+    [alasan] = quarantined.loc[quarantined["kode_aturan"] == "GOLONGAN_JENJANG", "alasan"]
+    assert (p.angka_kredit["masukan"]["golongan"], p.angka_kredit["stage_run_id"], p.angka_kredit["aturan"]) \
+        == ("III/a", ids["training"], [f"GOLONGAN_JENJANG: {alasan}"])
+    assert "II/b" in alasan and ids["training"] in p.stage_runs["id"].tolist()
+
+
+def test_a_functional_official_missing_from_the_archived_file_is_said_so(engine: Engine, jf_year: ScoredYear):
+    ids = archive_cycle(engine, jf_year)
+    nip_ = read_year(engine, "angka_kredit_hasil", TAHUN)["nip"].iloc[0]
+    with transaction(engine) as conn:
+        for table in ("angka_kredit", "angka_kredit_hasil"):
+            conn.execute(text(f"delete from {table} where nip = :n"), {"n": nip_})
+    p = explain(engine, nip_, TAHUN)
+    assert p.angka_kredit == {"masukan": None, "stage_run_id": ids["training"],
+                              "stage_run_ids": [ids["training"]]}
+
+
+def test_a_stored_angka_kredit_that_does_not_add_up_is_noted(engine: Engine, jf_year: ScoredYear):
+    archive_cycle(engine, jf_year)
+    row = read_year(engine, "angka_kredit_hasil", TAHUN, langkah_berikutnya="jenjang").iloc[0]
+    other = "Sangat Baik" if row["predikat_ditetapkan"] != "Sangat Baik" else "Baik"
+    with transaction(engine) as conn:
+        conn.execute(text("update angka_kredit_hasil set ak_tahun = ak_tahun + 1, predikat_ditetapkan = :p, "
+                          "ambang = 400 where nip = :n"), {"n": row["nip"], "p": other})
+    p = explain(engine, row["nip"], TAHUN)
+    persen, tahun_ini = float(row["persentase"]), float(row["ak_tahun"])
+    assert p.catatan == [
+        f"angka kredit memakai predikat {other}, bukan predikat yang berlaku {row['predikat_ditetapkan']}",
+        f"angka kredit: persentase {other} tersimpan {persen!r}, seharusnya "
+        f"{jf_year.rules.angka_kredit.persentase[other]!r}",
+        f"angka kredit: ak_tahun tersimpan {tahun_ini + 1!r}, seharusnya {tahun_ini!r}",
+        f"angka kredit: ak_kumulatif tersimpan {float(row['ak_kumulatif'])!r}, seharusnya "
+        f"{float(row['ak_awal']) + tahun_ini + 1!r}",
+        "angka kredit: ambang tersimpan 400.0, seharusnya 450.0",
+        f"angka kredit: kekurangan tersimpan {float(row['kekurangan'])!r}, seharusnya "
+        f"{max(0.0, 400 - float(row['ak_kumulatif']))!r}",
+    ] + ([] if float(row["ak_kumulatif"]) < 400 else [
+        f"angka kredit: memenuhi tersimpan tidak bertentangan dengan ak_kumulatif "
+        f"{float(row['ak_kumulatif'])!r} dan ambang 400.0"])
+
+
+def test_the_bkn_worked_example_and_a_second_pangkat_are_worked_out_by_hand():
+    """DOMAIN.md: Baik, ahli_pertama, 2 months: 2/12 × 100% × 12.5 = 2.08; ahli_madya IV/b → 300."""
+    rules, catatan = load_ruleset(), []
+    base = {"jenjang": "ahli_pertama", "golongan": "III/b", "predikat_ditetapkan": "Baik",
+            "persentase": 100.0, "koefisien": 12.5, "bulan": 2, "ak_tahun": 2 / 12 * 12.5, "ak_awal": 0.0,
+            "ak_kumulatif": 2 / 12 * 12.5, "langkah_berikutnya": "jenjang", "ambang": 100.0,
+            "memenuhi": "tidak", "kekurangan": 100 - 2 / 12 * 12.5}
+    lines = rincian_angka_kredit(base, {"baris": 7, "bulan": 2}, rules, catatan)
+    assert catatan == []
+    assert lines[2] == ("ak_tahun = bulan / 12 × persentase × koefisien = 2 / 12 × 100% × 12.5 = 2.083333 "
+                        "(dibulatkan 2.08)")
+    assert lines[5] == ("memenuhi: tidak (ak_kumulatif 2.083333 < ambang 100); kekurangan = max(0, 100 − "
+                        "2.083333) = 97.916667 (dibulatkan 97.92)")
+    madya = {**base, "jenjang": "ahli_madya", "golongan": "IV/b", "koefisien": 37.5, "bulan": 12,
+             "ak_tahun": 37.5, "ak_awal": 270.0, "ak_kumulatif": 307.5, "langkah_berikutnya": "pangkat",
+             "ambang": 300.0, "memenuhi": "ya", "kekurangan": 0.0}
+    lines = rincian_angka_kredit(madya, None, rules, catatan)
+    assert catatan == []
+    assert lines[0].endswith("bulan 12 (baris angka_kredit.csv tidak diarsipkan)")
+    assert lines[4:] == [
+        "langkah berikutnya: kenaikan pangkat — golongan IV/b ke-2 dari 3 dalam rentang ahli_madya "
+        "(IV/a, IV/b, IV/c): ambang = 2 × 150 = 300",
+        "memenuhi: ya (ak_kumulatif 307.5 ≥ ambang 300); kekurangan = max(0, 300 − 307.5) = 0"]
+    rincian_angka_kredit({**madya, "memenuhi": "tidak"}, None, rules, catatan)
+    assert catatan == ["angka kredit: memenuhi tersimpan tidak bertentangan dengan ak_kumulatif 307.5 dan "
+                       "ambang 300.0"]

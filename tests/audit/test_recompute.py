@@ -74,6 +74,8 @@ def test_recomputed_tables_and_snapshots_exist_in_the_schema():
             assert sheet in FILES and "stage_run_id" in tables[name].c, name
             assert set(FILES[sheet].columns) - {"tahun"} <= set(tables[name].c.keys()), name
         assert set(hitungan.arsip_sendiri) <= set(hitungan.arsip)
+        assert set(hitungan.arsip_baru) <= set(hitungan.arsip) - set(hitungan.arsip_sendiri)
+        assert {t for tables in hitungan.arsip_baru.values() for t in tables} <= set(hitungan.hasil)
     assert RECOMPUTED == {name: (key[0], columns)
                           for name, (key, columns) in HITUNGAN_BY_TAHAP["year-end"].hasil.items()}
 
@@ -193,3 +195,44 @@ def test_rebuilt_frames_monitor_and_recommend_exactly_like_the_read_frames(tmp_p
     assert len(expected.rekomendasi) and len(expected.tindak_lanjut)
     pd.testing.assert_frame_equal(rebuilt["rekomendasi_pelatihan"], expected.rekomendasi)
     pd.testing.assert_frame_equal(rebuilt["tindak_lanjut"], tabel_tindak_lanjut(expected))
+
+
+def test_rebuilt_angka_kredit_rows_convert_exactly_like_the_read_file(tmp_path: Path):
+    """angka_kredit.csv as training archives it (every row that passed the value rules, with its line;
+    an empty bulan stored as NULL) rebuilds a frame the conversion treats exactly like the file's: the
+    same angka kredit and the same quarantine, on the same lines."""
+    from contract.reader import read_inputs
+    from contract.values import check_values
+    from kinerja.demo.generator import generate
+    from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, convert_angka_kredit
+    from penilaian.keberatan import review_objections
+    from penilaian.ruleset import load_ruleset
+    from penilaian.year_end import score_year_end
+    from tests.audit.archive import AK_BARIS, add_functional_officials
+
+    generate(tmp_path, pegawai=40, tahun=2026, seed=5, bad_rows=False)
+    add_functional_officials(tmp_path)
+    with (tmp_path / "angka_kredit.csv").open("a", encoding="utf-8") as f:  # quarantined by a value rule
+        f.write("199901012025011001,ahli_muda,III/c,5,12\n")
+    rules = load_ruleset()
+    stage = registry.get("training")
+    raw, _ = read_inputs(tmp_path, stage.required, stage.optional)
+    frames = check_values(raw, 2026, "training")[0]
+    filed = frames["angka_kredit"]
+    assert filed["_baris"].tolist() == list(range(2, len(AK_BARIS) + 2)), "the last line did not pass"
+    stored = filed.drop(columns="_baris").assign(baris=filed["_baris"], tahun=2026, stage_run_id=1)
+    stored = stored.astype(object).where(stored.notna(), None)
+    assert stored["bulan"].tolist()[0] is None, "AK_BARIS[0] leaves bulan empty"
+
+    arsip = HITUNGAN_BY_TAHAP["training"].arsip
+    others = {name: sheet for name, sheet in arsip.items() if name != "angka_kredit"}
+    rebuilt = rebuild_frames({**_as_stored(frames, others), "angka_kredit": stored}, 2026, arsip)
+    pd.testing.assert_frame_equal(rebuilt["angka_kredit"], filed.reset_index(drop=True))
+    recomputed = recompute_stage("training", rebuilt, rules, 2026,
+                                 lambda: score_year_end(rebuilt, rules, 2026))
+    keberatan = review_objections(frames, score_year_end(frames, rules, 2026), rules, 2026)
+    expected = convert_angka_kredit(frames, keberatan.akhir[["nip", "predikat_ditetapkan"]], rules, 2026)
+    assert len(expected.hasil) == len(AK_BARIS) - 1 and len(expected.karantina) == 1
+    pd.testing.assert_frame_equal(recomputed["angka_kredit_hasil"], expected.hasil)
+    key, compared = HITUNGAN_BY_TAHAP["training"].hasil["angka_kredit_hasil"]
+    assert key == ("nip",) and set(ANGKA_KREDIT_COLUMNS) - {"nip"} <= set(compared), "every CSV column"

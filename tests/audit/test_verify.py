@@ -15,15 +15,19 @@ from audit.verify import verify
 from models import stage_runs
 from models.db import read_year, replace_rows, transaction
 from tests.audit.archive import (
+    AK_BARIS,
     TAHUN,
     ScoredYear,
+    angka_kredit_result,
     archive_cycle,
     archive_year,
     checksums,
     mid_year_run,
     objection_result,
+    objection_run,
     plan_run,
     training_result,
+    training_run,
     year_end_run,
 )
 
@@ -182,6 +186,7 @@ def test_an_honest_cycle_passes_with_every_stage_recomputed(engine: Engine, scor
         "predikat_ditetapkan_dihitung_ulang": len(scored_year.result.hasil),
         "rekomendasi_pelatihan_dihitung_ulang": len(training.rekomendasi),
         "tindak_lanjut_dihitung_ulang": len(training.penghargaan) + len(training.tindak_lanjut),
+        "angka_kredit_hasil_dihitung_ulang": len(angka_kredit_result(scored_year).hasil),
     }
     assert len(training.rekomendasi) and len(training.tindak_lanjut)
 
@@ -348,3 +353,124 @@ def test_a_changed_objection_as_filed_changes_the_recomputed_decision_and_what_u
              f"{row['predikat_lama']!r}")} <= recomputed
     assert {f[0] for f in found[1:]} == {"hitung_ulang"}
     assert {f[2] for f in found[1:] if f[1] != "rekomendasi_pelatihan"} == {f"nip={row['nip']}"}
+
+
+# ---------------------------------------------------------------- angka kredit of functional officials
+
+
+def test_an_honest_cycle_with_functional_officials_passes_with_their_angka_kredit_recomputed(
+    engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    hasil = verify(engine, TAHUN, input_dir=jf_year.folder)
+    assert hasil.temuan == [] and hasil.peringatan == []
+    stored = read_year(engine, "angka_kredit_hasil", TAHUN)
+    # five rows filed, one without a standing predikat: four converted, each kind of next step among them
+    assert len(read_year(engine, "angka_kredit", TAHUN)) == len(AK_BARIS)
+    assert hasil.diperiksa["angka_kredit_hasil_dihitung_ulang"] == len(stored) == len(AK_BARIS) - 1
+    assert set(stored["stage_run_id"]) == {ids["training"]}
+    assert set(stored["langkah_berikutnya"]) == {"pangkat", "jenjang", "puncak"}
+    assert "angka_kredit.csv" in json_checksums(engine, ids["training"])
+
+
+def json_checksums(engine: Engine, rid: int) -> dict:
+    import json
+
+    [run] = [r for r in stage_runs.read_stage_runs(engine, TAHUN) if int(r["id"]) == rid]
+    return json.loads(run["input_checksums"])
+
+
+@pytest.mark.parametrize("column", ["ak_kumulatif", "memenuhi"])
+def test_a_changed_angka_kredit_is_named_by_table_key_and_stage_run(
+    engine: Engine, jf_year: ScoredYear, column: str
+):
+    training_id = archive_cycle(engine, jf_year)["training"]
+    stored = read_year(engine, "angka_kredit_hasil", TAHUN)
+    row = stored[stored["langkah_berikutnya"] == "pangkat"].iloc[0]
+    if column == "ak_kumulatif":
+        was, now = float(row["ak_kumulatif"]), float(row["ak_kumulatif"]) + 10
+        execute(engine, "update angka_kredit_hasil set ak_kumulatif = :v where nip = :n", v=now, n=row["nip"])
+        shown = f"ak_kumulatif: tersimpan {now!r}, hitung ulang {was!r}"
+    else:
+        was, now = row["memenuhi"], "tidak" if row["memenuhi"] == "ya" else "ya"
+        execute(engine, "update angka_kredit_hasil set memenuhi = :v where nip = :n", v=now, n=row["nip"])
+        shown = f"memenuhi: tersimpan {now!r}, hitung ulang {was!r}"
+    assert findings(engine) == [
+        ("baris", "angka_kredit_hasil", f"stage_run_id={training_id}", training_id,
+         f"isi {len(stored)} baris berbeda dari yang disegel (digest berbeda): nilai diubah"),
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={row['nip']}", training_id, shown),
+    ]
+
+
+def test_a_deleted_and_an_inserted_angka_kredit_are_named(engine: Engine, jf_year: ScoredYear):
+    """The row of the official without a standing predikat inserted as if converted, a converted row
+    deleted: both named with the training run."""
+    training_id = archive_cycle(engine, jf_year)["training"]
+    stored = read_year(engine, "angka_kredit_hasil", TAHUN)
+    gone = stored.iloc[0].to_dict()
+    execute(engine, "delete from angka_kredit_hasil where nip = :n", n=gone["nip"])
+    without = read_year(engine, "angka_kredit", TAHUN).iloc[-1]["nip"]
+    assert without not in set(stored["nip"])
+    with transaction(engine) as conn:
+        replace_rows(conn, "angka_kredit_hasil", pd.DataFrame([{**gone, "nip": without}]), nip=without)
+    recomputed = [f for f in findings(engine) if f[0] == "hitung_ulang"]
+    assert recomputed == [
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={gone['nip']}", training_id,
+         "baris hasil hitung ulang tidak ada di basis data: baris dihapus"),
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={without}", training_id,
+         "baris tersimpan tidak dihasilkan oleh hitung ulang: baris disisipkan"),
+    ]
+
+
+def test_a_changed_archived_angka_kredit_row_changes_the_recomputed_credit(
+    engine: Engine, jf_year: ScoredYear
+):
+    """The recomputation reads the archived angka_kredit.csv rows: ak_awal changed there is named in the
+    stored result's ak_awal and cumulative figure, and the seal names the archive row's change."""
+    training_id = archive_cycle(engine, jf_year)["training"]
+    row = read_year(engine, "angka_kredit_hasil", TAHUN, langkah_berikutnya="puncak").iloc[0]
+    execute(engine, "update angka_kredit set ak_awal = ak_awal + 1 where nip = :n", n=row["nip"])
+    found = findings(engine)
+    assert found[0] == ("baris", "angka_kredit", f"stage_run_id={training_id}", training_id,
+                        f"isi {len(AK_BARIS)} baris berbeda dari yang disegel (digest berbeda): nilai diubah")
+    awal, kumulatif = float(row["ak_awal"]), float(row["ak_kumulatif"])
+    assert found[1:] == [
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={row['nip']}", training_id,
+         f"ak_awal: tersimpan {awal!r}, hitung ulang {awal + 1!r}"),
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={row['nip']}", training_id,
+         f"ak_kumulatif: tersimpan {kumulatif!r}, hitung ulang {kumulatif + 1!r}"),
+    ]
+
+
+def test_a_changed_standing_predikat_is_named_in_the_angka_kredit_converted_from_it(
+    engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    row = read_year(engine, "angka_kredit_hasil", TAHUN, langkah_berikutnya="jenjang").iloc[0]
+    other = "Sangat Kurang" if row["predikat_ditetapkan"] != "Sangat Kurang" else "Baik"
+    persen = jf_year.rules.angka_kredit.persentase[other]
+    execute(engine, "update angka_kredit_hasil set predikat_ditetapkan = :p, persentase = :q where nip = :n",
+            p=other, q=persen, n=row["nip"])
+    recomputed = [f for f in findings(engine) if f[0] == "hitung_ulang"]
+    assert recomputed == [
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={row['nip']}", ids["training"],
+         f"predikat_ditetapkan: tersimpan {other!r}, hitung ulang {row['predikat_ditetapkan']!r}"),
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={row['nip']}", ids["training"],
+         f"persentase: tersimpan {persen!r}, hitung ulang {float(row['persentase'])!r}"),
+    ]
+
+
+def test_a_training_run_from_before_angka_kredit_is_recomputed_without_it(
+    engine: Engine, jf_year: ScoredYear
+):
+    """A training run that archived no angka_kredit.csv rows (an earlier version): its recommendations and
+    follow-up are still recomputed; its angka kredit is not, with a warning."""
+    archive_year(engine, jf_year)
+    objection_run(engine, jf_year)
+    older = training_run(engine, jf_year, archive_angka_kredit=False)
+    hasil = verify(engine, TAHUN)
+    assert hasil.temuan == [] and "angka_kredit_hasil_dihitung_ulang" not in hasil.diperiksa
+    training = training_result(jf_year)
+    assert hasil.diperiksa["rekomendasi_pelatihan_dihitung_ulang"] == len(training.rekomendasi) > 0
+    assert hasil.peringatan == [f"stage run {older} (training) tidak mengarsipkan angka_kredit (versi lama): "
+                                "angka_kredit_hasil tidak dihitung ulang"]

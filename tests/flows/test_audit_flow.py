@@ -322,7 +322,7 @@ def test_verify_recomputes_every_stage_of_a_real_cycle_and_names_tampering_in_ea
     hasil = verify(get_engine(db_url), TAHUN, input_dir=demo_input)
     assert hasil.temuan == [], hasil.temuan
     for table in ("pemantauan", "hasil_penilaian", "keberatan_hasil", "predikat_ditetapkan",
-                  "rekomendasi_pelatihan", "tindak_lanjut"):
+                  "rekomendasi_pelatihan", "tindak_lanjut", "angka_kredit_hasil"):
         assert hasil.diperiksa[f"{table}_dihitung_ulang"] > 0, table
 
     nip, keputusan = sql(db_url, "select nip, keputusan from keberatan_hasil order by nip limit 1")[0]
@@ -337,6 +337,9 @@ def test_verify_recomputes_every_stage_of_a_real_cycle_and_names_tampering_in_ea
                                     "limit 1")[0]
     moved = "tertinggal" if status != "tertinggal" else "sesuai_jalur"
     sql(db_url, "update pemantauan set status = :s where id_indikator = :i", s=moved, i=indikator)
+    ak_nip, memenuhi = sql(db_url, "select nip, memenuhi from angka_kredit_hasil order by nip limit 1")[0]
+    claimed = "ya" if memenuhi == "tidak" else "tidak"
+    sql(db_url, "update angka_kredit_hasil set memenuhi = :m where nip = :n", m=claimed, n=ak_nip)
 
     recomputed = [f for f in findings(db_url) if f[0] == "hitung_ulang"]
     assert recomputed == [
@@ -346,4 +349,6 @@ def test_verify_recomputes_every_stage_of_a_real_cycle_and_names_tampering_in_ea
          f"keputusan: tersimpan {flipped!r}, hitung ulang {keputusan!r}"),
         ("hitung_ulang", "rekomendasi_pelatihan", f"nip={r_nip}, kode_pelatihan={kode}", ids["training"],
          f"prioritas: tersimpan {other!r}, hitung ulang {prioritas!r}"),
+        ("hitung_ulang", "angka_kredit_hasil", f"nip={ak_nip}", ids["training"],
+         f"memenuhi: tersimpan {claimed!r}, hitung ulang {memenuhi!r}"),
     ]

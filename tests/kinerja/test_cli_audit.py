@@ -26,13 +26,16 @@ from models.db import MIGRATIONS_DIR, get_engine, migrate, read_year, replace_ro
 from penilaian.ruleset import load_ruleset
 from penilaian.training import tabel_tindak_lanjut
 from tests.audit.archive import (
+    AK_BARIS,
     TAHUN,
     ScoredYear,
+    angka_kredit_result,
     archive_curve_unit,
     archive_cycle,
     archive_year,
     objection_result,
     score_demo_year,
+    score_jf_year,
     training_result,
 )
 from tests.penilaian.year_end_inputs import URUTAN_PEMEGANG_16
@@ -82,6 +85,12 @@ def kinerja(
 @pytest.fixture(scope="module")
 def scored_year(tmp_path_factory: pytest.TempPathFactory) -> ScoredYear:
     return score_demo_year(tmp_path_factory.mktemp("cli-audit") / "input")
+
+
+@pytest.fixture(scope="module")
+def jf_year(tmp_path_factory: pytest.TempPathFactory, scored_year: ScoredYear) -> ScoredYear:
+    """The same year with angka_kredit.csv for five functional officials, the last not scored."""
+    return score_jf_year(tmp_path_factory.mktemp("cli-audit-jf") / "input", scored_year.folder)
 
 
 @pytest.fixture
@@ -309,7 +318,9 @@ def test_explain_continues_after_the_curve_with_the_objection_and_the_predikat_t
     mine = training.rekomendasi[training.rekomendasi["nip"] == nip]
     follow = tabel_tindak_lanjut(training)
     follow = follow[follow["nip"] == nip]
-    assert len(mine) and len(used) == 2 + len(mine) + len(follow)
+    credit = angka_kredit_result(scored_year).hasil
+    credit = credit[credit["nip"] == nip]
+    assert len(mine) and len(used) == 2 + len(mine) + len(follow) + len(credit)
     assert sorted(line.split()[2] for line in used[2:] if line.startswith("rekomendasi pelatihan: ")) == \
         sorted(mine["kode_pelatihan"])
     [*_, run_rows] = tables(done.out)
@@ -443,6 +454,34 @@ def test_a_schema_without_the_audit_trail_is_refused_until_upgraded(
 
 @pytest.mark.parametrize("command", [["log"], ["verify"], ["explain", NOT_SCORED]],
                          ids=["log", "verify", "explain"])
+def test_a_schema_behind_the_code_is_refused_with_one_line_until_upgraded(
+    kinerja: Kinerja, sqlite_url: str, command: list[str]
+):
+    from alembic import command as alembic
+    from alembic.config import Config
+
+    engine = get_engine(sqlite_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        alembic.upgrade(config, "0003")  # the audit trail is there, later tables are not
+
+    refused = kinerja("audit", *command, "--tahun", str(TAHUN), "--db", sqlite_url)
+
+    assert (refused.code, refused.out) == (2, "")
+    head = _head_revision()
+    assert one_line(refused.err) == (
+        f"Galat / error: skema {sqlite_url} pada revisi 0003, kode ini memerlukan {head}: jalankan "
+        f"`kinerja db upgrade` (pemilik skema) / schema at revision 0003, this code needs {head}: "
+        "run `kinerja db upgrade` (as the schema owner)")
+    with engine.connect() as conn:
+        assert conn.execute(text("select version_num from alembic_version")).scalar() == "0003", \
+            "auditing never migrates"
+
+
+@pytest.mark.parametrize("command", [["log"], ["verify"], ["explain", NOT_SCORED]],
+                         ids=["log", "verify", "explain"])
 def test_a_missing_database_file_is_refused_and_not_created(
     kinerja: Kinerja, tmp_path: Path, command: list[str]
 ):
@@ -469,3 +508,137 @@ def test_grant_auditor_refuses_an_invalid_role_name_with_exit_2(kinerja: Kinerja
     assert (done.code, done.out) == (2, "")
     assert one_line(done.err) == (
         "Galat / error: nama role 'Auditor Baru' tidak sah / invalid role name (huruf kecil, angka, _)")
+
+
+# ---------------------------------------------------------------- angka kredit of functional officials
+
+
+def _steps(lines: list[str]) -> list[str]:
+    return [line.split(" (")[0] for line in lines if line[:2] in {f"{n}." for n in range(1, 10)}]
+
+
+def test_explain_of_a_functional_official_ends_with_the_conversion_and_its_training_run(
+    kinerja: Kinerja, engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    row = read_year(engine, "angka_kredit_hasil", TAHUN, langkah_berikutnya="jenjang").iloc[0]
+    nip = row["nip"]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    predikat = row["predikat_ditetapkan"]
+    assert _steps(lines)[6:] == [f"7. Predikat yang berlaku: {predikat}",
+                                 "8. Angka kredit jabatan fungsional", "9. Stage run yang terlibat"]
+    # 7. what used the predikat that stands: the training run, its angka kredit among its rows
+    stands = lines.index(f"7. Predikat yang berlaku: {predikat}")
+    used = lines[stands + 1:lines.index(next(x for x in lines if x.startswith("8. Angka kredit")))]
+    assert f"dipakai oleh stage run {ids['training']} (training):" in used
+    assert used[-2:] == [f"angka kredit: ahli_madya IV/c, ak_tahun {format_2(row['ak_tahun'])}, "
+                         f"ak_kumulatif {format_2(row['ak_kumulatif'])} (konversi di bagian 8)", ""]
+    # 8. the conversion worked out, with the numbers the ruleset gives: 6 months of 37.5 at the percentage
+    persen = jf_year.rules.angka_kredit.persentase[predikat]
+    tahun_ini = 6 / 12 * persen / 100 * 37.5
+    start = next(i for i, x in enumerate(lines) if x.startswith("8. Angka kredit"))
+    assert lines[start] == ("8. Angka kredit jabatan fungsional (konversi predikat kinerja, PermenPAN-RB "
+                            "1/2023)")
+    section = lines[start + 1:lines.index("9. Stage run yang terlibat") - 1]
+    assert section[0] == ("jenjang ahli_madya, golongan IV/c; ak_awal 438 (angka kredit kumulatif PAK "
+                          "terakhir), bulan 6 (angka_kredit.csv baris 3)")
+    assert section[1] == f"predikat {predikat} → persentase {persen:g}%; koefisien ahli_madya 37.5 per tahun"
+    assert section[2].startswith(f"ak_tahun = bulan / 12 × persentase × koefisien = 6 / 12 × {persen:g}% × "
+                                 f"37.5 = {exact(tahun_ini)}")
+    assert section[3].startswith(f"ak_kumulatif = ak_awal + ak_tahun = 438 + {exact(tahun_ini)} = "
+                                 f"{exact(438 + tahun_ini)}")
+    assert section[4] == ("langkah berikutnya: kenaikan jenjang — golongan IV/c ke-3 dari 3 dalam "
+                          "rentang ahli_madya (IV/a, IV/b, IV/c), golongan terakhir: ambang jenjang 450, "
+                          "ditambah uji kompetensi")
+    memenuhi = "ya" if 438 + tahun_ini >= 450 else "tidak"
+    assert section[5].startswith(f"memenuhi: {memenuhi} (ak_kumulatif {exact(438 + tahun_ini)} ")
+    assert section[6:] == [f"disimpan oleh stage run {ids['training']} (training)"]
+    [*_, run_rows] = tables(done.out)
+    assert (ids["training"], "training") in [(int(r[0]), r[1]) for r in run_rows]
+
+
+def format_2(value: float) -> str:
+    from penilaian.numbers import format_2 as f2
+
+    return f2(pd.Series([float(value)])).iloc[0]
+
+
+def exact(value: float) -> str:
+    """An unrounded figure as the explanation works it out: 9.375, 452.0625, 40."""
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def test_explain_of_a_functional_official_whose_row_was_set_aside_names_its_rule(
+    kinerja: Kinerja, engine: Engine, jf_year: ScoredYear, tmp_path: Path
+):
+    year = score_jf_year(tmp_path / "input", jf_year.folder, golongan_lain="IV/a")
+    ids = archive_cycle(engine, year)
+    nip = read_year(engine, "angka_kredit", TAHUN, baris=5)["nip"].iloc[0]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    start = next(i for i, x in enumerate(lines) if x.startswith("8. Angka kredit jabatan fungsional"))
+    quarantined = angka_kredit_result(year).karantina
+    [alasan] = quarantined.loc[quarantined["kode_aturan"] == "GOLONGAN_JENJANG", "alasan"]
+    assert lines[start + 1:start + 4] == [
+        f"tidak dihitung: angka_kredit.csv baris 5 (jenjang terampil, golongan IV/a) — GOLONGAN_JENJANG: "
+        f"{alasan} [stage run {ids['training']} (training)]", "", "9. Stage run yang terlibat"]
+    assert not [line for line in lines if line.startswith("angka kredit: ")], "nothing converted to use it"
+
+
+def test_explain_of_an_employee_who_is_not_a_functional_official_has_no_angka_kredit_section(
+    kinerja: Kinerja, engine: Engine, jf_year: ScoredYear
+):
+    archive_cycle(engine, jf_year)
+    pegawai = jf_year.frames["pegawai"]
+    hasil = jf_year.result.hasil
+    pelaksana = pegawai.loc[pegawai["jenis_jabatan"] == "pelaksana", "nip"]
+    nip = hasil.loc[hasil["nip"].isin(pelaksana), "nip"].iloc[0]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    lines = [line.strip() for line in done.out.splitlines()]
+    assert _steps(lines)[6:] == [_steps(lines)[6], "8. Stage run yang terlibat"]
+    assert not [line for line in lines if "angka kredit" in line.lower()]
+
+
+def test_explain_of_a_functional_official_without_a_standing_predikat_says_so(
+    kinerja: Kinerja, engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    nip = read_year(engine, "angka_kredit", TAHUN, baris=len(AK_BARIS) + 1)["nip"].iloc[0]
+    done = kinerja("audit", "explain", nip, "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert (done.code, done.err) == (0, ""), done.err
+    [quarantined] = angka_kredit_result(jf_year).karantina.to_dict("records")
+    assert done.out.splitlines() == [
+        f"{nip} tidak dinilai pada {TAHUN} (karantina):",
+        f"  • angka_kredit.csv · AK_TANPA_PREDIKAT (baris {len(AK_BARIS) + 1}): {quarantined['alasan']} / "
+        f"{quarantined['reason']} [training; stage run {ids['training']}]",
+        f"  angka kredit: tidak dihitung — pejabat fungsional tanpa predikat yang berlaku (angka_kredit.csv "
+        f"baris {len(AK_BARIS) + 1}: jenjang ahli_muda, golongan III/c, ak_awal 50.00) — AK_TANPA_PREDIKAT: "
+        f"{quarantined['alasan']} [stage run {ids['training']} (training)]",
+    ]
+
+
+def test_verify_names_a_changed_angka_kredit_and_exits_1(
+    kinerja: Kinerja, engine: Engine, jf_year: ScoredYear
+):
+    ids = archive_cycle(engine, jf_year)
+    passed = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert passed.code == 0 and f"angka_kredit_hasil_dihitung_ulang={len(AK_BARIS) - 1}" in passed.out
+    row = read_year(engine, "angka_kredit_hasil", TAHUN, langkah_berikutnya="jenjang").iloc[0]
+    flipped = "ya" if row["memenuhi"] == "tidak" else "tidak"
+    execute(engine, "update angka_kredit_hasil set kekurangan = kekurangan + 1, memenuhi = :m where nip = :n",
+            m=flipped, n=row["nip"])
+    done = kinerja("audit", "verify", "--tahun", str(TAHUN), "--db", url_of(engine))
+    assert done.code == 1 and "LULUS" not in done.out
+    training = ids["training"]
+    key = f"angka_kredit_hasil nip={row['nip']} (stage run {training})"
+    assert [line for line in done.out.splitlines() if line.startswith("✗ ")] == [
+        f"✗ [baris] angka_kredit_hasil stage_run_id={training} (stage run {training}): isi "
+        f"{len(AK_BARIS) - 1} baris berbeda dari yang disegel (digest berbeda): nilai diubah",
+        f"✗ [hitung_ulang] {key}: memenuhi: tersimpan {flipped!r}, hitung ulang {row['memenuhi']!r}",
+        f"✗ [hitung_ulang] {key}: kekurangan: tersimpan {float(row['kekurangan']) + 1!r}, hitung ulang "
+        f"{float(row['kekurangan'])!r}",
+    ]
