@@ -2,16 +2,17 @@
 
     python -m tests.reference.compare INPUT_DIR KINERJA_OUTPUT_DIR TAHUN
         [--sd population|sample] [--attended ever|tahun] [--training-ratings standing|year_end]
-        [--second valid|checked]
+        [--second valid|checked] [--ak-dup later_valid|later|all] [--ak-puncak kosong|tidak]
+        [--ak-persen persen|fraksi] [--ak-tanpa valid|after_row_rules]
         [--kinerja-choices]   (every option set to Kinerja's documented choice)
 
 KINERJA_OUTPUT_DIR is the --output folder (the <tahun> subfolder is found
 automatically).  Prints every difference (file, key, column, reference, kinerja) and a
-summary; with a keberatan.csv also the set of its lines in karantina.csv.  Numeric
+summary; with a keberatan.csv / angka_kredit.csv also the set of its lines in karantina.csv.  Numeric
 columns are compared by value; a pure formatting difference (e.g. '8' vs '8.00') is
 counted separately.  Free-text reason columns (alasan, alasan_kalibrasi) are compared
 only as empty / non-empty.  Row order is checked for the files FORMATS.md sorts by nip
-(hasil_penilaian, keberatan_hasil, hasil_penilaian_akhir).
+(hasil_penilaian, keberatan_hasil, hasil_penilaian_akhir, angka_kredit_hasil).
 """
 from __future__ import annotations
 
@@ -30,8 +31,10 @@ KEYS = {
     "rekomendasi_pelatihan.csv": ["nip", "kode_pelatihan"],
     "keberatan_hasil.csv": ["nip"],
     "hasil_penilaian_akhir.csv": ["nip"],
+    "angka_kredit_hasil.csv": ["nip"],
 }
-SORTED_BY_NIP = {"hasil_penilaian.csv", "keberatan_hasil.csv", "hasil_penilaian_akhir.csv"}
+SORTED_BY_NIP = {"hasil_penilaian.csv", "keberatan_hasil.csv", "hasil_penilaian_akhir.csv",
+                 "angka_kredit_hasil.csv"}
 TEXT_LOOSE = {"alasan", "alasan_kalibrasi"}
 
 
@@ -102,7 +105,9 @@ def main(argv=None):
         argv.remove("--kinerja-choices")
         opts = dict(ref.KINERJA_CHOICES)
     for flag, key in (("--sd", "sd"), ("--attended", "attended"),
-                      ("--training-ratings", "training_ratings"), ("--second", "second")):
+                      ("--training-ratings", "training_ratings"), ("--second", "second"),
+                      ("--ak-dup", "ak_dup"), ("--ak-puncak", "ak_puncak"),
+                      ("--ak-persen", "ak_persen"), ("--ak-tanpa", "ak_tanpa")):
         if flag in argv:
             i = argv.index(flag)
             opts[key] = argv[i + 1]
@@ -124,14 +129,19 @@ def main(argv=None):
         for cat, n in c.items():
             total[f"{name}:{cat}"] += n
     kpath = os.path.join(kout, "karantina.csv")
-    if os.path.exists(kpath) and os.path.exists(os.path.join(inp, "keberatan.csv")):
-        mine = {b for b, _ in outputs["_keberatan_karantina"]}
-        theirs = {int(r["baris"]) for r in read_rows(kpath) if r["berkas"] == "keberatan.csv"}
-        print(f"== karantina.csv (keberatan.csv lines): reference {len(mine)}, kinerja "
+    for sheet, key in (("keberatan", "_keberatan_karantina"), ("angka_kredit", "_ak_karantina")):
+        if not os.path.exists(kpath) or not (
+                os.path.exists(os.path.join(inp, sheet + ".csv"))
+                or os.path.exists(os.path.join(inp, ref.WORKBOOK))):
+            continue
+        mine = {b for b, _ in outputs[key]}
+        theirs = {int(r["baris"]) for r in read_rows(kpath)
+                  if r["berkas"] in (sheet + ".csv", f"{ref.WORKBOOK}:{sheet}")}
+        print(f"== karantina.csv ({sheet} lines): reference {len(mine)}, kinerja "
               f"{len(theirs)}, only reference {sorted(mine - theirs) or 'none'}, only kinerja "
               f"{sorted(theirs - mine) or 'none'}")
         if mine != theirs:
-            total["karantina.csv:keberatan_lines"] += len(mine ^ theirs)
+            total[f"karantina.csv:{sheet}_lines"] += len(mine ^ theirs)
     print(f"unscorable (reference): {len(outputs['_unscorable'])}")
     real = {k: v for k, v in total.items() if ":format:" not in k}
     print(f"SUMMARY: {sum(real.values())} value differences, "

@@ -1,10 +1,11 @@
 """Independent reference implementation of the Kinerja domain rules.
 
 Written from /work/shared/DOMAIN.md and /work/shared/FORMATS.md only, deliberately
-simple: plain Python, the csv module, exact ``Fraction`` arithmetic (``Decimal`` with
-high precision only where a square root is needed), row by row.  Clean inputs only
-(no quarantine of bad rows beyond the "cannot be scored" rule), except keberatan.csv, whose
-rules are the point of the objection stage and are all implemented (see below).
+simple: plain Python, the csv module (openpyxl only to read a kinerja.xlsx input), exact
+``Fraction`` arithmetic (``Decimal`` with high precision only where a square root is
+needed), row by row.  Clean inputs only (no quarantine of bad rows beyond the "cannot be
+scored" rule), except keberatan.csv and angka_kredit.csv, whose rules are the point of the
+objection stage and of the angka kredit conversion and are all implemented (see below).
 
 Choices made where the text leaves room (see the report for the full list):
 - standard deviations (instansi and rater) are POPULATION sd (ddof = 0): "the
@@ -70,6 +71,49 @@ Keberatan (objection), written from DOMAIN.md "Keberatan" and FORMATS.md only:
 - unit curve flag: for every unit with at least one decided objection, whether the
   standing distribution (predikat_ditetapkan) still meets every constraint of the unit's
   curve (same counts as calibration: floor for "<=", ceil / 1 for ">="), whatever its size.
+
+Angka kredit (credit points of functional officials), written from DOMAIN.md "Angka kredit"
+and FORMATS.md only (function ``angka_kredit``):
+- angka_kredit.csv is optional (no file / no row: angka_kredit_hasil.csv has only its
+  header); ``bulan`` is optional (column absent or cell empty = 12).  Rows tracked by their
+  physical line, as keberatan.csv.  Input from kinerja.xlsx (sheet ``angka_kredit``) when
+  there is no CSV (this holds for every file the reference reads; baris = the sheet's row).
+- rules, each checked on every row (one (line, rule) per broken rule): ``nip_tidak_ada``
+  (nip not in pegawai.csv), ``bukan_fungsional`` (jenis_jabatan is not ``fungsional``),
+  ``jenjang`` (outside the eight), ``golongan`` (outside II/a ... IV/e: II/a-d, III/a-d,
+  IV/a-e), ``golongan_jenjang`` (a valid golongan outside the jenjang's range; checked only
+  when both are valid), ``ak_awal`` (empty, not a number, or < 0; 0 is allowed),
+  ``bulan`` (not a whole number 1-12); then ``duplikat`` and ``tanpa_predikat`` (a JF row
+  whose nip has no standing predikat, i.e. is not scored: no AK, listed in karantina).
+- duplicates (FORMATS.md: one row per functional official; DOMAIN.md is silent): own
+  reading ``dup="later_valid"``: among the rows that pass every row rule, the first line of a
+  nip stands and every later line is set aside as ``duplikat`` (a quarantined row is out of
+  the data, so a corrected row after a bad one stands; a later row that also breaks another
+  rule is set aside for that rule only).  Options ``"later"`` (the first line of a nip in the
+  file stands whatever became of it) and ``"all"`` (every row of a repeated nip).
+- ``ak_tahun = Fraction(bulan, 12) * persentase / 100 * koefisien`` with
+  predikat_ditetapkan (the STANDING predikat after objections);
+  ``ak_kumulatif = ak_awal + ak_tahun``, all exact (Fractions), nothing rounded before the
+  output.
+- next step from the golongan's 0-based position k in the jenjang's range: not last ->
+  ``pangkat`` at ``(k + 1) * pangkat_every``; last and the jenjang has a next-jenjang-at ->
+  ``jenjang`` at that value (the competency test is a note, not a column of the CSV; pemula's
+  single golongan II/a is its last: ``jenjang`` at 15); last of penyelia / ahli_utama ->
+  ``puncak``.
+- ``memenuhi`` = ``ya`` iff ak_kumulatif >= ambang exactly (equality meets it);
+  ``kekurangan = max(0, ambang - ak_kumulatif)`` exactly, then rounded (so a kumulatif of
+  49.995 against 50 is written 50.00 with memenuhi ``tidak`` and kekurangan 0.01).
+- ``puncak``: own reading ``puncak="kosong"``: ambang, memenuhi and kekurangan are empty
+  (there is no next step, so nothing to meet and no shortfall); option ``"tidak"`` writes
+  memenuhi ``tidak``.
+- a row is checked for a standing predikat only when it breaks no other rule (option
+  ``tanpa="after_row_rules"``, Kinerja's: the rules of the file alone -- nip, fungsional,
+  vocabularies, ak_awal, bulan, and ``duplikat`` for a repeated nip even on a row that breaks
+  another rule -- come first, each reported; only a row that passes them all is checked for
+  golongan_jenjang and a standing predikat, both reported when both break).
+- output: persentase as a percentage (``150.00``; option ``persen="fraksi"``: 1.50),
+  koefisien, ak_tahun, ak_awal, ak_kumulatif, ambang, kekurangan half-up to 2 decimals;
+  bulan as a whole number; rows sorted by nip.
 """
 from __future__ import annotations
 
@@ -78,7 +122,7 @@ import io
 import math
 import os
 import sys
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, getcontext
 from fractions import Fraction
 
@@ -114,45 +158,92 @@ JP_MIN = 20
 
 FILES = ["unit_kerja", "pegawai", "skp", "realisasi", "perilaku", "umpan_balik",
          "survei_masyarakat", "riwayat_pelatihan", "katalog_pelatihan", "rating_atasan"]
-NUMERIC = {"target", "realisasi", "jp", "nilai_ikm", "jumlah_responden"}
+NUMERIC = {"target", "realisasi", "jp", "nilai_ikm", "jumlah_responden", "ak_awal", "bulan"}
 
 
 # --------------------------------------------------------------------------- reading
-def read_csv_file(path):
-    """Rows as dicts with normalised (trimmed, lower-case) column names; numbers of the
-    decimal-comma dialect are converted to '.'."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
-    header = text.splitlines()[0] if text else ""
-    semicolon = header.count(";") > header.count(",")
-    reader = csv.reader(io.StringIO(text), delimiter=";" if semicolon else ",")
-    rows = list(reader)
+WORKBOOK = "kinerja.xlsx"
+
+
+def _cell(value) -> str:
+    """A workbook cell as the text a CSV would hold (whole numbers without '.0', dates ISO)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def _raw_rows(folder, name):
+    """[(physical line, [cells])] of FILE.csv, or of the sheet NAME of kinerja.xlsx when there is
+    no CSV (FORMATS.md: "Instead of CSVs the folder may hold one Excel workbook"); the header is
+    line 1; for a CSV a record's line is where it starts, for a sheet its row.  Also returns whether
+    the file uses the decimal-comma dialect.  None when neither exists."""
+    path = os.path.join(folder, name + ".csv")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
+        header = text.splitlines()[0] if text else ""
+        semicolon = header.count(";") > header.count(",")
+        reader = csv.reader(io.StringIO(text), delimiter=";" if semicolon else ",")
+        out, start = [], 1
+        for raw in reader:
+            out.append((start, raw))
+            start = reader.line_num + 1
+        return out, semicolon
+    book_path = os.path.join(folder, WORKBOOK)
+    if not os.path.exists(book_path):
+        return None, False
+    import openpyxl
+
+    book = openpyxl.load_workbook(book_path, read_only=True, data_only=True)
+    try:
+        sheets = {n.strip().lower(): n for n in book.sheetnames}
+        if name not in sheets:
+            return None, False
+        rows = [(i, [_cell(v) for v in r]) for i, r in
+                enumerate(book[sheets[name]].iter_rows(values_only=True), start=1)]
+    finally:
+        book.close()
+    return rows, False
+
+
+def read_records(folder, name):
+    """Rows of FILE.csv (or its workbook sheet) as dicts with normalised (trimmed, lower-case)
+    column names and trimmed values, the physical line under '_baris'; numbers of the
+    decimal-comma dialect are converted to '.'; blank rows skipped; [] without the file."""
+    rows, semicolon = _raw_rows(folder, name)
     if not rows:
         return []
-    names = [h.strip().lower() for h in rows[0]]
+    names = [h.strip().lower() for h in rows[0][1]]
     out = []
-    for raw in rows[1:]:
+    for line, raw in rows[1:]:
         if not any(c.strip() for c in raw):
             continue
-        rec = {}
-        for name, val in zip(names, raw, strict=False):
+        rec = {n: "" for n in names}
+        for n, val in zip(names, raw, strict=False):
             val = val.strip()
-            if semicolon and name in NUMERIC and val:
-                if "," in val:
-                    val = val.replace(".", "").replace(",", ".")
-            rec[name] = val
-        for name in names[len(raw):]:
-            rec[name] = ""
+            if semicolon and n in NUMERIC and "," in val:
+                val = val.replace(".", "").replace(",", ".")
+            rec[n] = val
+        rec["_baris"] = line
         out.append(rec)
     return out
 
 
+def read_csv_file(path):
+    folder, base = os.path.split(path)
+    return read_records(folder, base.removesuffix(".csv"))
+
+
 def read_folder(folder):
-    data = {}
-    for f in FILES:
-        p = os.path.join(folder, f + ".csv")
-        data[f] = read_csv_file(p) if os.path.exists(p) else []
-    return data
+    return {f: read_records(folder, f) for f in FILES}
 
 
 def num(s) -> Fraction:
@@ -539,29 +630,7 @@ KEBERATAN_HASIL = ["nip", "keputusan", "rating_hasil_kerja_lama", "rating_perila
 def read_keberatan(folder):
     """keberatan.csv rows (normalised names, trimmed values) with their physical line under
     '_baris' (header = 1); [] without the file."""
-    path = os.path.join(folder, "keberatan.csv")
-    if not os.path.exists(path):
-        return []
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        text = fh.read()
-    header = text.splitlines()[0] if text else ""
-    semicolon = header.count(";") > header.count(",")
-    reader = csv.reader(io.StringIO(text), delimiter=";" if semicolon else ",")
-    names = None
-    out = []
-    start = 1
-    for raw in reader:
-        line, start = start, reader.line_num + 1
-        if names is None:
-            names = [h.strip().lower() for h in raw]
-            continue
-        if not any(c.strip() for c in raw):
-            continue
-        rec = {n: "" for n in names}
-        rec.update({n: v.strip() for n, v in zip(names, raw, strict=False)})
-        rec["_baris"] = line
-        out.append(rec)
-    return out
+    return read_records(folder, "keberatan")
 
 
 def _date(s):
@@ -690,6 +759,153 @@ def curve_flags(results, units, decided, standing):
     return out
 
 
+# --------------------------------------------------------------------------- angka kredit
+# DOMAIN.md "Angka kredit" (PermenPAN-RB 1/2023, PerBKN 3/2023), the (config) defaults.
+AK_PERSENTASE = {"Sangat Baik": Fraction(150), "Baik": Fraction(100),
+                 "Butuh Perbaikan": Fraction(75), "Kurang": Fraction(50),
+                 "Sangat Kurang": Fraction(25)}
+GOLONGAN = ["II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d",
+            "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"]
+# jenjang -> (golongan range, koefisien per year, next pangkat every, next jenjang at | None)
+JENJANG = {
+    "pemula": (["II/a"], Fraction("3.75"), 15, 15),
+    "terampil": (["II/b", "II/c", "II/d"], Fraction(5), 20, 60),
+    "mahir": (["III/a", "III/b"], Fraction("12.5"), 50, 100),
+    "penyelia": (["III/c", "III/d"], Fraction(25), 100, None),
+    "ahli_pertama": (["III/a", "III/b"], Fraction("12.5"), 50, 100),
+    "ahli_muda": (["III/c", "III/d"], Fraction(25), 100, 200),
+    "ahli_madya": (["IV/a", "IV/b", "IV/c"], Fraction("37.5"), 150, 450),
+    "ahli_utama": (["IV/d", "IV/e"], Fraction(50), 200, None),
+}
+ANGKA_KREDIT_HASIL = ["nip", "jenjang", "golongan", "predikat_ditetapkan", "persentase",
+                      "koefisien", "bulan", "ak_tahun", "ak_awal", "ak_kumulatif",
+                      "langkah_berikutnya", "ambang", "memenuhi", "kekurangan"]
+# how ambang / memenuhi / kekurangan read for `puncak` (no next step)
+PUNCAK = {
+    "kosong": {"ambang": "", "memenuhi": "", "kekurangan": ""},
+    "tidak": {"ambang": "", "memenuhi": "tidak", "kekurangan": ""},
+}
+AK_ROW_RULES = {"nip_tidak_ada", "bukan_fungsional", "jenjang", "golongan", "golongan_jenjang",
+                "ak_awal", "bulan"}
+
+
+def _decimal_or_none(s):
+    try:
+        return Fraction(Decimal(s)) if s else None
+    except (ArithmeticError, ValueError):
+        return None
+
+
+def read_angka_kredit(folder):
+    """angka_kredit.csv (or the workbook sheet) rows with '_baris'; [] without the file."""
+    return read_records(folder, "angka_kredit")
+
+
+def angka_kredit(data, rows, standing, dup="later_valid", puncak="kosong", persen="persen",
+                 tanpa="valid"):
+    """-> (hasil rows of angka_kredit_hasil.csv sorted by nip, set-aside [(line, rule)],
+    exact {nip: dict of Fractions} for hand checks).
+
+    standing: {nip: (.., .., predikat_ditetapkan)} of the scored employees.
+    dup: "later_valid" (among the rows that pass every row rule, the first line of a nip
+    stands, later lines are duplicates), "later" (the first line of a nip in the file stands
+    whatever became of it; every later line is a duplicate) or "all" (every row of a nip
+    that appears more than once is set aside).
+    puncak: key of PUNCAK.  persen: "persen" (150.00) or "fraksi" (1.50) for persentase.
+    tanpa: "valid" (a row is checked for a standing predikat only when it breaks no other
+    rule) or "after_row_rules" (the file's own rules first, duplikat included; golongan_jenjang
+    and tanpa_predikat only for a row that passes them, both reported)."""
+    peg = {p["nip"]: p for p in data["pegawai"]}
+    aside = []
+    passed = []
+    by_nip_lines = {}
+    for r in rows:
+        by_nip_lines.setdefault(r.get("nip", ""), []).append(r["_baris"])
+    for r in rows:
+        why = []
+        nip = r.get("nip", "")
+        e = peg.get(nip)
+        if e is None:
+            why.append("nip_tidak_ada")
+        elif e.get("jenis_jabatan") != "fungsional":
+            why.append("bukan_fungsional")
+        jen, gol = r.get("jenjang", ""), r.get("golongan", "")
+        if jen not in JENJANG:
+            why.append("jenjang")
+        if gol not in GOLONGAN:
+            why.append("golongan")
+        if jen in JENJANG and gol in GOLONGAN and gol not in JENJANG[jen][0]:
+            why.append("golongan_jenjang")
+        ak_awal = _decimal_or_none(r.get("ak_awal", ""))
+        if ak_awal is None or ak_awal < 0:
+            why.append("ak_awal")
+        b = r.get("bulan", "")
+        bulan = Fraction(12) if b == "" else _decimal_or_none(b)
+        if bulan is None or bulan.denominator != 1 or not 1 <= bulan <= 12:
+            why.append("bulan")
+        repeated = (dup == "later" and r["_baris"] != by_nip_lines[nip][0]
+                    or dup == "all" and len(by_nip_lines[nip]) > 1)
+        if tanpa == "after_row_rules":
+            # the file's own rules first (duplicates included); the rules needing the jenjang's
+            # range or the standing predikat only for a row that passed them, each reported
+            first = [w for w in why if w != "golongan_jenjang"] + (["duplikat"] if repeated else [])
+            if first:
+                aside.extend((r["_baris"], w) for w in first)
+                continue
+            if nip not in standing:
+                aside.append((r["_baris"], "tanpa_predikat"))
+            aside.extend((r["_baris"], w) for w in why)
+            if not why and nip in standing:
+                passed.append((r, ak_awal, int(bulan)))
+            continue
+        aside.extend((r["_baris"], w) for w in why)
+        if repeated:
+            if not why:
+                aside.append((r["_baris"], "duplikat"))
+            continue
+        if not why:
+            passed.append((r, ak_awal, int(bulan)))
+    seen = set()
+    hasil = []
+    exact = {}
+    for r, ak_awal, bulan in passed:  # file order
+        nip = r["nip"]
+        if nip in seen:
+            aside.append((r["_baris"], "duplikat"))
+            continue
+        seen.add(nip)
+        if nip not in standing:
+            aside.append((r["_baris"], "tanpa_predikat"))
+            continue
+        pred = standing[nip][2]
+        rng, koef, every, at = JENJANG[r["jenjang"]]
+        pct = AK_PERSENTASE[pred]
+        ak_tahun = Fraction(bulan, 12) * pct / 100 * koef
+        kum = ak_awal + ak_tahun
+        k = rng.index(r["golongan"])
+        if k < len(rng) - 1:
+            langkah, ambang = "pangkat", Fraction((k + 1) * every)
+        elif at is not None:
+            langkah, ambang = "jenjang", Fraction(at)
+        else:
+            langkah, ambang = "puncak", None
+        row = {"nip": nip, "jenjang": r["jenjang"], "golongan": r["golongan"],
+               "predikat_ditetapkan": pred,
+               "persentase": fmt(pct if persen == "persen" else pct / 100),
+               "koefisien": fmt(koef), "bulan": str(bulan), "ak_tahun": fmt(ak_tahun),
+               "ak_awal": fmt(ak_awal), "ak_kumulatif": fmt(kum), "langkah_berikutnya": langkah}
+        if ambang is None:
+            row.update(PUNCAK[puncak])
+        else:
+            row.update({"ambang": fmt(ambang), "memenuhi": "ya" if kum >= ambang else "tidak",
+                        "kekurangan": fmt(max(Fraction(0), ambang - kum))})
+        hasil.append(row)
+        exact[nip] = {"ak_tahun": ak_tahun, "ak_kumulatif": kum, "ambang": ambang,
+                      "langkah": langkah, "baris": r["_baris"]}
+    hasil.sort(key=lambda x: x["nip"])
+    return hasil, sorted(aside), exact
+
+
 # --------------------------------------------------------------------------- main
 COLUMNS = {
     "hasil_penilaian.csv": ["nip", "nama", "kode_unit", "capaian_hasil_kerja",
@@ -705,22 +921,34 @@ COLUMNS = {
                                   "rating_hasil_kerja", "nilai_perilaku", "rating_perilaku",
                                   "predikat", "predikat_final", "alasan_kalibrasi",
                                   "keberatan", "predikat_ditetapkan"],
+    "angka_kredit_hasil.csv": ANGKA_KREDIT_HASIL,
 }
 
 
 # The reference's own reading of the points DOMAIN.md leaves open, and Kinerja's documented
 # choices (they agree on both).
 OWN = {"sd": "population", "attended": "ever", "training_ratings": "standing",
-       "second": "valid"}
+       "second": "valid", "ak_dup": "later_valid", "ak_puncak": "kosong", "ak_persen": "persen",
+       "ak_tanpa": "valid"}
 # Kinerja (penilaian/keberatan.py docstring): "among the rows that passed the value rules, the
 # first filed for a nip ... is the objection; every later row is a second objection, whatever
 # became of the first".
+# Kinerja (penilaian/angka_kredit.py docstring): duplicates: "the contract quarantines every row
+# after the nip's first line (AK_GANDA), whatever became of the first" -> ak_dup "later";
+# puncak: "ambang and kekurangan are empty ... and memenuhi is "tidak"" -> ak_puncak "tidak";
+# "persentase is a percentage (150 for Sangat Baik)" -> ak_persen "persen" (as the reference);
+# "a golongan outside its jenjang's range ... and so is a row whose nip has no standing
+# predikat ...; a row may break both"; "the value rules of one row ... are the input contract's
+# (contract/file_rules.py)" and the rules needing the ruleset or the results are checked after
+# them -> ak_tanpa "after_row_rules".
 KINERJA_CHOICES = {"sd": "population", "attended": "ever", "training_ratings": "standing",
-                   "second": "checked"}
+                   "second": "checked", "ak_dup": "later", "ak_puncak": "tidak",
+                   "ak_persen": "persen", "ak_tanpa": "after_row_rules"}
 
 
 def run(input_dir, tahun, sd="population", attended="ever", training_ratings="standing",
-        second="valid"):
+        second="valid", ak_dup="later_valid", ak_puncak="kosong", ak_persen="persen",
+        ak_tanpa="valid"):
     data = read_folder(input_dir)
     results, unscorable = score_year_end(data, tahun)
     decided, aside, standing = review_objections(results, data, tahun,
@@ -730,6 +958,8 @@ def run(input_dir, tahun, sd="population", attended="ever", training_ratings="st
         after = {n: dict(r, rating_hasil_kerja=standing[n][0], rating_perilaku=standing[n][1],
                          predikat_ditetapkan=standing[n][2]) for n, r in results.items()}
     units = {u["kode_unit"]: u for u in data["unit_kerja"]}
+    ak_hasil, ak_aside, ak_exact = angka_kredit(data, read_angka_kredit(input_dir), standing,
+                                                ak_dup, ak_puncak, ak_persen, ak_tanpa)
     return {
         "hasil_penilaian.csv": hasil_rows(results),
         "bias_penilai.csv": bias_rows(results, data, tahun,
@@ -742,6 +972,9 @@ def run(input_dir, tahun, sd="population", attended="ever", training_ratings="st
         "_keberatan_karantina": aside,  # [(line, rule)]
         "_kurva": curve_flags(results, units, decided, standing),
         "_penghargaan": sorted(n for n in results if standing[n][2] == "Sangat Baik"),
+        "angka_kredit_hasil.csv": ak_hasil,
+        "_ak_karantina": ak_aside,  # [(line, rule)]
+        "_ak_exact": ak_exact,
     }
 
 

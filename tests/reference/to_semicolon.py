@@ -7,7 +7,7 @@ import csv
 import os
 import sys
 
-NUMERIC = {"target", "realisasi", "jp", "nilai_ikm", "jumlah_responden"}
+NUMERIC = {"target", "realisasi", "jp", "nilai_ikm", "jumlah_responden", "ak_awal", "bulan"}
 
 
 def convert(src, dst):
