@@ -167,6 +167,25 @@ def _measured_dom(page: Path, tmp_path: Path, width: int) -> str:
                           check=True, capture_output=True, text=True, timeout=120).stdout
 
 
+def _assert_fits_a4(page: Path, tmp_path: Path) -> None:
+    """No table wider than the page and no clipped header, at the A4 sheet's width on screen (794 px) and
+    its printed width (680 px: 210 mm less 2 × 15 mm margins)."""
+    for width in (794, 680):
+        dom = _measured_dom(page, tmp_path, width)
+        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+
+
+def _assert_prints_on_a4(page: Path, tmp_path: Path, name: str) -> None:
+    """Printed to PDF by Chromium, every page is an A4 sheet (595.28 × 841.89 pt)."""
+    pdf = tmp_path / f"{name}.pdf"
+    subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
+    pages = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
+    assert pages, "no page in the printed PDF"
+    for lebar, tinggi in pages:
+        assert abs(float(lebar) - 595.28) < 1.5 and abs(float(tinggi) - 841.89) < 1.5, (lebar, tinggi)
+
+
 @pytest.fixture(scope="module")
 def objection_pages(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The document of an accepted objection decided by a named superior, and its unit's summary."""
@@ -188,17 +207,8 @@ def test_objection_document_renders_and_prints_on_a4(objection_pages: tuple[Path
     assert ink > 0.02
     assert "<h2>Keberatan</h2>" in dom and "Atasan Pejabat Penilai Kinerja" in dom
     assert "Predikat ditetapkan setelah keberatan" in dom
-    # 794 px is the A4 sheet's width on screen; 680 px its printed width (210 mm less 2 × 15 mm margins)
-    for width in (794, 680):
-        dom = _measured_dom(page, tmp_path, width)
-        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
-    pdf = tmp_path / "keberatan.pdf"
-    subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
-    pages = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
-    assert pages, "no page in the printed PDF"
-    for lebar, tinggi in pages:  # A4 is 595.28 × 841.89 pt
-        assert abs(float(lebar) - 595.28) < 1.5 and abs(float(tinggi) - 841.89) < 1.5, (lebar, tinggi)
+    _assert_fits_a4(page, tmp_path)
+    _assert_prints_on_a4(page, tmp_path, "keberatan")
 
 
 def test_unit_summary_with_objections_fits_the_page(objection_pages: tuple[Path, Path],
@@ -207,9 +217,7 @@ def test_unit_summary_with_objections_fits_the_page(objection_pages: tuple[Path,
     shot, dom = _browse(page, tmp_path, "ringkasan_keberatan")
     _, colour = _coloured_share(shot)
     assert colour > 0.005 and "<h2>Keberatan</h2>" in dom and "Ditetapkan (keberatan)" in dom
-    for width in (794, 680):
-        dom = _measured_dom(page, tmp_path, width)
-        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+    _assert_fits_a4(page, tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -233,16 +241,8 @@ def test_angka_kredit_document_fits_and_prints_on_a4(angka_kredit_pages: tuple[P
     _, dom = _browse(page, tmp_path, "angka_kredit")
     assert "<h2>Konversi Predikat Kinerja ke Angka Kredit</h2>" in dom and "<h2>Keberatan</h2>" in dom
     assert "Kenaikan jenjang ke Ahli Madya, pangkat Pembina (IV/a), dan uji kompetensi" in dom
-    for width in (794, 680):  # the A4 sheet on screen; its printed width
-        dom = _measured_dom(page, tmp_path, width)
-        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
-    pdf = tmp_path / "angka_kredit.pdf"
-    subprocess.run([BROWSER, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", page.as_uri()], check=True, capture_output=True, timeout=120)
-    pages = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf.read_bytes())
-    assert pages, "no page in the printed PDF"
-    for lebar, tinggi in pages:  # A4 is 595.28 × 841.89 pt
-        assert abs(float(lebar) - 595.28) < 1.5 and abs(float(tinggi) - 841.89) < 1.5, (lebar, tinggi)
+    _assert_fits_a4(page, tmp_path)
+    _assert_prints_on_a4(page, tmp_path, "angka_kredit")
 
 
 def test_unit_summary_with_angka_kredit_fits_the_page(angka_kredit_pages: tuple[Path, Path],
@@ -250,6 +250,4 @@ def test_unit_summary_with_angka_kredit_fits_the_page(angka_kredit_pages: tuple[
     _, page = angka_kredit_pages
     _, dom = _browse(page, tmp_path, "ringkasan_angka_kredit")
     assert "<h2>Angka Kredit Jabatan Fungsional</h2>" in dom and "AK<br>kumulatif" in dom
-    for width in (794, 680):
-        dom = _measured_dom(page, tmp_path, width)
-        assert 'data-breit="0"' in dom and 'data-terpotong=""' in dom, (width, dom[dom.find("data-"):][:200])
+    _assert_fits_a4(page, tmp_path)
