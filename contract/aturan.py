@@ -267,6 +267,13 @@ ATURAN: dict[str, Aturan] = {
             "warning: cumulative realisation decreases from {sebelumnya} to {nilai}",
         ),
         Aturan(
+            "TEKS_RUMUS",
+            "peringatan: {kolom} diawali '{awal}': spreadsheet dapat menjalankannya sebagai rumus; di"
+            " keluaran ditulis dengan awalan '",
+            "warning: {kolom} starts with '{awal}': a spreadsheet may run it as a formula; the outputs"
+            " write it with a leading '",
+        ),
+        Aturan(
             "KEPUTUSAN",
             "keputusan '{nilai}' harus diterima atau ditolak",
             "keputusan '{nilai}' must be diterima or ditolak",

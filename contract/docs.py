@@ -23,7 +23,7 @@ from contract.checked_file import CheckedFile
 from contract.files import WORKBOOK
 from contract.karantina import KARANTINA_ARTI
 from contract.raw_frame import empty_raw
-from contract.schema import FILES
+from contract.schema import FILES, TEXTS
 from contract.values import check_files
 from kinerja.settings import PROJECT_DIR
 from stages import registry
@@ -49,6 +49,11 @@ _ELSEWHERE: dict[str, tuple[tuple[Place, ...], str, str]] = {
         (("realisasi.csv", "realisasi"),),
         "peringatan: baris tetap dipakai (indikator arah naik)",
         "warning: the row is kept (indicators with arah naik)",
+    ),
+    "TEKS_RUMUS": (
+        tuple((spec.name, kolom) for spec in FILES.values() for kolom in spec.columns if kolom in TEXTS),
+        "peringatan: baris tetap dipakai; kolom teks bebas yang diawali =, +, -, @, tab atau CR",
+        "warning: the row is kept; free-text columns that start with =, +, -, @, tab or CR",
     ),
     **{
         kode: (
@@ -79,6 +84,8 @@ _PLACEHOLDERS: dict[str, tuple[str, str]] = {
     "tahun": ("tahun penilaian (`--tahun`)", "the appraisal year (`--tahun`)"),
     "induk": ("berkas induk yang dirujuk", "the parent file referred to"),
     "sebelumnya": ("realisasi bulan sebelumnya", "the previous month's realisation"),
+    "awal": ("karakter pertama sel (tab ditulis \\t, CR ditulis \\r)",
+             "the cell's first character (a tab written \\t, CR written \\r)"),
     "pertama_tanggal": ("tanggal_pengajuan keberatan pertama pegawai itu",
                         "tanggal_pengajuan of the employee's first objection"),
     "pertama_baris": ("baris keberatan pertama pegawai itu", "line of the employee's first objection"),

@@ -2,6 +2,11 @@
 
 One piece of code turns text columns into CSV lines (`csv_fields` → `csv_lines`): the outputs
 (`csv_text`, the bytes pandas' `to_csv` gives) and the demo generator's files both use it.
+
+The output files (`write_csv`, `write_csv_parts`) are formula-safe (FORMATS.md): a text cell that starts
+like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'` (`formula_safe`). Text is what a column's
+dtype says, minus the columns the caller names as numbers already formatted as text (format_2's
+"-0.50" stays as it is); a table without such cells is written byte for byte as before.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from contract.arrow_text import lines
+from contract.schema import FORMULA_START
 
 # A field is quoted where it holds a comma, a double quote, CR or LF (RFC 4180), its quotes doubled.
 QUOTE_WHEN = r'[,"\r\n]'
@@ -67,10 +73,35 @@ def csv_lines(columns: Sequence[pa.Array], quoted: Sequence[bool] | None = None,
     return lines(csv_fields(columns, quoted, quote_when), ",")
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Write `frame` to `path` through a temporary name (a reader never sees half a file)."""
+def formula_safe(frame: pd.DataFrame, numbers: Sequence[str] = ()) -> pd.DataFrame:
+    """`frame` with a leading `'` before every text cell that starts like a spreadsheet formula
+    (FORMULA_START); `frame` itself when no cell does. Text cells are those of text (string or object)
+    columns except `numbers`, the columns holding numbers formatted as text (e.g. by format_2)."""
+    out = frame
+    for position, (name, dtype) in enumerate(frame.dtypes.items()):
+        if name in numbers or not pd.api.types.is_string_dtype(dtype):  # str or object
+            continue
+        values = frame.iloc[:, position]
+        try:
+            starts = values.str.startswith(FORMULA_START).fillna(False).astype(bool).to_numpy()
+        except AttributeError:  # an object column without text (e.g. all empty): nothing to escape
+            continue
+        if not starts.any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        escaped = values.astype(object)
+        escaped[starts] = "'" + values[starts].astype("str")
+        out.isetitem(position, escaped.astype(dtype))
+    return out
+
+
+def write_csv(frame: pd.DataFrame, path: Path, numbers: Sequence[str] = ()) -> Path:
+    """Write `frame` to `path` through a temporary name (a reader never sees half a file), its text
+    cells formula-safe (`numbers`: the columns that hold numbers formatted as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
+    frame = formula_safe(frame, numbers)
     text = csv_text(frame)
     if text is None:
         frame.to_csv(tmp, index=False, lineterminator="\n", na_rep="")
@@ -80,14 +111,17 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
     return path
 
 
-def write_csv_parts(frame: pd.DataFrame, starts: Sequence[int], paths: Sequence[Path]) -> list[Path]:
+def write_csv_parts(frame: pd.DataFrame, starts: Sequence[int], paths: Sequence[Path],
+                    numbers: Sequence[str] = ()) -> list[Path]:
     """Write the consecutive row ranges of `frame` that begin at `starts` to `paths`, each with the
-    header: the bytes `write_csv(frame.iloc[a:b], path)` gives, the text joined once for all ranges
-    (thousands of per-unit files cost one join, not one each)."""
+    header: the bytes `write_csv(frame.iloc[a:b], path, numbers)` gives, the text joined once for all
+    ranges (thousands of per-unit files cost one join, not one each)."""
     ends = [*starts[1:], len(frame)]
+    frame = formula_safe(frame, numbers)
     table = _text_table(frame)
     if table is None:  # non-text columns and the like: each range through write_csv itself
-        return [write_csv(frame.iloc[a:b], p) for a, b, p in zip(starts, ends, paths, strict=True)]
+        return [write_csv(frame.iloc[a:b], p, numbers)
+                for a, b, p in zip(starts, ends, paths, strict=True)]
     header, fields = table
     body = lines(fields, ",")
     # A quoted field may hold a line break: rows end where their fields' lengths say, not at each LF.

@@ -36,6 +36,16 @@ IDENTIFIERS = frozenset({
     "nip", "nip_atasan", "nip_penilai", "dari_nip", "kode_unit", "kode_instansi", "id_indikator",
     "id_indikator_atasan", "kode_pelatihan", "nip_pemutus",
 })
+# Columns of free text typed by people (names, titles, indicator texts, reasons, notes): no rule checks
+# their content, so one that starts like a spreadsheet formula (FORMULA_START) only gets a warning
+# (TEKS_RUMUS, contract/values.py) and a leading ' in the output CSVs (contract/output.py).
+TEXTS = frozenset({
+    "nama_unit", "nama_instansi", "nama", "jabatan", "email", "rencana_hasil_kerja", "indikator",
+    "satuan", "kompetensi", "bukti", "catatan", "layanan", "nama_pelatihan", "alasan",
+    "catatan_keputusan",
+})
+# What a text cell starts with when a spreadsheet may take it for a formula (FORMATS.md).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,9 @@ realisation rows):
 - `tanggal` must be YYYY-MM-DD and a real date; "31/03/2026" is quarantined with a reason naming
   the expected format;
 - a decreasing cumulative realisation (arah naik) is a warning (REALISASI_TURUN), not a quarantine:
-  `check_values` returns the warnings as a third frame with the quarantine columns.
+  `check_values` returns the warnings as a third frame with the quarantine columns; so is a free-text
+  cell (schema.TEXTS) of a clean row that starts like a spreadsheet formula (TEKS_RUMUS; the outputs
+  write it with a leading ', contract/output.py).
 """
 
 from __future__ import annotations
@@ -51,7 +53,7 @@ from contract.file_rules import (
 )
 from contract.karantina import empty_karantina, karantina_rows, sort_karantina
 from contract.lookup import isin, spread
-from contract.schema import FILES
+from contract.schema import FILES, FORMULA_START, TEXTS
 from stages import registry
 
 
@@ -69,11 +71,28 @@ def check_values(
     clean = {sheet: f.clean() for sheet, f in files.items()}
     parts = [f.karantina() for f in files.values()]
     karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
-    peringatan = (
+    turun = (
         _decreasing_realisasi(files["realisasi"], files.get("skp"), tahap) if "realisasi" in files
         else empty_karantina()
     )
+    rumus = [_formula_texts(f) for f in files.values()]
+    peringatan = sort_karantina(pd.concat([turun, *rumus], ignore_index=True))
     return clean, karantina, peringatan
+
+
+def _formula_texts(checked: CheckedFile) -> pd.DataFrame:
+    """The warnings TEKS_RUMUS: free-text cells (schema.TEXTS) of the file's clean rows that start like
+    a spreadsheet formula (`=`, `+`, `-`, `@`, tab, CR). The row goes on; its outputs escape the cell."""
+    parts = []
+    for kolom in (c for c in checked.spec.columns if c in TEXTS and c in checked.raw.columns):
+        values = checked.raw[kolom]
+        flagged = values.str.startswith(FORMULA_START).fillna(False).to_numpy(dtype=bool) & ~checked.broken
+        if flagged.any():
+            rows = checked.raw.loc[flagged, ["_baris"]]
+            awal = values[flagged].str.slice(0, 1).replace({"\t": "\\t", "\r": "\\r"})
+            parts.append(karantina_rows(checked.spec.name, rows, "TEKS_RUMUS", kolom, values[flagged],
+                                        checked.tahap, awal=awal))
+    return pd.concat(parts, ignore_index=True) if parts else empty_karantina()
 
 
 def check_files(files: dict[str, CheckedFile], needs_predikat: bool) -> None:

@@ -73,7 +73,10 @@ _TYPES = {
     "kode_unit": "str",
     "uji_kompetensi": "bool",
 }
-_NUMBERS = ("persentase", "koefisien", "ak_tahun", "ak_awal", "ak_kumulatif", "ambang", "kekurangan")
+# The columns of angka_kredit_hasil.csv that hold numbers (written as text, not formula-escaped).
+ANGKA_KREDIT_NUMBERS = (
+    "persentase", "koefisien", "ak_tahun", "ak_awal", "ak_kumulatif", "ambang", "kekurangan",
+)
 _BULAN_PENUH = 12
 
 
@@ -192,6 +195,6 @@ def to_angka_kredit_hasil_csv(result: AngkaKreditResult) -> pd.DataFrame:
     """angka_kredit_hasil.csv exactly as FORMATS.md lists it, numbers half-up to 2 decimals, by nip; for
     `puncak` ambang and kekurangan are empty and memenuhi is "tidak"."""
     tabel = result.hasil[list(ANGKA_KREDIT_COLUMNS)].copy()
-    for kolom in _NUMBERS:
+    for kolom in ANGKA_KREDIT_NUMBERS:
         tabel[kolom] = format_2(tabel[kolom])
     return tabel.reset_index(drop=True)

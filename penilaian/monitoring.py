@@ -33,6 +33,8 @@ STATUS = ("sesuai_jalur", "berisiko", "tertinggal")
 PEMANTAUAN_COLUMNS = (
     "nip", "id_indikator", "target", "realisasi", "capaian_persen", "proyeksi_akhir_tahun", "status",
 )
+# The columns of pemantauan_tengah_tahun.csv that hold numbers (written as text, not formula-escaped).
+PEMANTAUAN_NUMBERS = ("target", "realisasi", "capaian_persen", "proyeksi_akhir_tahun")
 
 
 @dataclass
@@ -186,7 +188,7 @@ def monitor_mid_year(frames: dict[str, pd.DataFrame], ruleset: Ruleset, tahun: i
 def to_pemantauan_csv(result: MidYearResult) -> pd.DataFrame:
     """pemantauan_tengah_tahun.csv exactly as FORMATS.md lists it, numbers half-up to 2 decimals."""
     tabel = result.pemantauan[list(PEMANTAUAN_COLUMNS)].copy()
-    for kolom in ("target", "realisasi", "capaian_persen", "proyeksi_akhir_tahun"):
+    for kolom in PEMANTAUAN_NUMBERS:
         tabel[kolom] = format_2(tabel[kolom])
     return tabel.reset_index(drop=True)
 

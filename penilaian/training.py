@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 REKOMENDASI_COLUMNS = (
     "nip", "kode_pelatihan", "nama_pelatihan", "kompetensi", "alasan", "jp", "prioritas",
 )
+REKOMENDASI_NUMBERS = ("jp",)  # written as text, not formula-escaped (contract/output.py)
 PREDIKAT_TINDAK_LANJUT = ("Kurang", "Sangat Kurang")
 # Rows of the rule-3 candidate cross product (employee x catalogue) handled at once: bounds memory.
 _ROWS_PER_BLOCK = 2_000_000

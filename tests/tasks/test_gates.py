@@ -113,3 +113,15 @@ def test_warnings_are_reported_per_file_and_rule_and_never_block() -> None:
     assert turun.lulus and turun.gagal == 2 and turun.diperiksa == 40 and turun.berkas == "realisasi.csv"
     assert "turun dari 5" in turun.deskripsi
     assert checks["peringatan.lain"].diperiksa == 1  # file not counted: its warnings are the rows checked
+
+
+def test_a_formula_typed_in_the_input_is_a_warning_in_the_gate_with_its_line() -> None:
+    from contract.values import check_values
+    from tests.contract.input_rows import TAHUN, with_value
+
+    data = with_value("pegawai", 1, "nama", '=HYPERLINK("http://x.test","klik")')
+    _, karantina, peringatan = check_values(data, TAHUN, "validation")
+    checks = {c.kode: c for c in warning_checks(peringatan, {"pegawai": len(data["pegawai"])})}
+    rumus = checks["peringatan.teks_rumus"]
+    assert rumus.lulus and rumus.gagal == 1 and rumus.berkas == "pegawai.csv" and karantina.empty
+    assert "TEKS_RUMUS" in rumus.deskripsi and "diawali '='" in rumus.deskripsi
