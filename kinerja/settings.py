@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     sqlite_timeout: float = Field(default=60.0, description="Seconds SQLite waits for a lock")
     cache_baca_maks_mb: float = Field(
         default=1500, ge=0, description="MiB of parsed input files kept for the next stage (0: off)")
+    xlsx_maks_mb: float = Field(default=100, gt=0, description="MiB kinerja.xlsx may take on disk")
+    xlsx_maks_uncompressed_mb: float = Field(
+        default=1000, gt=0, description="MiB the members of kinerja.xlsx may take uncompressed")
+    xlsx_maks_rasio: float = Field(
+        default=100, gt=0, description="Largest compression ratio of kinerja.xlsx (and of a member)")
     test_postgres_url: str | None = None
     require_postgres: bool = False
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openpyxl
@@ -13,7 +15,7 @@ import pytest
 from contract.files import sha256_of_inputs
 from contract.reader import read_inputs, read_table
 from contract.schema import FILES
-from contract.workbook_parsing import cell_text, lost_digits, read_sheet_cells
+from contract.workbook_parsing import MIB, OLE_SIGNATURE, cell_text, lost_digits, read_sheet_cells
 from kinerja.errors import InputUnreadable
 from tests.contract.input_files import NIP_A, NIP_B, workbook_from_csv
 
@@ -271,3 +273,178 @@ def test_a_whole_workbook_of_numeric_nips_is_sel_angka_only(tmp_path: Path) -> N
     assert set(karantina["kode_aturan"]) == {"SEL_ANGKA"}
     assert len(karantina) == 10 + 9 + 20  # nip of 10 employees, nip_atasan of 9, nip of 20 indicators
     assert frames["pegawai"].empty and frames["skp"].empty and len(frames["unit_kerja"]) == 5
+
+
+# --------------------------------------------------------------------------- hostile workbooks
+#
+# Before openpyxl opens kinerja.xlsx: no .xlsx at all, an encrypted one, or one over the limits on its
+# size on disk, its uncompressed size or its compression ratio (KINERJA_XLSX_MAKS_*) is one line;
+# so is an XML entity declaration, which openpyxl refuses with defusedxml installed.
+
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
+               for i in range(1, 10))
+    + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1"'
+    b' uniqueCount="1"><si><t>&lol9;</t></si></sst>'
+)
+
+
+@pytest.fixture
+def limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Set KINERJA_XLSX_MAKS_* variables for one test (settings are read again)."""
+    from kinerja.settings import get_settings
+
+    def set_limits(**values: float) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(f"KINERJA_XLSX_MAKS_{name.upper()}", str(value))
+        get_settings.cache_clear()
+
+    get_settings.cache_clear()
+    yield set_limits
+    get_settings.cache_clear()
+
+
+def _zip(path: Path, members: dict[str, bytes], *, stored: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        for name, body in members.items():
+            archive.writestr(name, body, zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED)
+    return path
+
+
+def _refused(path: Path, sheet: str = "skp") -> str:
+    with pytest.raises(InputUnreadable) as caught:
+        read_sheet_cells(path, FILES[sheet])
+    message = str(caught.value)
+    assert message.startswith("kinerja.xlsx: ") and "\n" not in message
+    return message
+
+
+def test_defusedxml_is_what_openpyxl_parses_with() -> None:
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML is True
+
+
+def test_a_text_file_is_not_a_workbook(tmp_path: Path) -> None:
+    (tmp_path / "kinerja.xlsx").write_text("nip,nama\n198001012005011001,Budi\n", encoding="utf-8")
+    assert _refused(tmp_path / "kinerja.xlsx") == (
+        "kinerja.xlsx: bukan workbook Excel (.xlsx) / not an Excel workbook")
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
+    path = tmp_path / "kinerja.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    assert "bukan workbook Excel (.xlsx): arsip zip tanpa [Content_Types].xml" in _refused(path)
+
+
+def test_an_encrypted_workbook_asks_for_a_copy_without_password(tmp_path: Path) -> None:
+    # what Excel saves with a password: an OLE compound file with an EncryptionInfo stream
+    body = bytearray(OLE_SIGNATURE + bytes(4096))
+    body[3000:3000] = "EncryptionInfo".encode("utf-16-le")
+    (tmp_path / "kinerja.xlsx").write_bytes(bytes(body))
+    assert _refused(tmp_path / "kinerja.xlsx") == (
+        "kinerja.xlsx: terenkripsi (berkata sandi): simpan ulang tanpa kata sandi"
+        " / encrypted (password-protected): save it again without a password")
+
+
+def test_an_old_xls_under_the_workbooks_name_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "kinerja.xlsx").write_bytes(OLE_SIGNATURE + "Workbook".encode("utf-16-le") + bytes(4096))
+    message = _refused(tmp_path / "kinerja.xlsx")
+    assert "Excel 97-2003 (.xls)" in message and "terenkripsi" not in message
+
+
+def test_over_the_size_limit_names_the_setting(tmp_path: Path, limits: Callable[..., None]) -> None:
+    _workbook(tmp_path / "kinerja.xlsx")
+    assert read_sheet_cells(tmp_path / "kinerja.xlsx", FILES["pegawai"])[0] is not None  # fits by default
+    limits(mb=0.001)
+    message = _refused(tmp_path / "kinerja.xlsx")
+    assert "ukuran berkas" in message and "melebihi batas 0.001 MB" in message
+    assert "KINERJA_XLSX_MAKS_MB" in message
+
+
+def test_over_the_uncompressed_limit_names_the_setting(tmp_path: Path, limits: Callable[..., None]) -> None:
+    path = _zip(tmp_path / "kinerja.xlsx", {"xl/worksheets/sheet1.xml": os.urandom(MIB).hex().encode()})
+    limits(uncompressed_mb=1)
+    message = _refused(path)
+    assert "ukuran terurai 2.0 MB melebihi batas 1 MB" in message
+    assert "KINERJA_XLSX_MAKS_UNCOMPRESSED_MB" in message
+
+
+def test_a_zip_bomb_is_refused_by_its_ratio(tmp_path: Path) -> None:
+    # 20 MiB of zeros deflate to ~20 KiB: a ratio near 1000:1 against the default limit of 100:1
+    path = _zip(tmp_path / "kinerja.xlsx", {"xl/sharedStrings.xml": bytes(20 * MIB)})
+    message = _refused(path)
+    assert re.search(r"rasio kompresi \d+:1 melebihi batas 100:1", message)
+    assert "KINERJA_XLSX_MAKS_RASIO" in message
+
+
+def test_a_bomb_beside_incompressible_bytes_is_refused_by_its_member(tmp_path: Path) -> None:
+    # stored random bytes bring the whole archive's ratio under the limit; the member's stays over it
+    path = _zip(tmp_path / "kinerja.xlsx",
+                {"xl/media/image1.png": os.urandom(2 * MIB), "xl/sharedStrings.xml": bytes(20 * MIB)},
+                stored=("xl/media/image1.png",))
+    assert "bagian xl/sharedStrings.xml" in _refused(path)
+
+
+def test_the_ratio_limit_is_a_setting(tmp_path: Path, limits: Callable[..., None]) -> None:
+    path = _zip(tmp_path / "kinerja.xlsx", {"xl/sharedStrings.xml": bytes(20 * MIB)})
+    limits(rasio=5000)
+    assert "rasio" not in _refused(path)  # past the ratio check: openpyxl finds no workbook part
+
+
+def _rewritten(source: Path, dest: Path, change: Callable[[dict[str, bytes]], None]) -> Path:
+    """dest: the workbook `source` with its parts changed by `change` (name -> bytes, in place)."""
+    with zipfile.ZipFile(source) as src:
+        parts = {name: src.read(name) for name in src.namelist()}
+    change(parts)
+    with zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name, body in parts.items():
+            dst.writestr(name, body)
+    return dest
+
+
+def _billion_laughs_as_shared_strings(parts: dict[str, bytes]) -> None:
+    """openpyxl writes no shared strings: add the part and declare it, as Excel does."""
+    parts["xl/sharedStrings.xml"] = BILLION_LAUGHS
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+        b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>')
+
+
+def test_an_entity_bomb_in_shared_strings_is_refused(tmp_path: Path) -> None:
+    _workbook(tmp_path / "good.xlsx")
+    path = _rewritten(tmp_path / "good.xlsx", tmp_path / "kinerja.xlsx", _billion_laughs_as_shared_strings)
+    assert _refused(path) == (
+        "kinerja.xlsx: XML berbahaya (entity) ditolak; simpan ulang dari Excel"
+        " / dangerous XML (entities) refused; save it again from Excel")
+
+
+def test_an_entity_in_a_sheet_is_refused(tmp_path: Path) -> None:
+    def entity_in_unit_kerja(parts: dict[str, bytes]) -> None:
+        sheet = "xl/worksheets/sheet1.xml"
+        assert b"<t>Dinas A</t>" in parts[sheet]
+        parts[sheet] = (b'<!DOCTYPE worksheet [<!ENTITY x "Dinas A">]>'
+                        + parts[sheet].replace(b"<t>Dinas A</t>", b"<t>&x;</t>"))
+
+    _workbook(tmp_path / "good.xlsx")
+    path = _rewritten(tmp_path / "good.xlsx", tmp_path / "kinerja.xlsx", entity_in_unit_kerja)
+    with pytest.raises(InputUnreadable, match="XML berbahaya"):
+        read_sheet_cells(path, FILES["unit_kerja"])
+
+
+def test_a_sheet_broken_past_its_start_is_one_line_when_its_rows_are_read(tmp_path: Path) -> None:
+    def cut_pegawai(parts: dict[str, bytes]) -> None:
+        sheet = "xl/worksheets/sheet2.xml"
+        assert b"<t>Siti</t>" in parts[sheet]
+        parts[sheet] = parts[sheet][: parts[sheet].index(b"<t>Siti</t>")] + b"<t>Si"
+
+    _workbook(tmp_path / "good.xlsx")
+    path = _rewritten(tmp_path / "good.xlsx", tmp_path / "kinerja.xlsx", cut_pegawai)
+    assert read_sheet_cells(path, FILES["unit_kerja"])[0] is not None  # the other sheets still read
+    assert _refused(path, "pegawai") == (
+        "kinerja.xlsx: tidak bisa dibaca sebagai workbook Excel (ParseError)"
+        " / cannot be read as an Excel workbook")

@@ -88,6 +88,35 @@ def test_not_utf8_is_exit_2_naming_the_file(
     assert "skp.csv" in err and "UTF-8" in err
 
 
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b"nip,nama\n198001012005011001,Budi\n", "bukan workbook Excel (.xlsx) / not an Excel workbook"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(512),
+         "encrypted (password-protected): save it again without a password"),
+        (None, "KINERJA_XLSX_MAKS_RASIO"),
+    ],
+    ids=["text", "encrypted", "zip-bomb"],
+)
+def test_a_hostile_workbook_is_exit_2_with_one_line(
+    api_env: dict[str, str], tmp_path: Path, body: bytes | None, problem: str
+) -> None:
+    import zipfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    if body is None:  # 20 MiB of zeros deflate to ~20 KiB
+        with zipfile.ZipFile(folder / "kinerja.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("[Content_Types].xml", b"<Types/>")
+            archive.writestr("xl/sharedStrings.xml", bytes(20 * 2**20))
+    else:
+        (folder / "kinerja.xlsx").write_bytes(body)
+    err = assert_clean_failure(kinerja(*_stage(folder, tmp_path / "out", f"sqlite:///{tmp_path / 'k.db'}"),
+                                       env=api_env), 2)
+    assert len(err.strip().splitlines()) == 1
+    assert "kinerja.xlsx: " in err and problem in err
+
+
 def test_failed_gate_is_exit_1_and_points_to_the_report(
     api_env: dict[str, str], plan_input: Path, tmp_path: Path
 ) -> None:

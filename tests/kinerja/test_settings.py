@@ -96,3 +96,16 @@ def test_settings_are_read_once_until_the_cache_is_cleared(
     assert get_settings() is first and first.data_dir == REPO / "data"
     get_settings.cache_clear()
     assert get_settings().data_dir == tmp_path
+
+
+def test_workbook_limits_default_to_sane_sizes_and_refuse_zero(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = get_settings()
+    assert (settings.xlsx_maks_mb, settings.xlsx_maks_uncompressed_mb, settings.xlsx_maks_rasio) == (
+        100, 1000, 100)
+    monkeypatch.setenv("KINERJA_XLSX_MAKS_RASIO", "250")
+    get_settings.cache_clear()
+    assert get_settings().xlsx_maks_rasio == 250
+    monkeypatch.setenv("KINERJA_XLSX_MAKS_MB", "0")
+    get_settings.cache_clear()
+    with pytest.raises(ValidationError, match="xlsx_maks_mb"):
+        get_settings()
