@@ -163,10 +163,24 @@ def _running_pid(home: Path) -> int | None:
         os.kill(pid, 0)
     except (OSError, ValueError):
         return None
-    cmdline = Path(f"/proc/{pid}/cmdline")
-    if cmdline.exists() and b"prefect" not in cmdline.read_bytes():
+    if b"prefect" not in _cmdline(pid, default=b"prefect"):
         return None  # the pid file is stale and the pid now another program's
     return pid
+
+
+def _cmdline(pid: int, default: bytes, wait: float = 1.0) -> bytes:
+    """The command line of a process (Linux /proc); `default` where it cannot be told. A process caught
+    between fork and exec shows an empty one for a moment: read again until it has one."""
+    path = Path(f"/proc/{pid}/cmdline")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            cmdline = path.read_bytes()
+        except OSError:
+            return default
+        if cmdline or time.monotonic() >= deadline:
+            return cmdline or default
+        time.sleep(0.05)
 
 
 def stop() -> None:

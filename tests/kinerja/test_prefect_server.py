@@ -365,3 +365,20 @@ def test_a_second_server_on_another_port_for_the_same_home_is_refused(home: Path
     finally:
         ours.kill()
         ours.wait()
+
+
+def test_a_pid_file_naming_another_program_is_stale(home: Path) -> None:
+    """A pid file whose pid now belongs to another program (pids are reused) does not block a start."""
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    server = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)", "prefect", "server"],
+                              start_new_session=True)
+    try:
+        home.mkdir()
+        (home / "server.pid").write_text(str(other.pid))
+        assert prefect_server._running_pid(home) is None
+        (home / "server.pid").write_text(str(server.pid))
+        assert prefect_server._running_pid(home) == server.pid
+    finally:
+        for proc in (other, server):
+            proc.kill()
+            proc.wait()
