@@ -110,7 +110,7 @@ def audit_explain(
     engine = _audit_engine(db)
     p = explain(engine, nip, tahun)
     if isinstance(p, pd.DataFrame):
-        from audit.explain import angka_kredit_tanpa_predikat
+        from audit.explain_angka_kredit import angka_kredit_tanpa_predikat
 
         ak = angka_kredit_tanpa_predikat(engine, nip, tahun)
         if p.empty and ak is None:

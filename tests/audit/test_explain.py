@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine, text
 
-from audit.explain import Penjelasan, angka_kredit_tanpa_predikat, explain, line_numbers, rincian_angka_kredit
+from audit.explain import Penjelasan, explain, line_numbers
+from audit.explain_angka_kredit import angka_kredit_tanpa_predikat, rincian_angka_kredit
 from contract.schema import BERAKHLAK
 from models import stage_runs
 from models.db import read_year, replace_rows, transaction
