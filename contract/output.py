@@ -11,11 +11,8 @@ dtype says, minus the columns the caller names as numbers already formatted as t
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +25,6 @@ from contract.schema import FORMULA_START
 
 # A field is quoted where it holds a comma, a double quote, CR or LF (RFC 4180), its quotes doubled.
 QUOTE_WHEN = r'[,"\r\n]'
-
-
-@lru_cache(maxsize=1)
-def pandas_quote_when() -> str:
-    """What Python's csv module quotes as pandas calls it (QUOTE_MINIMAL, lineterminator "\\n"):
-    a lone CR only from CPython 3.11.9 / 3.12.3 on (gh-67044), so the running one is asked."""
-    probe = io.StringIO()
-    csv.writer(probe, lineterminator="\n").writerow(["\r", ""])
-    return QUOTE_WHEN if probe.getvalue().startswith('"') else r'[,"\n]'
 
 
 _TEXT = pa.large_string()
@@ -156,11 +144,13 @@ def _text_table(frame: pd.DataFrame) -> tuple[bytes, list[pa.Array]] | None:
     if len(frame.columns) < 2 or not all(pd.api.types.is_string_dtype(t) for t in frame.dtypes):
         return None
     names = [str(c) for c in frame.columns]
-    if any(re.search(pandas_quote_when(), name) for name in names):
+    if any(re.search(QUOTE_WHEN, name) for name in names):
         return None
     try:
         columns = [pa.array(frame[c], type=_TEXT, from_pandas=True) for c in frame.columns]
     except (pa.ArrowInvalid, pa.ArrowTypeError):  # an object column holding something other than text
         return None
     header = (",".join(names) + "\n").encode("utf-8")
-    return header, csv_fields(columns, quote_when=pandas_quote_when())
+    # A lone CR is quoted too, whatever this Python's csv module does (it does not before 3.11.9):
+    # unquoted, every CSV reader would split the row there.
+    return header, csv_fields(columns, quote_when=QUOTE_WHEN)
