@@ -209,15 +209,17 @@ def demo(
     console.print(f"Data demo: [bold]{input_dir}[/] ({', '.join(f'{k}={v}' for k, v in counts.items())})")
     _run_flows(None, tahun, input_dir, output_dir, db, dokumen, None)
     year_dir = output_dir / str(tahun)
-    console.print(f"\n[bold green]Demo selesai.[/] Buka [bold]{year_dir}[/]:")
-    for name in _single_outputs():
+    index = year_dir / "index.html"
+    console.print(f"\n[bold green]Demo selesai.[/] Mulai dari / start here: [bold]{index}[/]")
+    console.print(f"Berkas lain di / other files in {year_dir}:")
+    for name in _single_outputs(tahun):
         console.print(f"  • {year_dir / name}")
 
 
-def _single_outputs() -> list[str]:
-    """The files every stage writes once per year, in cycle order (per-unit pages left out, the
-    per-employee documents as their folder)."""
-    names: list[str] = []
+def _single_outputs(tahun: int) -> list[str]:
+    """The files every stage writes once per year: the year view first, then in cycle order (per-unit
+    pages left out, the per-employee documents as their folder)."""
+    names = [name.replace("<tahun>", str(tahun)) for name in registry.YEAR_VIEW]
     for stage in registry.STAGES:
         for output in stage.outputs:
             name = output.split("/")[0] + "/" if "/" in output else output

@@ -37,6 +37,8 @@ class StageContext:
     # Digests of the rows this run has committed, per table (stages.records): sealing takes them
     # instead of reading the rows back, after a count check.
     written: dict[str, dict] = field(default_factory=dict, repr=False, compare=False)
+    # The last gate's outcome (tasks.gates.decide): passed, checks, failed, report path — for the summary.
+    gerbang: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def output_dir(self) -> Path:

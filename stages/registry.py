@@ -128,6 +128,10 @@ STAGES: tuple[Stage, ...] = (
     ),
 )
 
+# Written by every stage after its run closes (tasks.year_view), from what the year holds: the page to
+# start from, its employee search data and the year's workbook (`<tahun>` is the year).
+YEAR_VIEW: tuple[str, ...] = ("index.html", "pencarian_pegawai.js", "kinerja_<tahun>.xlsx")
+
 # The cycle runs every stage in registry order; it is a flow too, with its own manual deployment.
 CYCLE = "cycle"
 CYCLE_FLOW = "flows/cycle.py:cycle"

@@ -84,6 +84,8 @@ def decide(ctx: StageContext, result: object, karantina: pd.DataFrame) -> object
     write_karantina_csv(ctx.output_dir, ctx.tahap, karantina)
     store_gate(ctx, result.to_frame(), karantina)
     publish_gate(ctx, result, report)
+    ctx.gerbang = {"lulus": bool(result.lulus), "diperiksa": len(result.checks),
+                   "gagal": len(result.gagal), "laporan": str(report)}
     get_run_logger().info("%s", result.ringkas())
     enforce(result, report)
     return result

@@ -16,6 +16,7 @@ from stages import registry
 from stages.context import StageContext, ensure_schema, resolve_db_url, resolve_tahun
 from stages.records import close_interrupted_runs, close_stage_run, open_stage_run
 from tasks.retries import DB_RETRIES
+from tasks.year_view import year_view
 
 
 @contextmanager
@@ -78,11 +79,15 @@ def trigger(pemicu: str) -> str:
 
 @contextmanager
 def recorded(ctx: StageContext) -> Iterator[None]:
-    """Close the stage-run record with the right outcome however the stage ends."""
+    """Close the stage-run record with the right outcome however the stage ends; a stage its gate stopped
+    still refreshes the year view (the index shows the failed gate and links its report)."""
     try:
         yield
     except GateFailed as exc:
         close_stage_run(ctx, "gerbang_gagal", {}, str(exc))
+        view, problem = year_view(ctx)
+        publish_summary(ctx, {}, [Path(ctx.gerbang["laporan"])] if ctx.gerbang.get("laporan") else [],
+                        "gerbang_gagal", view, problem)
         raise
     except InputUnreadable as exc:
         close_stage_run(ctx, "input_tidak_terbaca", {}, str(exc))
@@ -93,27 +98,57 @@ def recorded(ctx: StageContext) -> Iterator[None]:
 
 
 @task(name="selesai", cache_policy=NO_CACHE, **DB_RETRIES)
-def finish(ctx: StageContext, counts: dict, reports: list[Path], outcome: str = "berhasil") -> dict:
-    """Close the stage run and publish its summary to the run history."""
-    from prefect.artifacts import create_markdown_artifact
-
+def close_run(ctx: StageContext, counts: dict, outcome: str) -> None:
+    """Close and seal the stage-run record with its counts."""
     close_stage_run(ctx, outcome, counts)
-    create_markdown_artifact(
-        key=f"{ctx.tahap}-{ctx.tahun}", markdown=summary_markdown(ctx, counts, reports, outcome),
-        description=f"Ringkasan {ctx.tahap} {ctx.tahun}",
-    )
+
+
+def finish(ctx: StageContext, counts: dict, reports: list[Path], outcome: str = "berhasil") -> dict:
+    """Close the stage run, refresh the year view and publish the run's summary to the run history."""
+    close_run(ctx, counts, outcome)
+    view, problem = year_view(ctx)
+    publish_summary(ctx, counts, reports, outcome, view, problem)
     get_run_logger().info("Tahap %s %s selesai: %s", ctx.tahap, ctx.tahun, outcome)
     return {"tahap": ctx.tahap, "tahun": ctx.tahun, "stage_run_id": ctx.stage_run_id,
             "outcome": outcome, "counts": counts, "output_dir": str(ctx.output_dir),
             "reports": [str(p) for p in reports]}
 
 
-def summary_markdown(ctx: StageContext, counts: dict, reports: list[Path], outcome: str) -> str:
-    """The run-history summary of a stage run: its record, folders, counts and links to its reports."""
+def publish_summary(ctx: StageContext, counts: dict, reports: list[Path], outcome: str,
+                    view: list[Path], problem: str = "") -> None:
+    """The run's markdown artifact (key `<tahap>-<tahun>`): what the Prefect UI shows of the run."""
+    from prefect.artifacts import create_markdown_artifact
+
+    create_markdown_artifact(
+        key=f"{ctx.tahap}-{ctx.tahun}",
+        markdown=summary_markdown(ctx, counts, reports, outcome, view=view, problem=problem),
+        description=f"Ringkasan {ctx.tahap} {ctx.tahun}: {outcome}",
+    )
+
+
+def _gate_line(gerbang: dict) -> str:
+    if not gerbang:
+        return "- gerbang mutu data / gate: -"
+    verdict = "LULUS / passed" if gerbang["lulus"] else "GAGAL / failed"
+    return (f"- gerbang mutu data / gate: **{verdict}** — {gerbang['diperiksa']} pemeriksaan / checks, "
+            f"{gerbang['gagal']} tidak lulus / failed")
+
+
+def summary_markdown(ctx: StageContext, counts: dict, reports: list[Path], outcome: str,
+                     view: list[Path] | None = None, problem: str = "") -> str:
+    """The run-history summary of a stage run: where to start (index.html), its record, gate, counts
+    and links to its reports."""
+    index = next((p for p in view or [] if p.name == "index.html"), None)
+    if index is not None:
+        start = f"- **ringkasan tahun / year view: [{index}]({index.resolve().as_uri()})**"
+    else:
+        start = f"- ringkasan tahun / year view: tidak diperbarui / not refreshed ({problem or '-'})"
     lines = [
         f"# {ctx.tahap} {ctx.tahun}",
         "",
+        start,
         f"- stage run: **{ctx.stage_run_id}**, hasil: **{outcome}**",
+        _gate_line(ctx.gerbang),
         f"- input: `{ctx.input_dir}`",
         f"- output: `{ctx.output_dir}`",
         "",
@@ -122,6 +157,6 @@ def summary_markdown(ctx: StageContext, counts: dict, reports: list[Path], outco
         *[f"| {key} | {value} |" for key, value in sorted(counts.items())],
         "",
         "## Laporan",
-        *[f"- [{Path(path).name}]({Path(path).resolve().as_uri()})" for path in reports],
+        *[f"- [{Path(path).name}]({Path(path).resolve().as_uri()})" for path in [*reports, *(view or [])]],
     ]
     return "\n".join(lines)

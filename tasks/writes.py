@@ -24,12 +24,15 @@ def write_plan(ctx: StageContext, frames: dict[str, pd.DataFrame]) -> dict[str, 
 @task(name="simpan-pemantauan", cache_policy=NO_CACHE, **DB_RETRIES)
 def write_mid_year(ctx: StageContext, frames: dict[str, pd.DataFrame], result, rules) -> dict[str, int]:
     """Per-indicator monitoring rows of the year and, of realisasi.csv, the row each one used (its
-    latest month up to the mid-year cut-off) — what `audit verify` recomputes them from (one transaction)."""
+    latest month up to the mid-year cut-off) — what `audit verify` recomputes them from — and the citizen
+    survey as read (the IKM of each unit: its mid-year page and the index show the grade); one transaction."""
+    from contract.schema import input_frame
     from penilaian.capaian import baris_realisasi_akhir
 
     realisasi = frames["realisasi"]
     used = baris_realisasi_akhir(realisasi, rules.pemantauan.bulan_batas, ctx.tahun)
-    return write_tables(ctx, {"pemantauan": result.pemantauan, "realisasi_pemantauan": realisasi.iloc[used]})
+    return write_tables(ctx, {"pemantauan": result.pemantauan, "realisasi_pemantauan": realisasi.iloc[used],
+                              "survei_masyarakat": input_frame(frames, "survei_masyarakat")})
 
 
 @task(name="simpan-hasil-penilaian", cache_policy=NO_CACHE, **DB_RETRIES)

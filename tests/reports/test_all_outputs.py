@@ -62,3 +62,17 @@ def test_output_is_deterministic(tmp_path):
     assert [p.relative_to(tmp_path / "a") for p in first] == [p.relative_to(tmp_path / "b") for p in second]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
+
+
+def test_every_page_links_back_to_the_year_index(tmp_path):
+    import os
+    import re
+
+    pages = [p for p in _semua(tmp_path) if p.suffix == ".html"]
+    assert {p.parent.name for p in pages} >= {"dokumen", tmp_path.name}
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        links = re.findall(r'<nav class="kembali"><a href="([^"]+)"', html)
+        # the index lives in the year folder; documents are one folder down (dokumen/<nip>.html)
+        year_dir = page.parent.parent if page.parent.name == "dokumen" else page.parent
+        assert links == [os.path.relpath(year_dir / "index.html", page.parent)], page

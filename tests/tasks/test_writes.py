@@ -82,9 +82,17 @@ def test_the_mid_year_write_stores_one_monitoring_row_per_indicator(
                                          lambda ctx, _: write_mid_year(ctx, frames, result, rules))
 
     reported = result.pemantauan["realisasi"].notna().sum()
-    expected = {"pemantauan": len(result.pemantauan), "realisasi_pemantauan": reported}
+    survei = frames["survei_masyarakat"]
+    expected = {"pemantauan": len(result.pemantauan), "realisasi_pemantauan": reported,
+                "survei_masyarakat": len(survei)}
+    assert len(survei) > 0
     assert written == {f"{name}_ditulis": n for name, n in expected.items()}
     assert rows_of_run(db_url, run_id) == expected
+    # the citizen survey as read: every row, its IKM value unchanged (the index page grades it)
+    stored_survei = read_year(get_engine(db_url), "survei_masyarakat", TAHUN)
+    key = ["kode_unit", "periode", "layanan"]
+    assert sorted(map(tuple, stored_survei[[*key, "nilai_ikm"]].astype(str).to_numpy().tolist())) == \
+        sorted(map(tuple, survei[[*key, "nilai_ikm"]].astype(str).to_numpy().tolist()))
     # of realisasi only each indicator's latest month up to the mid-year cut-off: the value monitored
     used = read_year(get_engine(db_url), "realisasi_pemantauan", TAHUN).set_index("id_indikator")
     month = used["periode"].str[5:7].astype(int)
