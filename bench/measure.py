@@ -23,6 +23,7 @@ BUCKETS = {
     "periksa-hasil-akhir-tahun": "gerbang",
     "mulai-tahap": "catatan",
     "selesai": "catatan",
+    "ringkasan-tahun": "laporan",  # index.html and the workbook, refreshed by every stage
 }
 PREFIX_BUCKETS = (("hitung-", "hitung"), ("simpan-", "tulis"), ("laporan-", "laporan"))
 COLUMNS = ("baca", "gerbang", "hitung", "tulis", "laporan", "catatan", "lain", "prefect")

@@ -6,7 +6,9 @@ in its own child process so one size's memory does not count against the next. P
 SQLite database, and the stage flows of the registry (stages.registry, cycle order) run in-process one
 after the other against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"); after
 the cycle the per-employee documents of every scored employee are rendered on their own and timed
-(documents/s).
+(documents/s), and so is the year view (bench/year_view.py): kinerja_<tahun>.xlsx (rows/s, size), index.html
+with its search data (time, sizes) and, where chromium is installed, the index page in headless Chromium
+(milliseconds until usable and until a 4-character search shows its first hit).
 
 Measured per stage:
 - wall time and peak RSS (VmHWM of /proc/self/status, reset through /proc/self/clear_refs before it);
@@ -38,7 +40,7 @@ from typing import TYPE_CHECKING
 if __package__ in (None, ""):  # run as a script (`python bench/run.py`): the project root is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure  # noqa: E402 - after the path above
+from bench import measure, year_view  # noqa: E402 - after the path above
 
 if TYPE_CHECKING:
     from stages.registry import Stage
@@ -100,8 +102,12 @@ def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
     dokumen = _documents(input_dir, work_dir)
     print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
           f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
+    tampilan = year_view.measure(f"sqlite:///{db}", out / str(TAHUN), TAHUN, input_dir)
+    for part, hasil in tampilan.items():
+        print(f"  {n:>9,} {part:<16} " + (f"{hasil['detik']:7.1f} s" if "detik" in hasil else "")
+              + (f"  {hasil['catatan']}" if "catatan" in hasil else ""), flush=True)
     return {"pegawai": n, "stages": stages, "rss_max_proses": rss_max,
-            "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen}
+            "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen, "tampilan": tampilan}
 
 
 def _run_stage(n: int, stage: Stage, input_dir: Path, out: Path, db: Path) -> dict:
@@ -301,6 +307,7 @@ def _markdown(results: list[dict], machine: dict[str, str], generated: dict[int,
         "Target:",
         *_targets(results),
         *_documents_markdown(results),
+        *year_view.markdown(results),
         END,
     ]
     return "\n".join(lines)
@@ -322,26 +329,32 @@ def _write_results(markdown: str) -> None:
 
 def _print(results: list[dict]) -> None:
     from rich.console import Console
-    from rich.table import Table
 
-    head, body = _rows_table(results)
-    table = Table(title="Kinerja benchmark (SQLite, dokumen tidak)")
-    for name in head:
-        table.add_column(name, justify="left" if name in ("tahap",) else "right")
-    for row in body:
-        table.add_row(*[c.replace("**", "") for c in row])
     console = Console(width=250)
-    console.print(table)
+    head, body = _rows_table(results)
+    console.print(_rich_table("Kinerja benchmark (SQLite, dokumen tidak)", head, body))
     for line in _targets(results):
         console.print(line.replace("**", ""))
     head, body = _documents_table(results)
     if body:
-        documents = Table(title="Dokumen evaluasi per pegawai / per-employee documents")
-        for name in head:
-            documents.add_column(name, justify="right")
-        for row in body:
-            documents.add_row(*[c.replace("**", "") for c in row])
-        console.print(documents)
+        console.print(_rich_table("Dokumen evaluasi per pegawai / per-employee documents", head, body))
+    head, body, notes = year_view.table(results)
+    if body:
+        console.print(_rich_table("Tampilan tahun / year view (xlsx, index.html, halaman di Chromium)", head,
+                                  body))
+        for note in notes:
+            console.print(note)
+
+
+def _rich_table(title: str, head: list[str], body: list[list[str]]) -> object:
+    from rich.table import Table
+
+    table = Table(title=title)
+    for name in head:
+        table.add_column(name, justify="left" if name == "tahap" else "right")
+    for row in body:
+        table.add_row(*[c.replace("**", "") for c in row])
+    return table
 
 
 def main() -> int:
