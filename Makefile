@@ -9,10 +9,10 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export GX_ANALYTICS_ENABLED := false
 
 # The persistent local Prefect server keeps its database in the project's data folder.
-demo serve bench server-up server-down ui: export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
+demo serve bench screenshots server-up server-down ui: export PREFECT_HOME := $(CURDIR)/$(DATA)/prefect
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-fast lint docs serve ui server-up server-down bench clean
+.PHONY: help install demo test test-fast lint docs screenshots serve ui server-up server-down bench clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ lint: $(STAMP) ## ruff, and the layer contracts of pyproject.toml (import-linter
 
 docs: $(STAMP) ## Generate docs/ (the input contract) from the rule catalogue
 	$(BIN)/python -m contract.docs
+
+screenshots: $(STAMP) server-up ## After `make demo`: the README's screenshots (index.html, Prefect UI) → docs/img/
+	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python docs/screenshots.py
 
 serve: $(STAMP) server-up ## Serve the deployments of prefect.yaml (schedules fire; trigger runs from the UI)
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m kinerja.serve

@@ -209,11 +209,11 @@ def demo(
     console.print(f"Data demo: [bold]{input_dir}[/] ({', '.join(f'{k}={v}' for k, v in counts.items())})")
     _run_flows(None, tahun, input_dir, output_dir, db, dokumen, None)
     year_dir = output_dir / str(tahun)
-    index = year_dir / "index.html"
-    console.print(f"\n[bold green]Demo selesai.[/] Mulai dari / start here: [bold]{index}[/]")
-    console.print(f"Berkas lain di / other files in {year_dir}:")
+    console.print("\n[bold green]Demo selesai.[/] Mulai dari / start here:")
+    console.print(f"  [bold]{year_dir / 'index.html'}[/]", soft_wrap=True, highlight=False)
+    console.print(f"Semua berkas tahun ini / every file of the year, in {year_dir}:", soft_wrap=True)
     for name in _single_outputs(tahun):
-        console.print(f"  • {year_dir / name}")
+        console.print(f"  • {year_dir / name}", soft_wrap=True, highlight=False)
 
 
 def _single_outputs(tahun: int) -> list[str]:

@@ -274,8 +274,9 @@ def test_demo_generates_data_runs_the_cycle_and_lists_files_that_exist(
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert _stage_lines(proc.stdout) == [f"✓ {name}" for name in registry.names()]
     year_dir = tmp_path / "demo" / "output" / "2026"
-    [done] = [line for line in proc.stdout.splitlines() if "Demo selesai." in line]
-    assert done.endswith(str(year_dir / "index.html")), "the page to start from comes first"
+    lines = proc.stdout.splitlines()
+    [done] = [i for i, line in enumerate(lines) if "Demo selesai." in line]
+    assert lines[done + 1].strip() == str(year_dir / "index.html"), "the page to start from comes first"
     listed = [Path(line.split("•", 1)[1].strip()) for line in proc.stdout.splitlines() if "•" in line]
     assert listed[:2] == [year_dir / "index.html", year_dir / "pencarian_pegawai.js"]
     assert year_dir / "hasil_penilaian.csv" in listed and year_dir / "kinerja_2026.xlsx" in listed
