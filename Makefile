@@ -30,9 +30,9 @@ demo: $(STAMP) server-up ## Generate the three demo regions and run the whole cy
 
 # Test files spread over TEST_WORKERS processes (pytest-xdist), each file whole in one of them (its
 # module fixtures, e.g. a demo cycle, are built once); every worker has its own Prefect test harness.
-# Three on two cores: a worker waits on its Prefect server, PostgreSQL and CLI subprocesses about 40 % of
-# the time (measured with two: each at 55–60 % CPU). The slowest tests are listed at the end.
-TEST_WORKERS ?= 3
+# Two on two cores (measured on a slow 2-core VM: two 25.4 min, three 27.1 min). The slowest tests are
+# listed at the end.
+TEST_WORKERS ?= 2
 
 test: $(STAMP) ## Run the test suite (SQLite, and PostgreSQL when KINERJA_TEST_POSTGRES_URL is set)
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile --durations=25
