@@ -3,6 +3,7 @@ per-unit grouping of result frames, the Jinja env."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -324,7 +325,14 @@ def template(name: str) -> Template:
 
 
 def write_text(path: Path, text: str) -> Path:
-    """Write UTF-8 with '\\n' line ends so the same input gives the same bytes on every OS."""
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    """Write UTF-8 with '\\n' line ends so the same input gives the same bytes on every OS, through a
+    temporary name beside `path` renamed over it: a reader (a browser, a copy) never sees half a page."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return path

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ import pandas as pd
 from contract.schema import PREDIKAT
 from penilaian.ruleset import Ruleset
 from reports.charts import grouped_bar_chart
-from reports.common import format_count, template
+from reports.common import format_count, template, write_text
 from reports.index_data import YearData, read_year_data
 from reports.index_search import SEARCH_FILE, search_script, version
 from reports.index_units import Units, instansi_rows, unit_rows, unit_table_rows
@@ -85,22 +84,8 @@ def render_index(db_url: str, tahun: int, out_dir: Path, rules: Ruleset) -> list
         berkas_pencarian=f"{SEARCH_FILE}?v={version(script)}",
     )
     # The data first, then the page that names its version: the page never points at data not yet there.
-    js = write_atomic(out_dir / SEARCH_FILE, script)
-    return [write_atomic(out_dir / INDEX_FILE, html), js]
-
-
-def write_atomic(path: Path, text: str) -> Path:
-    """Write UTF-8 with '\\n' line ends to a temporary file beside `path`, then rename it over `path`."""
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    js = write_text(out_dir / SEARCH_FILE, script)
+    return [write_text(out_dir / INDEX_FILE, html), js]
 
 
 # ---------------------------------------------------------------- stages
