@@ -53,7 +53,14 @@ screenshots: $(STAMP) server-up ## After `make demo`: the README's screenshots (
 serve: $(STAMP) server-up ## Serve the deployments of prefect.yaml (schedules fire; trigger runs from the UI)
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api $(BIN)/python -m kinerja.serve
 
-bench: $(STAMP) server-up ## Benchmark the cycle at BENCH_SIZES employees (default "10000 100000") → bench/RESULTS.md
+# Variants (environment variables, passed through as they are): BENCH_DB unset or `sqlite` = a fresh SQLite
+# file per size; `postgresql+psycopg://user@host:port/db` = a fresh database kinerja_bench_<n> on that server
+# per size (dropped and created again). BENCH_EXECUTOR `lokal` (default) or `dask` = one local two-worker
+# cluster for the whole cycle, the workers' peak RSS per stage reported. Each variant is saved apart
+# (BENCH_DIR/<n>/hasil-<db>-<executor>.json) and compared byte for byte with the sqlite/lokal run of the same
+# size (run that first); `.venv/bin/python bench/run.py --laporan` rebuilds the table from every saved result.
+#   BENCH_SIZES=10000 BENCH_DB=postgresql+psycopg://postgres@127.0.0.1:5432/postgres BENCH_EXECUTOR=dask make bench
+bench: $(STAMP) server-up ## Benchmark the cycle at BENCH_SIZES employees (default "10000 100000"; variants: BENCH_DB, BENCH_EXECUTOR) → bench/RESULTS.md
 	PREFECT_API_URL=http://127.0.0.1:$(PREFECT_PORT)/api BENCH_SIZES="$(or $(BENCH_SIZES),10000 100000)" $(BIN)/python bench/run.py
 
 server-up: $(STAMP) ## Start the persistent local Prefect server (database under data/prefect) if not running

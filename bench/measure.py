@@ -1,14 +1,17 @@
 """What the benchmark measures of one stage run: peak memory, where its time went, its input and floor.
 
-Memory from /proc/self/status (the high-water mark VmHWM, reset through /proc/self/clear_refs); time per
-bucket from the Prefect task runs of the stage's flow run; the floor is reading the stage's input files
-into memory with pyarrow.csv and nothing else.
+Memory from /proc/self/status (the high-water mark VmHWM, reset through /proc/self/clear_refs), in the
+flow process and, with the Dask executor, in each worker process (`WorkerMemory`); time per bucket from
+the Prefect task runs of the stage's flow run; the floor is reading the stage's input files into memory
+with pyarrow.csv and nothing else.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
+from typing import Any
 
 # Prefect task names -> the bucket their time counts in.
 BUCKETS = {
@@ -61,6 +64,43 @@ def peak_rss() -> int:
     return status_kib("VmHWM") * 1024
 
 
+class WorkerMemory:
+    """The peak RSS of every worker of a Dask cluster, reset and read through `Client.run` (the same
+    /proc/self calls as for the flow process, run in each worker)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def reset_peak(self) -> None:
+        self.client.run(reset_peak)
+
+    def peak_rss(self) -> dict[str, int]:
+        """Peak RSS in bytes per worker address since the last reset."""
+        return self.client.run(peak_rss)
+
+
+def tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants (Dask workers, a browser): what the machine
+    has to hold for it."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(stat.parent.name))
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        try:
+            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        todo += children.get(current, [])
+    return total
+
+
 def input_rows(input_dir: Path, sheets: tuple[str, ...]) -> int:
     from contract.schema import FILES
 
@@ -89,8 +129,10 @@ def floor_seconds(input_dir: Path, sheets: tuple[str, ...]) -> float:
     return best
 
 
-def task_times(flow_run_id: str) -> dict[str, float]:
-    """Seconds per bucket from the flow run's task runs (waits until the server has them all)."""
+def task_times(flow_run_id: str, wall: float) -> dict[str, float]:
+    """Seconds per bucket from the flow run's task runs (waits until the server has them all); prefect =
+    the wall time no task run covered. With Dask the instansi's compute tasks overlap: their bucket is
+    the sum of their times, prefect counts the time they ran side by side once."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
     from prefect.client.schemas.sorting import TaskRunSort
@@ -105,7 +147,20 @@ def task_times(flow_run_id: str) -> dict[str, float]:
                 break
             time.sleep(0.25)
     out = dict.fromkeys(COLUMNS, 0.0)
+    spans = []
     for r in runs:
         if r.start_time is not None and r.end_time is not None:
             out[bucket(r.name.rsplit("-", 1)[0])] += (r.end_time - r.start_time).total_seconds()
+            spans.append((r.start_time.timestamp(), r.end_time.timestamp()))
+    out["prefect"] = max(wall - covered_seconds(spans), 0.0)
     return out
+
+
+def covered_seconds(spans: list[tuple[float, float]]) -> float:
+    """Seconds covered by at least one of the (start, end) spans: overlapping spans count once."""
+    total, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end > reach:
+            total += end - max(start, reach)
+            reach = end
+    return total

@@ -16,13 +16,26 @@ Measured per stage:
 - where the time went, from the Prefect task runs of the stage's flow run (client API, after the run):
   read+check, gates (GX suites, relational and stage checks), compute, DB write, reports, run
   bookkeeping (begin/finish: stage-run record, checksums, audit seal) and Prefect itself (flow wall
-  time minus the sum of task run times);
+  time not covered by any task run);
 - the floor: reading the stage's input files into memory with pyarrow.csv and nothing else, and the
   stage's wall time as a multiple of it.
+Variants: BENCH_DB (unset or `sqlite`: the SQLite file; a `postgresql+psycopg://user@host:port/db` URL: a
+fresh database `kinerja_bench_<n>` per size, dropped and created again through the server's `postgres`
+database) and BENCH_EXECUTOR (`lokal`, or `dask`: one local two-worker cluster for the whole cycle,
+flows.executor.dask_cluster). With Dask the peak RSS of every worker is reset before each stage and read
+after it (`Client.run`), and the largest is reported beside the flow process's own. Each variant keeps its
+own work folder (<n>/kerja-<variant>) and result (<n>/hasil-<variant>.json); a variant other than
+sqlite-lokal renders no documents (they read neither the database nor the cluster) and is compared with
+the sqlite-lokal run of the same size when that run's folder is there: every file of out/<tahun> and every
+database table (bench/same_outputs.py: byte for byte, index.html without its run times, tables without
+ids, timestamps and hashes), reported as identical or the first differing file. Run sqlite-lokal first,
+with the same code.
 Results are printed with rich and written between markers in bench/RESULTS.md (the notes around the
-markers are kept), together with a description of the machine, after every size. A size whose process
-goes over BENCH_MAX_RSS_GIB (default 18) is stopped, so a shared machine never meets the OOM killer.
-`python bench/run.py --laporan` rebuilds the table from the sizes' saved results without running.
+markers are kept), together with a description of the machine, after every size: every saved variant of
+the sizes run, side by side. A size whose process tree (with its Dask workers) goes over
+BENCH_MAX_RSS_GIB (default 18) is stopped, so a shared machine never meets the OOM killer.
+`python bench/run.py --laporan` rebuilds the table from every saved result of the BENCH_SIZES sizes (all
+sizes under BENCH_DIR when BENCH_SIZES is unset) without running.
 """
 
 from __future__ import annotations
@@ -30,9 +43,13 @@ from __future__ import annotations
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +57,7 @@ from typing import TYPE_CHECKING
 if __package__ in (None, ""):  # run as a script (`python bench/run.py`): the project root is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure, year_view  # noqa: E402 - after the path above
+from bench import measure, same_outputs, year_view  # noqa: E402 - after the path above
 
 if TYPE_CHECKING:
     from stages.registry import Stage
@@ -50,6 +67,98 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TAHUN = 2026
 GIB = 1024**3
+DATABASES = ("sqlite", "postgresql")
+EXECUTORS = ("lokal", "dask")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """Which database and executor a benchmark run uses; sqlite-lokal is the reference the others are
+    compared with."""
+
+    db: str = "sqlite"
+    executor: str = "lokal"
+    url: str | None = None  # PostgreSQL: the server (its database name is replaced per size)
+
+    @property
+    def name(self) -> str:
+        return f"{self.db}-{self.executor}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.db}/{self.executor}"
+
+    @property
+    def reference(self) -> bool:
+        return self == REFERENCE
+
+
+REFERENCE = Variant()
+
+
+def variant_from_env(env: dict[str, str]) -> Variant:
+    """BENCH_DB and BENCH_EXECUTOR, refused before anything runs when they name nothing known."""
+    db = env.get("BENCH_DB", "").strip() or "sqlite"
+    executor = env.get("BENCH_EXECUTOR", "").strip() or "lokal"
+    if executor not in EXECUTORS:
+        raise SystemExit(f"BENCH_EXECUTOR={executor!r} tidak dikenal / unknown: {' | '.join(EXECUTORS)}")
+    if db == "sqlite":
+        return Variant("sqlite", executor)
+    if db.startswith("postgresql"):
+        return Variant("postgresql", executor, db)
+    raise SystemExit(f"BENCH_DB={db!r} tidak dikenal / unknown: sqlite | postgresql+psycopg://user@host:port/db")
+
+
+def _database(n: int, work_dir: Path, variant: Variant) -> str:
+    """A fresh, empty database for one size: the SQLite file in the work folder, or kinerja_bench_<n> on
+    the PostgreSQL server, dropped and created again through its maintenance database."""
+    if variant.url is None:
+        db = work_dir / "kinerja.db"
+        for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            path.unlink(missing_ok=True)
+        return f"sqlite:///{db}"
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    name = f"kinerja_bench_{n}"
+    admin = create_engine(make_url(variant.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return make_url(variant.url).set(database=name).render_as_string(hide_password=False)
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """What every stage run of one size shares: where it reads and writes, and where its compute runs."""
+
+    n: int
+    input_dir: Path
+    out: Path
+    db_url: str
+    executor: str = "lokal"
+    dask_address: str | None = None
+    workers: measure.WorkerMemory | None = None
+
+
+@contextmanager
+def _cluster(executor: str) -> Iterator[tuple[str | None, measure.WorkerMemory | None]]:
+    """The Dask cluster of the whole cycle (flows.executor.dask_cluster) and a client to ask its workers
+    for their memory; nothing for lokal."""
+    from flows.executor import dask_cluster
+
+    with dask_cluster(executor, None) as address:
+        if address is None:
+            yield None, None
+            return
+        from distributed import Client
+
+        with Client(address, set_as_default=False) as client:
+            yield address, measure.WorkerMemory(client)
+
 
 def _documents(input_dir: Path, work_dir: Path) -> dict:
     """Every scored employee's evaluation document rendered into a scratch folder, timed alone.
@@ -84,53 +193,102 @@ def _documents(input_dir: Path, work_dir: Path) -> dict:
     return {"jumlah": count, "detik": seconds}
 
 
-def run_size(n: int, input_dir: Path, work_dir: Path) -> dict:
+def run_size(n: int, input_dir: Path, work_dir: Path, variant: Variant = REFERENCE) -> dict:
     """The whole cycle at one size, stage by stage, in this process (as `kinerja cycle` runs it)."""
-    import shutil
-
     from kinerja.prefect_server import foreground_runs
     from stages import registry
 
-    db = work_dir / "kinerja.db"
     out = work_dir / "out"
-    for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-        path.unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
-    with foreground_runs():
-        stages = [_run_stage(n, stage, input_dir, out, db) for stage in registry.STAGES]
+    db_url = _database(n, work_dir, variant)
+    with foreground_runs(), _cluster(variant.executor) as (address, workers):
+        cycle = Cycle(n, input_dir, out, db_url, variant.executor, address, workers)
+        stages = [_run_stage(cycle, stage) for stage in registry.STAGES]
     rss_max = measure.status_kib("VmHWM") * 1024  # the cycle's, before the documents below
-    dokumen = _documents(input_dir, work_dir)
-    print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
-          f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
-    tampilan = year_view.measure(f"sqlite:///{db}", out / str(TAHUN), TAHUN, input_dir)
+    result = {"pegawai": n, "db": variant.db, "executor": variant.executor, "stages": stages,
+              "rss_max_proses": rss_max, "tanggal": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}
+    if variant.reference:
+        dokumen = _documents(input_dir, work_dir)
+        print(f"  {n:>9,} {'dokumen':<16} {dokumen['detik']:7.1f} s  "
+              f"{dokumen['jumlah'] / dokumen['detik']:,.0f} dokumen/s", flush=True)
+        result["dokumen"] = dokumen
+    tampilan = year_view.measure(db_url, out / str(TAHUN), TAHUN, input_dir)
     for part, hasil in tampilan.items():
         print(f"  {n:>9,} {part:<16} " + (f"{hasil['detik']:7.1f} s" if "detik" in hasil else "")
               + (f"  {hasil['catatan']}" if "catatan" in hasil else ""), flush=True)
-    return {"pegawai": n, "stages": stages, "rss_max_proses": rss_max,
-            "beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "dokumen": dokumen, "tampilan": tampilan}
+    result |= {"beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "tampilan": tampilan}
+    if not variant.reference:
+        result["identik"] = identical(work_dir.parent / f"kerja-{REFERENCE.name}", work_dir, db_url)
+        print(f"  {n:>9,} {'identik':<16} {_identical_text(result).replace('**', '')}", flush=True)
+    return result
 
 
-def _run_stage(n: int, stage: Stage, input_dir: Path, out: Path, db: Path) -> dict:
-    """One stage flow: wall time, peak RSS, where the time went, input rows and the floor."""
+def _run_stage(cycle: Cycle, stage: Stage) -> dict:
+    """One stage flow: wall time, peak RSS (and the Dask workers'), where the time went, input rows and
+    the floor."""
     from flows.executor import stage_flow
 
-    tahap, sheets = stage.name, stage.inputs
-    kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(out), db_url=f"sqlite:///{db}")
+    tahap, sheets, input_dir = stage.name, stage.inputs, cycle.input_dir
+    kwargs = dict(tahun=TAHUN, input_dir=str(input_dir), output_dir=str(cycle.out), db_url=cycle.db_url)
     if stage.documents:
         kwargs["dokumen"] = "tidak"
+    if stage.partitioned:  # the flow splits its compute per instansi only when told (flows/progress.py)
+        kwargs["executor"] = cycle.executor
+    flow = stage_flow(tahap, cycle.executor, cycle.dask_address)
+    if cycle.workers is not None:
+        cycle.workers.reset_peak()
     measure.reset_peak()
     started = time.perf_counter()
-    state = stage_flow(tahap)(**kwargs, return_state=True)
+    state = flow(**kwargs, return_state=True)
     wall = time.perf_counter() - started
     peak = measure.peak_rss()
+    workers = cycle.workers.peak_rss() if cycle.workers is not None else {}
     if not state.is_completed():
-        raise SystemExit(f"{tahap} at {n}: {state.type.value}: {state.message}")
-    times = measure.task_times(str(state.state_details.flow_run_id))
-    tasks_total = sum(v for k, v in times.items() if k != "prefect")
-    times["prefect"] = max(wall - tasks_total, 0.0)
-    print(f"  {n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB", flush=True)
-    return {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": measure.input_rows(input_dir, sheets),
-            "floor": measure.floor_seconds(input_dir, sheets), "times": times}
+        raise SystemExit(f"{tahap} at {cycle.n}: {state.type.value}: {state.message}")
+    times = measure.task_times(str(state.state_details.flow_run_id), wall)
+    worker_peak = max(workers.values(), default=None)
+    print(f"  {cycle.n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB"
+          + (f"  pekerja / workers {worker_peak / GIB:5.2f} GiB" if worker_peak is not None else ""),
+          flush=True)
+    result = {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": measure.input_rows(input_dir, sheets),
+              "floor": measure.floor_seconds(input_dir, sheets), "times": times}
+    if workers:
+        result |= {"peak_rss_pekerja": worker_peak, "peak_rss_per_pekerja": workers}
+    return result
+
+
+def identical(reference: Path, work_dir: Path, db_url: str) -> dict:
+    """This run's out/<tahun> and tables against the sqlite-lokal run's of the same size
+    (bench/same_outputs.py); the tables are dumped into <work>/banding, kept only when they differ."""
+    ref_out, ref_db = reference / "out" / str(TAHUN), reference / "kinerja.db"
+    if not (ref_out.is_dir() and ref_db.is_file()):
+        return {"catatan": f"tidak ada run {REFERENCE.label} / no {REFERENCE.label} run in {reference}"}
+    banding = work_dir / "banding"
+    shutil.rmtree(banding, ignore_errors=True)
+    same_outputs.dump_tables(f"sqlite:///{ref_db}", banding / "acuan")
+    same_outputs.dump_tables(db_url, banding / "ini")
+    found, files = same_outputs.differing_files(ref_out, work_dir / "out" / str(TAHUN))
+    differ = [f"out/{TAHUN}/{path}" for path, _ in found]
+    found, tables = same_outputs.differing_files(banding / "acuan", banding / "ini")
+    differ += [f"tabel/{path.stem}" for path, _ in found]
+    if not differ:
+        shutil.rmtree(banding)
+    return {"ya": not differ, "beda": differ, "berkas": files, "tabel": tables}
+
+
+def _identical_text(res: dict) -> str:
+    """ya / tidak (first differing file) / why not compared; the reference run says so."""
+    if _variant(res).reference:
+        return "acuan / reference"
+    same = res.get("identik")
+    if same is None:
+        return "-"
+    if "catatan" in same:
+        return same["catatan"]
+    if same["ya"]:
+        return f"ya ({same['berkas']} berkas, {same['tabel']} tabel)"
+    more = f" +{len(same['beda']) - 1}" if len(same["beda"]) > 1 else ""
+    return f"**tidak**: {same['beda'][0]}{more}"
 
 
 # --------------------------------------------------------------------------- driver (parent process)
@@ -153,15 +311,11 @@ def _generate(n: int, base: Path) -> tuple[Path, float | None]:
 
 
 def _run_guarded(cmd: list[str], env: dict[str, str], stderr: object, max_rss: float) -> int:
-    """Run one size; stop it before it can push a shared machine into the OOM killer."""
+    """Run one size; stop it before it can push a shared machine into the OOM killer (its Dask workers
+    and browser count: they are its descendants)."""
     child = subprocess.Popen(cmd, cwd=ROOT, env=env, stderr=stderr)
-    status = Path(f"/proc/{child.pid}/status")
     while child.poll() is None:
-        try:
-            rss = next(int(line.split()[1]) * 1024 for line in status.read_text().splitlines()
-                       if line.startswith("VmRSS:"))
-        except (OSError, StopIteration):
-            rss = 0
+        rss = measure.tree_rss(child.pid)
         if rss > max_rss:
             child.kill()
             child.wait()
@@ -202,28 +356,47 @@ def _share(stage: dict) -> float:
     return (t["gerbang"] + t["prefect"] + t["catatan"]) / stage["wall"] if stage["wall"] else 0.0
 
 
+def _variant(res: dict) -> Variant:
+    """The variant a saved result was measured with (results saved before variants: sqlite-lokal)."""
+    return Variant(res.get("db", REFERENCE.db), res.get("executor", REFERENCE.executor))
+
+
+def _size_and_variant(res: dict) -> list[str]:
+    variant = _variant(res)
+    return [f"{res['pegawai']:,}", variant.db, variant.executor]
+
+
+def _worker_gib(peak: int | None) -> str:
+    return "-" if peak is None else f"{peak / GIB:.2f}"
+
+
 def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
-    head = ["pegawai", "tahap", "wall s", "peak RSS GiB", "baris input", "baris/s", "floor s",
-            "x floor", *[f"{k} s" for k in measure.COLUMNS], "orkestrasi+gerbang"]
+    """A row per stage and one per cycle for each size and variant; the Dask workers' largest peak and,
+    on the cycle row, whether the outputs equal the sqlite-lokal run's."""
+    head = ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "peak pekerja GiB", "baris input",
+            "baris/s", "floor s", "x floor", *[f"{k} s" for k in measure.COLUMNS], "orkestrasi+gerbang",
+            "identik"]
     body = []
     for res in results:
+        first = _size_and_variant(res)
         for s in res["stages"]:
             body.append([
-                f"{res['pegawai']:,}", s["tahap"], f"{s['wall']:.1f}", f"{s['peak_rss'] / GIB:.2f}",
-                f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}", f"{s['floor']:.2f}",
-                f"{s['wall'] / s['floor']:.0f}" if s["floor"] else "-",
-                *[f"{s['times'][k]:.1f}" for k in measure.COLUMNS], f"{100 * _share(s):.0f}%",
+                *first, s["tahap"], f"{s['wall']:.1f}", f"{s['peak_rss'] / GIB:.2f}",
+                _worker_gib(s.get("peak_rss_pekerja")), f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}",
+                f"{s['floor']:.2f}", f"{s['wall'] / s['floor']:.0f}" if s["floor"] else "-",
+                *[f"{s['times'][k]:.1f}" for k in measure.COLUMNS], f"{100 * _share(s):.0f}%", "",
             ])
         total = sum(s["wall"] for s in res["stages"])
         floor = sum(s["floor"] for s in res["stages"])
         over = sum(_share(s) * s["wall"] for s in res["stages"])
         peak = max(s["peak_rss"] for s in res["stages"])
+        workers = max((s["peak_rss_pekerja"] for s in res["stages"] if "peak_rss_pekerja" in s), default=None)
         rows = sum(s["rows"] for s in res["stages"])
         body.append([
-            f"{res['pegawai']:,}", "**siklus / cycle**", f"{total:.1f}", f"{peak / GIB:.2f}", f"{rows:,}",
-            f"{rows / total:,.0f}", f"{floor:.2f}", f"{total / floor:.0f}" if floor else "-",
+            *first, "**siklus / cycle**", f"{total:.1f}", f"{peak / GIB:.2f}", _worker_gib(workers),
+            f"{rows:,}", f"{rows / total:,.0f}", f"{floor:.2f}", f"{total / floor:.0f}" if floor else "-",
             *[f"{sum(s['times'][k] for s in res['stages']):.1f}" for k in measure.COLUMNS],
-            f"{100 * over / total:.0f}%",
+            f"{100 * over / total:.0f}%", _identical_text(res),
         ])
     return head, body
 
@@ -241,8 +414,11 @@ def _targets(results: list[dict]) -> list[str]:
         peak = max(s["peak_rss"] for s in res["stages"]) / GIB
         share = sum(_share(s) * s["wall"] for s in res["stages"]) / total
         mark = {True: "terpenuhi / met", False: "**tidak / missed**"}
-        lines.append(f"- {n:,}: wall {total:.0f} s (target <= {wall_max} s): {mark[total <= wall_max]}; "
-                     f"peak RSS {peak:.2f} GiB (target <= {gib_max} GiB): {mark[peak <= gib_max]}")
+        variant = _variant(res)
+        which = "" if variant.reference else f" ({variant.label})"
+        lines.append(f"- {n:,}{which}: wall {total:.0f} s (target <= {wall_max} s): "
+                     f"{mark[total <= wall_max]}; peak RSS {peak:.2f} GiB (target <= {gib_max} GiB): "
+                     f"{mark[peak <= gib_max]}")
         if share_max is not None:
             lines.append(f"  orkestrasi+gerbang {100 * share:.0f}% (target <= {100 * share_max:.0f}%): "
                          f"{mark[share <= share_max]}")
@@ -291,26 +467,73 @@ def _markdown(results: list[dict], machine: dict[str, str], generated: dict[int,
         "",
         *[f"- {k}: {v}" for k, v in machine.items() if k != "tanggal"],
         *[f"- data demo {n:,} pegawai dibuat dalam {t:.0f} s" for n, t in sorted(generated.items()) if t],
-        *[f"- beban saat {r['pegawai']:,} selesai / load when {r['pegawai']:,} finished: {r['beban']}"
-          for r in results if "beban" in r],
+        *[_load_line(r) for r in results if "beban" in r],
         "",
         "| " + " | ".join(head) + " |",
         "|" + "|".join("---" for _ in head) + "|",
         *["| " + " | ".join(row) + " |" for row in body],
         "",
-        "Kolom: baca = read + value rules; gerbang = GX suites, relational and stage checks, gate report;"
-        " hitung = compute; tulis = DB write; laporan = CSV/HTML outputs; catatan = begin/finish (stage-run"
-        " record, input checksums, audit seal); prefect = flow wall time minus all task run times."
+        "Kolom: db, executor = BENCH_DB, BENCH_EXECUTOR (sqlite/lokal: one process, the SQLite file;"
+        " postgresql: a fresh database on the server, writes through COPY; dask: the instansi's compute on"
+        " a local cluster of 2 worker processes, 1 thread each); peak RSS = the flow process; peak pekerja ="
+        " the largest of the Dask workers' peaks (VmHWM, reset before each stage through Client.run; in a"
+        " stage without partitioned compute, what the workers still hold);"
+        " identik = out/<tahun> and every table equal to the sqlite/lokal run of the same size (byte for"
+        " byte; index.html without its run times; tables without ids, timestamps, hashes), or the first"
+        " that differs. baca = read + value rules; gerbang = GX suites, relational and stage checks, gate"
+        " report; hitung = compute; tulis = DB write; laporan = CSV/HTML outputs; catatan = begin/finish"
+        " (stage-run record, input checksums, audit seal); prefect = flow wall time not covered by any task"
+        " run (with Dask the instansi's compute tasks overlap: hitung is their sum)."
         " orkestrasi+gerbang = (gerbang + catatan + prefect) / wall. x floor = wall / (pyarrow read of"
         " the same files).",
         "",
         "Target:",
         *_targets(results),
         *_documents_markdown(results),
-        *year_view.markdown(results),
+        *year_view.markdown([r for r in results if _variant(r).reference]),
+        *_year_view_variants_markdown(results),
         END,
     ]
     return "\n".join(lines)
+
+
+def _load_line(res: dict) -> str:
+    n, variant = res["pegawai"], _variant(res)
+    when = f" ({res['tanggal']})" if "tanggal" in res else ""
+    return (f"- beban saat {n:,} {variant.label} selesai / load when {n:,} {variant.label} finished{when}:"
+            f" {res['beban']}")
+
+
+def _year_view_table(results: list[dict]) -> tuple[list[str], list[list[str]], list[str]]:
+    """bench/year_view.py's table with the database and executor after the size, so the variants of a
+    size stand side by side (its rows name only the size)."""
+    head, body, notes = ["pegawai", "db", "executor"], [], []
+    for res in results:
+        part_head, rows, part_notes = year_view.table([res])
+        head = ["pegawai", "db", "executor", *part_head[1:]]
+        body += [_size_and_variant(res) + row[1:] for row in rows]
+        notes += [f"{_variant(res).label} {note}" for note in part_notes]
+    return head, body, notes
+
+
+def _year_view_variants_markdown(results: list[dict]) -> list[str]:
+    """The year view of every variant (the table above has the sqlite-lokal runs with the description),
+    written only when a size has been measured with another variant."""
+    if all(_variant(r).reference for r in results):
+        return []
+    head, body, notes = _year_view_table(results)
+    if not body:
+        return []
+    return [
+        "",
+        "Tampilan tahun per varian / year view per variant (measured as above, on each variant's database"
+        " and output folder):",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "|".join("---" for _ in head) + "|",
+        *["| " + " | ".join(row) + " |" for row in body],
+        *([""] + [f"- {note}" for note in notes] if notes else []),
+    ]
 
 
 def _write_results(markdown: str) -> None:
@@ -332,13 +555,13 @@ def _print(results: list[dict]) -> None:
 
     console = Console(width=250)
     head, body = _rows_table(results)
-    console.print(_rich_table("Kinerja benchmark (SQLite, dokumen tidak)", head, body))
+    console.print(_rich_table("Kinerja benchmark (dokumen tidak)", head, body))
     for line in _targets(results):
         console.print(line.replace("**", ""))
     head, body = _documents_table(results)
     if body:
         console.print(_rich_table("Dokumen evaluasi per pegawai / per-employee documents", head, body))
-    head, body, notes = year_view.table(results)
+    head, body, notes = _year_view_table(results)
     if body:
         console.print(_rich_table("Tampilan tahun / year view (xlsx, index.html, halaman di Chromium)", head,
                                   body))
@@ -351,47 +574,70 @@ def _rich_table(title: str, head: list[str], body: list[list[str]]) -> object:
 
     table = Table(title=title)
     for name in head:
-        table.add_column(name, justify="left" if name == "tahap" else "right")
+        table.add_column(name, justify="left" if name in ("db", "executor", "tahap", "identik") else "right")
     for row in body:
         table.add_row(*[c.replace("**", "") for c in row])
     return table
 
 
+def saved_results(base: Path, sizes: list[int] | None) -> list[dict]:
+    """Every saved result of the sizes (all sizes under BASE when None), by size, then variant; a result
+    saved before variants (hasil.json) counts as sqlite-lokal unless that variant has its own."""
+    if sizes is None:
+        sizes = sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit())
+    results = []
+    for n in sizes:
+        folder = base / str(n)
+        paths = sorted(folder.glob("hasil-*.json"))
+        legacy = folder / "hasil.json"
+        if legacy.exists() and not (folder / f"hasil-{REFERENCE.name}.json").exists():
+            paths.append(legacy)
+        results += [json.loads(path.read_text()) for path in paths]
+    order = [f"{db}-{executor}" for db in DATABASES for executor in EXECUTORS]
+    return sorted(results, key=lambda r: (r["pegawai"], order.index(_variant(r).name)))
+
+
+def _generated(base: Path, sizes: list[int]) -> dict[int, float | None]:
+    files = {n: base / str(n) / "gen.secs" for n in sizes}
+    return {n: float(path.read_text()) if path.exists() else None for n, path in files.items()}
+
+
 def main() -> int:
+    variant = variant_from_env(dict(os.environ))
     if len(sys.argv) == 4 and sys.argv[1] == "--satu":
         n, json_path = int(sys.argv[2]), Path(sys.argv[3])
         base = json_path.parent
-        result = run_size(n, base / "in", base / "kerja")
+        result = run_size(n, base / "in", base / f"kerja-{variant.name}", variant)
         json_path.write_text(json.dumps(result))
         return 0
-    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000 100000").split()]
     base = Path(os.environ.get("BENCH_DIR", "/tmp/kinerja-bench"))
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
-    max_rss = float(os.environ.get("BENCH_MAX_RSS_GIB", "18")) * GIB
-    results, generated = [], {}
-    if sys.argv[1:] == ["--laporan"]:  # rebuild the table from the sizes' saved results, run nothing
-        for n in sizes:
-            results.append(json.loads((base / str(n) / "hasil.json").read_text()))
-            secs = base / str(n) / "gen.secs"
-            generated[n] = float(secs.read_text()) if secs.exists() else None
-        _write_results(_markdown(results, _machine(), generated))
+    if sys.argv[1:] == ["--laporan"]:  # rebuild the table from the saved results, run nothing
+        given = os.environ.get("BENCH_SIZES")
+        results = saved_results(base, [int(s) for s in given.split()] if given else None)
+        sizes = sorted({r["pegawai"] for r in results})
+        _write_results(_markdown(results, _machine(), _generated(base, sizes)))
         _print(results)
         return 0
+    sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000 100000").split()]
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    max_rss = float(os.environ.get("BENCH_MAX_RSS_GIB", "18")) * GIB
+    generated = {}
     for n in sizes:
         input_dir, generated[n] = _generate(n, base)
-        json_path = input_dir.parent / "hasil.json"
-        (input_dir.parent / "kerja").mkdir(parents=True, exist_ok=True)
-        print(f"{n:,} pegawai", flush=True)
-        log = input_dir.parent / "kerja" / "prefect.log"
+        json_path = input_dir.parent / f"hasil-{variant.name}.json"
+        work_dir = input_dir.parent / f"kerja-{variant.name}"
+        work_dir.mkdir(parents=True, exist_ok=True)
+        print(f"{n:,} pegawai, {variant.label}", flush=True)
+        log = work_dir / "prefect.log"
         with log.open("w") as stderr:
             returncode = _run_guarded([sys.executable, __file__, "--satu", str(n), str(json_path)], env,
                                       stderr, max_rss)
         if returncode:
             print(log.read_text()[-4000:], file=sys.stderr)
-            raise SystemExit(f"benchmark {n:,} gagal / failed (log: {log})")
-        results.append(json.loads(json_path.read_text()))
-        _write_results(_markdown(results, _machine(), generated))
-    _print(results)
+            raise SystemExit(f"benchmark {n:,} {variant.label} gagal / failed (log: {log})")
+        done = sizes[: sizes.index(n) + 1]
+        _write_results(_markdown(saved_results(base, done), _machine(), generated))
+    _print(saved_results(base, sizes))
     print(f"Ditulis: {RESULTS}")
     return 0
 

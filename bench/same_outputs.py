@@ -5,26 +5,29 @@
 
 `snapshot` runs `kinerja cycle` (all documents) on the input folder — or first generates demo data of
 N employees into it when `--pegawai` is given — on a fresh SQLite file, then dumps every database table
-to CSV sorted by all its columns, leaving out what differs between any two runs by design: timestamps,
-row ids and stage-run ids, Prefect flow-run ids, the code version and the hash chain over them (which
-covers the timestamps). Every output file is kept as it was written. `compare` lists each file or
-table that differs and exits 1; identical snapshots exit 0. The script talks to the code only through
-the `kinerja` command, so the same script snapshots any version of it (refactoring checks: run it
-with the old checkout first, e.g. `PYTHONPATH=OLD python bench/same_outputs.py snapshot …`).
+to CSV (`dump_tables`: one line per row, lines sorted), leaving out what differs between any two runs by
+design: timestamps, row ids and stage-run ids, Prefect flow-run ids, the code version and the hash chain
+over them (which covers the timestamps). Every output file is kept as it was written. `compare` lists
+each file or table that differs and exits 1; identical snapshots exit 0; index.html, which shows when
+each stage ran and for how long, is compared with those times blanked. The script talks to the code only
+through the `kinerja` command and reads the database through SQLAlchemy's reflection, so the same script
+snapshots any version of it (refactoring checks: run it with the old checkout first, e.g.
+`PYTHONPATH=OLD python bench/same_outputs.py snapshot …`). The benchmark (bench/run.py) uses
+`dump_tables` and `differing_files` to check that its PostgreSQL and Dask runs equal the SQLite one.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import filecmp
+import io
 import os
+import re
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
-
-import pandas as pd
 
 # Columns whose values differ between two runs of the same inputs by design.
 VOLATILE = {
@@ -58,35 +61,92 @@ def snapshot(input_dir: Path, out: Path, tahun: int, pegawai: int | None) -> Non
     db = out / "kinerja.db"
     _kinerja("cycle", "--tahun", str(tahun), "--input", str(input_dir), "--output", str(out / "output"),
              "--db", f"sqlite:///{db}", env=env)
-    tables = out / "tabel"
-    tables.mkdir()
-    with sqlite3.connect(db) as conn:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
-        for name in names:
-            frame = pd.read_sql(f'SELECT * FROM "{name}"', conn)
-            frame = frame.drop(columns=[c for c in frame.columns if c in VOLATILE])
-            frame = frame.astype(str).sort_values(list(frame.columns), kind="stable")
-            frame.to_csv(tables / f"{name}.csv", index=False, lineterminator="\n")
+    names = dump_tables(f"sqlite:///{db}", out / "tabel")
     print(f"snapshot {out}: {sum(1 for _ in (out / 'output').rglob('*') if _.is_file())} files, "
           f"{len(names)} tables")
+
+
+def dump_tables(db_url: str, folder: Path) -> list[str]:
+    """Every table to FOLDER/<table>.csv without the VOLATILE columns, its rows' lines sorted.
+
+    The columns' types come from reflection, so SQLite and PostgreSQL give the same text for the same
+    values (a boolean is True/False on both, not 1 on one of them; -0.0 is 0.0); NULL is written \\N. Rows are
+    streamed and kept as one line each, sorted as text: no database collation decides the order, and a
+    table of millions of rows costs its lines, not a DataFrame of objects.
+    """
+    from sqlalchemy import MetaData, Table, create_engine, inspect, select
+
+    folder.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(db_url)
+    try:
+        names = sorted(inspect(engine).get_table_names())
+        with engine.connect() as conn:
+            for name in names:
+                table = Table(name, MetaData(), autoload_with=conn)
+                columns = [c for c in table.columns if c.name not in VOLATILE]
+                rows = conn.execution_options(yield_per=50_000).execute(select(*columns))
+                lines = sorted(_csv_line([_text(v) for v in row]) for row in rows)
+                with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+                    fh.write(_csv_line([c.name for c in columns]))
+                    fh.writelines(lines)
+    finally:
+        engine.dispose()
+    return names
+
+
+def _text(value: object) -> str:
+    """A value as text; -0.0 as 0.0 (SQLite stores an integral REAL as an integer and loses the sign)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, float) and value == 0.0:
+        return "0.0"
+    return str(value)
+
+
+def _csv_line(values: list[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
 
 
 def compare(a: Path, b: Path) -> int:
     """Every file under output/ and tabel/ of A and B, byte for byte; the differences are listed."""
     different = []
     for part in ("output", "tabel"):
-        left = {p.relative_to(a / part) for p in (a / part).rglob("*") if p.is_file()}
-        right = {p.relative_to(b / part) for p in (b / part).rglob("*") if p.is_file()}
-        different += [f"{part}/{p}: only in {a}" for p in sorted(left - right)]
-        different += [f"{part}/{p}: only in {b}" for p in sorted(right - left)]
-        different += [f"{part}/{p}: differs" for p in sorted(left & right)
-                      if not filecmp.cmp(a / part / p, b / part / p, shallow=False)]
-        print(f"{part}: {len(left & right)} files compared")
+        found, compared = differing_files(a / part, b / part)
+        different += [f"{part}/{path}: {_WHERE[side].format(a=a, b=b)}" for path, side in found]
+        print(f"{part}: {compared} files compared")
     for line in different:
         print(line)
     print("IDENTICAL" if not different else f"{len(different)} DIFFERENCES")
     return 1 if different else 0
+
+
+_WHERE = {"beda": "differs", "kiri": "only in {a}", "kanan": "only in {b}"}
+
+
+def differing_files(left: Path, right: Path) -> tuple[list[tuple[Path, str]], int]:
+    """The files of two folders that differ, in path order, each with "beda" (differs), "kiri" (only in
+    LEFT) or "kanan" (only in RIGHT), and how many files both have; byte for byte, except index.html,
+    which is compared without its run times."""
+    a = {p.relative_to(left) for p in left.rglob("*") if p.is_file()}
+    b = {p.relative_to(right) for p in right.rglob("*") if p.is_file()}
+    found = dict.fromkeys(a - b, "kiri") | dict.fromkeys(b - a, "kanan")
+    found |= {p: "beda" for p in a & b if not _same_file(left / p, right / p)}
+    return sorted(found.items()), len(a & b)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.name == "index.html":  # it shows when each stage ran and how long: two runs always differ there
+        return without_run_times(a.read_text(encoding="utf-8")) == without_run_times(
+            b.read_text(encoding="utf-8"))
+    return filecmp.cmp(a, b, shallow=False)
+
+
+def without_run_times(html: str) -> str:
+    """index.html with the stage runs' times (start, end in WIB) and durations blanked."""
+    html = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} WIB", "<waktu>", html)
+    return re.sub(r"(\d+ (jam|mnt|dtk) ?)+", "<durasi>", html)
 
 
 def main() -> int:
