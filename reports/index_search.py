@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,9 +72,14 @@ def search_script(
         "nama": lines(pegawai["nama"].to_numpy(dtype=object)[urut].tolist()),
         "kode": "".join(_KODE[predikat * 2 + ada_dokumen].tolist()),
     }
-    teks = json.dumps(data, ensure_ascii=True, separators=(",", ":"))
-    teks = teks.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return f"window.{GLOBAL} = {teks};\n"
+    return f"window.{GLOBAL} = {script_json(data)};\n"
+
+
+def script_json(value: Any) -> str:
+    """JSON that can stand inside a <script> element: ASCII only, and `<`, `>` and `&` escaped, so no value
+    can end the script or open a tag."""
+    teks = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+    return teks.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def version(script: str) -> str:

@@ -3,27 +3,33 @@
 Per unit: employees, scored, the share of each predikat after the curve, whether the stored distribution
 meets the unit's curve (the ruleset's constraints, as penilaian.kurva.periksa_kurva checks them), rater-bias
 flags, mid-year risk and the IKM grade (penilaian.monitoring.indeks_kepuasan, as the mid-year page shows
-it). The unit table's rows are built here as escaped HTML: thousands of units through a Jinja loop cost
-more than everything else on the page.
+it). The unit table travels as compact JSON that the page's script turns into rows (unit_table_data): at
+a million employees its ~42,000 units would be ~34 MB of row HTML, and the browser only shows 200 at once.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from markupsafe import Markup, escape
 
 from contract.schema import PREDIKAT
 from penilaian.monitoring import indeks_kepuasan
 from penilaian.ruleset import Ruleset
-from reports.common import format_count, format_numbers, safe_name, text_column
+from reports.common import safe_name, text_column
 from reports.index_data import YearData, codes
+from reports.index_search import script_json
 
 UNIT_COLUMNS = ("kode_unit", "nama_unit", "kode_instansi", "nama_instansi", "predikat_organisasi")
+# A unit's own files in out_dir: the label of its link in the table, the file name, and whether it may be the
+# unit's main link (the first present one is; the search's "tanpa dokumen" hits link there too).
+UNIT_FILES = (
+    ("ringkasan", "ringkasan_{}.html", True),
+    ("pemantauan", "pemantauan_{}.html", True),
+    ("rencana pelatihan", "rencana_pelatihan_{}.csv", False),
+)
 SERI_PREDIKAT = (  # the predikat columns of an employee, as the charts name them
     ("predikat", "Sebelum kurva"),
     ("predikat_final", "Sesudah kurva"),
@@ -99,19 +105,6 @@ def _curve(units: pd.DataFrame, tabel: np.ndarray, rules: Ruleset) -> tuple[list
     return teks, [r.strip() for r in rincian]
 
 
-def _shares(tabel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each predikat as a share of the unit's scored employees: sort values and Indonesian text."""
-    n = tabel.sum(axis=1, keepdims=True)
-    bagian = np.divide(tabel * 100.0, n, out=np.full(tabel.shape, np.nan), where=n != 0)
-    teks = format_numbers(pd.Series(bagian.ravel())).to_numpy().reshape(tabel.shape)
-    return _sort_values(bagian), teks
-
-
-def _sort_values(values: np.ndarray) -> np.ndarray:
-    """Numbers as the data-v text the table sorts on ('' for none)."""
-    return np.where(np.isnan(values), "", np.char.mod("%.4f", np.nan_to_num(values))).astype(object)
-
-
 def _bias(data: YearData, units: pd.Series) -> tuple[np.ndarray, list[str]]:
     """Per unit: raters (of its staff) flagged lunak / keras / terpusat, and which, in words."""
     jumlah = sum_per_unit(data.bias, units)
@@ -126,11 +119,10 @@ def _bias(data: YearData, units: pd.Series) -> tuple[np.ndarray, list[str]]:
 
 
 def _ikm(data: YearData, units: pd.Series, rules: Ruleset, tahun: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit: the IKM up to the mid-year cut-off (sort values) and 'grade (value)', as the mid-year
-    page shows them."""
-    kosong = np.full(len(units), "", dtype=object)
+    """Per unit: the IKM up to the mid-year cut-off (NaN for none) and its grade, as the mid-year page
+    shows them."""
     if data.survei.empty:
-        return kosong, kosong
+        return np.full(len(units), np.nan), np.full(len(units), "", dtype=object)
     survei = pd.DataFrame({
         "kode_unit": text_column(data.survei["kode_unit"]), "periode": text_column(data.survei["periode"]),
         "jumlah_responden": pd.to_numeric(data.survei["jumlah_responden"]),
@@ -140,8 +132,7 @@ def _ikm(data: YearData, units: pd.Series, rules: Ruleset, tahun: int) -> tuple[
     ikm, _ = indeks_kepuasan(survei, int(tahun), rules)
     ikm = ikm.set_index("kode_unit").reindex(units.to_numpy())
     nilai = pd.to_numeric(ikm["ikm"]).to_numpy(dtype="float64")
-    teks = text_column(ikm["mutu"]).to_numpy() + " (" + format_numbers(pd.Series(nilai)).to_numpy() + ")"
-    return _sort_values(nilai), np.where(np.isnan(nilai), "", teks).astype(object)
+    return nilai, np.where(np.isnan(nilai), "", text_column(ikm["mutu"]).to_numpy()).astype(object)
 
 
 def _safe(kode: str) -> bool:
@@ -160,12 +151,11 @@ def _file(pattern: str, kode: pd.Series, files: set[str]) -> list[str]:
 
 @dataclass
 class Units:
-    """The unit table: one row per unit (sorted by kode_unit) with every column it shows, the units'
-    predikat counts per column of SERI_PREDIKAT, and the shares after the curve (sort values, text)."""
+    """The unit table: one row per unit (sorted by kode_unit) with every column it shows, and the units'
+    predikat counts per column of SERI_PREDIKAT."""
 
     rows: pd.DataFrame
     tabel: dict[str, np.ndarray]
-    bagian: tuple[np.ndarray, np.ndarray]
 
 
 def unit_rows(data: YearData, rules: Ruleset, tahun: int, files: set[str]) -> Units:
@@ -181,18 +171,13 @@ def unit_rows(data: YearData, rules: Ruleset, tahun: int, files: set[str]) -> Un
     out["kurva_tetap"], out["kurva_tetap_catatan"] = (
         _curve(units, tabel["predikat_ditetapkan"], rules) if data.ditetapkan else ("", ""))
     out["bias"], out["bias_rincian"] = _bias(data, kode)
-    risiko = np.divide(berisiko * 100.0, per_unit, out=np.full(len(units), np.nan), where=per_unit != 0)
-    if not data.dipantau:
-        risiko[:] = np.nan
-    out["risiko_v"], out["risiko"] = _sort_values(risiko), format_numbers(pd.Series(risiko)).to_numpy()
-    out["risiko_rincian"] = [f"{b} dari {n} pegawai" if data.dipantau and n else ""
-                             for b, n in zip(berisiko.tolist(), per_unit.tolist(), strict=True)]
-    out["ikm_v"], out["ikm"] = _ikm(data, kode, rules, tahun)
-    out["ringkasan"] = _file("ringkasan_{}.html", kode, files)
-    out["pemantauan"] = _file("pemantauan_{}.html", kode, files)
-    out["rencana"] = _file("rencana_pelatihan_{}.csv", kode, files)
-    out["tautan_utama"] = out["ringkasan"].where(out["ringkasan"] != "", out["pemantauan"])
-    return Units(out, tabel, _shares(tabel["predikat_final"]))
+    out["berisiko"] = berisiko if data.dipantau else None
+    out["ikm"], out["ikm_mutu"] = _ikm(data, kode, rules, tahun)
+    ada = [np.array(_file(pattern, kode, files), dtype=object) for _, pattern, _ in UNIT_FILES]
+    out["berkas"] = sum((nama != "").astype("int64") << i for i, nama in enumerate(ada))
+    utama = [nama for nama, (_, _, main) in zip(ada, UNIT_FILES, strict=True) if main]
+    out["tautan_utama"] = [next((n for n in names if n), "") for names in zip(*utama, strict=True)]
+    return Units(out, tabel)
 
 
 def instansi_rows(data: YearData, table: Units) -> list[dict[str, Any]]:
@@ -237,70 +222,42 @@ def instansi_rows(data: YearData, table: Units) -> list[dict[str, Any]]:
     return rows
 
 
-_MARKUP = re.compile(r"[<>&\"']")
+def _column(values: Any) -> list:
+    """A column as plain Python values, NaN as None (iterating an Arrow-backed column value by value is
+    slow)."""
+    return [None if v != v else v for v in values.tolist()]
 
 
-def _plain(values: Any) -> list:
-    """A column as a list (iterating an Arrow-backed pandas column value by value is slow)."""
-    return values.tolist() if hasattr(values, "tolist") else list(values)
+def unit_table_data(table: Units, ada_ditetapkan: bool) -> str:
+    """The unit table as the JSON the page builds its rows from (indeks.html.j2 reads the fields by name).
 
-
-def _escaped(values: Any) -> list[str]:
-    """Each value HTML-escaped; a column without any markup character is passed through as it is."""
-    text = [str(v) for v in _plain(values)]
-    if not _MARKUP.search("".join(text)):
-        return text
-    cache: dict[str, str] = {}
-    return [cache.get(v) or cache.setdefault(v, str(escape(v))) for v in text]
-
-
-def _attr(name: str, values: Any) -> list[str]:
-    """` name="value"` for each non-empty value (escaped), '' for an empty one."""
-    return [f' {name}="{v}"' if v else "" for v in _escaped(values)]
-
-
-def unit_table_rows(table: Units, ada_ditetapkan: bool) -> Markup:
-    """The unit table's <tr> rows; the column order is the header's in indeks.html.j2."""
+    Raw values, not text: the page formats every number as reports.common does, so a count or share is
+    written once, and the shares and the risk are derived from counts (exact, and shorter than decimals).
+    `berkas` is UNIT_FILES. Per unit (by kode_unit), fields named in `kolom`: kode, nama, instansi (index
+    into `instansi`: [kode_instansi, label]), pegawai, dinilai, predikat (counts after the curve, PREDIKAT
+    order), kurva and its note (and the same for the predikat ditetapkan once the objection stage ran),
+    bias and which, berisiko (null before the mid-year stage), ikm (null for none) and its grade, berkas
+    (bit i: file i of `berkas` exists). Byte-identical for the same rows.
+    """
     units = table.rows
-    kode, tautan = _escaped(units["kode_unit"]), _escaped(units["tautan_utama"])
-    instansi = units["nama_instansi"].where(units["nama_instansi"] != "", units["kode_instansi"])
-    sort_bagian, teks_bagian = table.bagian
-
-    def cells(template: str, *columns: Any) -> list[str]:
-        return [template.format(*values) for values in zip(*map(_plain, columns), strict=True)]
-
-    def number(name: str, text: list[str], title: str | None = None) -> list[str]:
-        titles = _attr("title", units[title]) if title else [""] * len(text)
-        return cells('<td class="angka" data-v="{}"{}>{}</td>', units[name], titles, text)
-
-    def count(name: str, title: str | None = None) -> list[str]:
-        values = units[name].tolist()
-        teks = {n: format_count(n) for n in set(values)}
-        return number(name, [teks[n] for n in values], title)
-
-    def curve(name: str) -> list[str]:
-        flags = ["" if t != "tidak" else ' class="tidak"' for t in units[name].tolist()]
-        return cells("<td{}{}>{}</td>", flags, _attr("title", units[f"{name}_catatan"]), units[name])
-
-    def link(page: str, label: str) -> str:
-        return f'<a href="{page}">{label}</a>' if page else ""
-
-    unit = [link(t, k) or k for k, t in zip(kode, tautan, strict=True)]
-    pages = {label: _escaped(units[label]) for label in ("ringkasan", "pemantauan", "rencana")}
-    links = [" · ".join(a for a in (link(r, "ringkasan"), link(p, "pemantauan"), link(c, "rencana pelatihan"))
-                        if a) for r, p, c in zip(*pages.values(), strict=True)]
-    kolom = [
-        cells('<td data-v="{}">{} {}</td>', kode, unit, _escaped(units["nama_unit"])),
-        cells('<td data-v="{}">{}</td>', _escaped(units["kode_instansi"]), _escaped(instansi)),
-        count("pegawai"), count("dinilai"),
-        *[cells('<td class="angka" data-v="{}">{}</td>', sort_bagian[:, j], teks_bagian[:, j])
-          for j in range(len(PREDIKAT))],
-        curve("kurva"), *([curve("kurva_tetap")] if ada_ditetapkan else []),
-        count("bias", "bias_rincian"),
-        number("risiko_v", units["risiko"].tolist(), "risiko_rincian"),
-        number("ikm_v", _escaped(units["ikm"])),
-        cells("<td>{}</td>", links),
-    ]
-    rows = (f'<tr data-unit="{k}">{"".join(row)}</tr>\n'
-            for k, row in zip(kode, zip(*kolom, strict=True), strict=True))
-    return Markup("".join(rows))
+    label = units["nama_instansi"].where(units["nama_instansi"] != "", units["kode_instansi"])
+    pasangan = list(zip(units["kode_instansi"].tolist(), label.tolist(), strict=True))
+    instansi = sorted(set(pasangan))
+    nomor = {p: i for i, p in enumerate(instansi)}
+    kolom = {
+        "kode": _column(units["kode_unit"]), "nama": _column(units["nama_unit"]),
+        "instansi": [nomor[p] for p in pasangan],
+        "pegawai": _column(units["pegawai"]), "dinilai": _column(units["dinilai"]),
+        "predikat": table.tabel["predikat_final"].tolist(),
+        "kurva": _column(units["kurva"]), "kurva_catatan": _column(units["kurva_catatan"]),
+    }
+    if ada_ditetapkan:
+        kolom |= {"kurva_tetap": _column(units["kurva_tetap"]),
+                  "kurva_tetap_catatan": _column(units["kurva_tetap_catatan"])}
+    kolom |= {name: _column(units[name]) for name in ("bias", "bias_rincian", "berisiko", "ikm", "ikm_mutu",
+                                                      "berkas")}
+    return script_json({
+        "kolom": list(kolom), "predikat": list(PREDIKAT), "instansi": [list(p) for p in instansi],
+        "berkas": [list(berkas) for berkas in UNIT_FILES],
+        "unit": [list(row) for row in zip(*kolom.values(), strict=True)],
+    })

@@ -1,5 +1,7 @@
 """index.html and pencarian_pegawai.js from real demo years: what the database holds, every link to a file
-that exists, every value escaped, the same bytes for the same state, early and after a failed gate."""
+that exists, every value escaped, the same bytes for the same state, early and after a failed gate. The unit
+table is checked in the data its rows are built from (the page's #data-unit); test_index_browser.py checks
+the rows the browser builds from it."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from penilaian.monitoring import mutu_ikm
 from penilaian.ruleset import load_ruleset
 from reports.index_page import duration_text, render_index
 from reports.index_search import GLOBAL, SEARCH_FILE
+from reports.index_units import UNIT_FILES
 from stages import registry
 from tests.reports.index_cycle import (
     NAMA_RUMUS,
@@ -93,6 +96,14 @@ def search_data(script: bytes) -> dict:
     prefix = f"window.{GLOBAL} = ".encode()
     assert script.startswith(prefix) and script.endswith(b";\n")
     return json.loads(script[len(prefix):-2])
+
+
+def unit_data(page: Node) -> tuple[dict, dict[str, dict]]:
+    """The unit table's data in the page: the whole object, and each unit's fields by name, by kode."""
+    (script,) = page.all("script", id="data-unit")
+    assert script.attrs["type"] == "application/json"
+    data = json.loads(script.text())
+    return data, {row[0]: dict(zip(data["kolom"], row, strict=True)) for row in data["unit"]}
 
 
 def decoded(data: dict) -> pd.DataFrame:
@@ -200,43 +211,49 @@ def test_instansi_charts_count_what_the_database_holds(year: Year, page: Node) -
 
 
 def test_unit_rows_match_the_database_and_the_curve(year: Year, page: Node) -> None:
-    rows = {tr.attrs["data-unit"]: tr for tr in page.all("tr") if "data-unit" in tr.attrs}
+    data, rows = unit_data(page)
     units = query(year, "SELECT * FROM unit_kerja WHERE tahun = :t")
-    assert sorted(rows) == sorted(units["kode_unit"])
+    assert list(rows) == sorted(units["kode_unit"]) and data["predikat"] == list(PREDIKAT)
     hasil = query(year, "SELECT kode_unit, predikat_final FROM hasil_penilaian WHERE tahun = :t")
+    pegawai = query(year, "SELECT kode_unit FROM pegawai WHERE tahun = :t")["kode_unit"].value_counts()
     kurva = periksa_kurva(hasil, units, load_ruleset(None).kurva).set_index("kode_unit")
     bias = query(year, "SELECT p.kode_unit, COUNT(*) AS n FROM bias_penilai b JOIN pegawai p "
                        "ON p.tahun = b.tahun AND p.nip = b.nip_penilai "
                        "WHERE b.tahun = :t AND b.pola <> 'wajar' GROUP BY 1")
     bias = dict(zip(bias["kode_unit"], bias["n"], strict=True))
-    for kode, tr in rows.items():
-        cells = tr.all("td")
+    instansi = dict(zip(units["kode_unit"], units["kode_instansi"], strict=True))
+    for kode, row in rows.items():
         n = int((hasil["kode_unit"] == kode).sum())
-        assert cells[3].attrs["data-v"] == str(n)
+        assert row["dinilai"] == n and row["pegawai"] == pegawai.get(kode, 0)
+        assert data["instansi"][row["instansi"]][0] == instansi[kode]
         if n:
-            shares = [float(c.attrs["data-v"]) for c in cells[4:4 + len(PREDIKAT)]]
+            shares = [100 * c / row["dinilai"] for c in row["predikat"]]
             counts = hasil.loc[hasil["kode_unit"] == kode, "predikat_final"].value_counts()
             assert shares == pytest.approx([100 * counts.get(p, 0) / n for p in PREDIKAT], abs=1e-3)
-            assert cells[9].text() == ("ya" if kurva.loc[kode, "memenuhi"] else "tidak")
-        assert cells[11].attrs["data-v"] == str(bias.get(kode, 0))
+            assert row["kurva"] == ("ya" if kurva.loc[kode, "memenuhi"] else "tidak")
+        assert row["bias"] == bias.get(kode, 0)
+        assert (row["bias_rincian"] == "") == (row["bias"] == 0)
 
 
 def test_every_link_points_at_a_file_that_exists_and_none_at_a_network(year: Year, page: Node) -> None:
     html = (year.out_dir / "index.html").read_text(encoding="utf-8")
     targets = [n.attrs.get("href") or n.attrs.get("src") for n in page.all()
                if {"href", "src"} & set(n.attrs)]
-    assert len(targets) > 20
+    (cari,) = page.all("section", id="cari")
+    targets.append(cari.attrs["data-berkas"])  # the search data, added by the page's script
+    assert len(targets) > 15 and cari.attrs["data-berkas"].startswith(f"{SEARCH_FILE}?v=")
     for target in targets:
         assert not re.match(r"(?i)^\s*(https?:|//|ftp:|data:|javascript:)", target), target
         if not target.startswith("#"):
             assert (year.out_dir / target.split("?")[0]).is_file(), target
     without_svg_namespace = html.replace("http://www.w3.org/2000/svg", "")
     assert not re.search(r"(?i)(https?:)?//[a-z0-9.-]+\.[a-z]{2,}/", without_svg_namespace)
-    units = {tr.attrs["data-unit"]: tr for tr in page.all("tr") if "data-unit" in tr.attrs}
-    for kode, tr in units.items():
-        hrefs = {a.attrs["href"] for a in tr.all("a")}
-        for name in (f"ringkasan_{kode}.html", f"pemantauan_{kode}.html", f"rencana_pelatihan_{kode}.csv"):
-            assert (name in hrefs) == (year.out_dir / name).is_file()
+    data, units = unit_data(page)
+    assert data["berkas"] == [list(berkas) for berkas in UNIT_FILES]
+    for kode, row in units.items():  # bit i of berkas: the unit's file i exists (the script links it)
+        for i, (_, pattern, _) in enumerate(UNIT_FILES):
+            assert bool(row["berkas"] >> i & 1) == (year.out_dir / pattern.format(kode)).is_file()
+    assert sum(row["berkas"] for row in units.values()) > 0
 
 
 def test_search_data_holds_every_scored_employee_once_with_the_right_link(year: Year) -> None:
@@ -266,9 +283,10 @@ def test_hostile_text_is_escaped_in_the_page_and_in_the_search_data(year: Year, 
     html = (year.out_dir / "index.html").read_text(encoding="utf-8")
     script = (year.out_dir / SEARCH_FILE).read_bytes()
     assert UNIT_MARKUP not in html and "<img" not in html and "<script>alert" not in html
-    assert "&lt;img src=x onerror=&#34;alert(2)&#34;&gt; &amp; Co" in html
-    (row,) = page.all("tr", data_unit=year.unit_markup)
-    assert UNIT_MARKUP in row.text()
+    assert '\\u003cimg src=x onerror=\\"alert(2)\\"\\u003e \\u0026 Co' in html
+    (data,) = page.all("script", id="data-unit")
+    assert data.text().isascii() and not re.search(r"[<>&]", data.text())
+    assert unit_data(page)[1][year.unit_markup]["nama"] == UNIT_MARKUP
     assert not re.search(rb"[<>&]", script) and script.isascii() and b"\\u003cscript\\u003e" in script
     names = dict(zip(*[decoded(search_data(script))[k] for k in ("nip", "nama")], strict=True))
     assert names[year.nip_skrip] == NAMA_SKRIP and names[year.nip_rumus] == NAMA_RUMUS
@@ -289,8 +307,9 @@ def test_after_plan_collection_only(early: EarlyYear) -> None:
         assert "Belum dijalankan" in _stage_row(page, name).text()
         assert not _stage_row(page, name).all("a")
     assert not page.all("svg") and "Belum ada hasil penilaian" in page.text()
-    units = [tr for tr in page.all("tr") if "data-unit" in tr.attrs]
-    assert units and all(tr.all("td")[3].attrs["data-v"] == "0" for tr in units)
+    _, units = unit_data(page)
+    assert units and all(row["dinilai"] == 0 and row["kurva"] == "" for row in units.values())
+    assert all(row["berisiko"] is None and "kurva_tetap" not in row for row in units.values())
     rows = decoded(search_data(early.after_plan[SEARCH_FILE]))
     pegawai = query(early.year, "SELECT nip FROM pegawai WHERE tahun = :t")
     assert sorted(rows["nip"]) == sorted(pegawai["nip"]) and not rows["dokumen"].any()
@@ -348,7 +367,7 @@ def test_ikm_grade_is_the_mid_year_grade_of_the_stored_survey(early: EarlyYear, 
     with transaction(get_engine(target)) as conn:
         replace_rows(conn, "survei_masyarakat", survei)
     render_index(target, TAHUN, tmp_path, load_ruleset(None))
-    (row,) = dom((tmp_path / "index.html").read_bytes()).all("tr", data_unit=unit)
+    row = unit_data(dom((tmp_path / "index.html").read_bytes()))[1][unit]
     ikm = (70.0 * 10 + 90.0 * 30) / 40  # September is after the mid-year cut-off (June)
     grade = mutu_ikm(pd.Series([ikm]), load_ruleset(None)).iloc[0]
-    assert row.all("td")[-2].text() == f"{grade} (85,00)" and float(row.all("td")[-2].attrs["data-v"]) == ikm
+    assert ikm == 85.0 and row["ikm"] == ikm and row["ikm_mutu"] == grade  # shown as f"{grade} (85,00)"
