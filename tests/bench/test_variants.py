@@ -200,3 +200,21 @@ def test_sqlite_only_results_keep_their_markdown_sections():
     assert "| 10,000 | sqlite | lokal | **siklus / cycle** |" in text
     assert "| 10,000 | 10,000 | 4.0 | 2,500 | terpenuhi / met |" in text
     assert "Tampilan tahun per varian" not in text
+
+
+def test_targets_per_size_and_database_count_the_workers_memory_and_the_growth_per_stage():
+    small = {"pegawai": 100_000, "stages": [_stage("mid-year", 10.0, 1.2), _stage("year-end", 20.0, 1.4)]}
+    big = {"pegawai": 1_000_000, "stages": [_stage("mid-year", 100.0, 3.0), _stage("year-end", 240.0, 3.5)]}
+    pg_big = {"pegawai": 1_000_000, "db": "postgresql", "executor": "dask",
+              "stages": [_stage("mid-year", 150.0, 2.0, workers_gib=4.5), _stage("year-end", 200.0, 2.0)]}
+    lines = bench._targets([small, big, pg_big])
+    assert lines[0].startswith("- 100,000: wall 30 s (target <= 35 s): terpenuhi")
+    assert "peak RSS 1.40 GiB (target <= 1.5 GiB): terpenuhi" in lines[0]
+    assert lines[2].startswith("- 1,000,000: wall 340 s (target <= 300 s): **tidak")
+    assert "peak RSS 3.50 GiB (target <= 4 GiB): terpenuhi" in lines[2]
+    # PostgreSQL's own time target; a Dask worker over the memory target is a miss
+    assert lines[3].startswith("- 1,000,000 (postgresql/dask): wall 350 s (target <= 400 s): terpenuhi")
+    assert "peak RSS 4.50 GiB (target <= 4 GiB): **tidak" in lines[3]
+    growth = [line for line in lines if "→" in line]
+    assert growth == ["- 100,000 → 1,000,000 (sqlite/lokal): mid-year 10.0×, year-end 12.0×; terbesar / "
+                      "largest year-end 12.0× (target <= 10.5×): **tidak / missed**"]
