@@ -39,4 +39,7 @@ class Inputs:
     def release_raw(self) -> None:
         """Free the raw text frames once the gate has seen them: nothing after it reads them, and at
         1,000,000 employees they are a second copy of the inputs (≈ 5 GiB) beside the clean frames."""
+        from stages.cache import release_unused_memory
+
         self.raw = {}
+        release_unused_memory()

@@ -100,3 +100,25 @@ def reset_process_cache() -> None:
     global _PROCESS
     with _CREATE:
         _PROCESS = None
+
+
+def release_unused_memory() -> None:
+    """Hand the memory that freed frames left in the allocators back to the operating system.
+
+    Arrow keeps what it freed in its mimalloc pool and glibc keeps freed heap pages, and neither can
+    reuse the other's: measured at 1,000,000 employees, the process held 5.9 GiB after validation, of
+    which 3.2 GiB were freed pages (2.7 GiB after releasing them) — and the next stage's numpy
+    allocations stacked on top. Called where a stage has just dropped a large amount (its raw text
+    frames after the gate, its inputs when it ends, a write's row batches); a few milliseconds.
+    """
+    import ctypes
+    import gc
+
+    import pyarrow as pa
+
+    gc.collect()
+    pa.default_memory_pool().release_unused()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
+        pass

@@ -19,6 +19,7 @@ from audit.chain import GENESIS, digests_json, record_hash
 from audit.digest import result_digests, rows_digest
 from models import stage_runs
 from models.db import replace_rows, transaction
+from stages.cache import release_unused_memory
 from stages.context import StageContext, code_version, ensure_schema
 
 
@@ -128,11 +129,13 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         digests = pool.submit(lambda: {name: rows_digest(name, f) for name, f in rows.items()})
         checkpoint("tulis-mulai")
         with transaction(ctx.engine) as conn:
-            for name, frame in rows.items():
-                counts[f"{name}_ditulis"] = replace_rows(conn, name, frame, tahun=ctx.tahun)
+            for name in rows:
+                counts[f"{name}_ditulis"] = replace_rows(conn, name, rows[name], tahun=ctx.tahun)
                 checkpoint("tulis-tengah")
             checkpoint("tulis-akhir")
         checkpoint("tulis-selesai")
         _remember(ctx, digests.result())
+    rows.clear()
+    release_unused_memory()  # the row batches of millions of rows
     logger.info("Ditulis ke basis data: %s", counts)
     return counts

@@ -9,6 +9,7 @@ from prefect.cache_policies import NO_CACHE
 from contract.inputs import Inputs
 from contract.karantina import KARANTINA_COLUMNS
 from stages import registry
+from stages.cache import release_unused_memory
 from stages.context import StageContext
 
 
@@ -25,5 +26,6 @@ def load_inputs(ctx: StageContext) -> Inputs:
     karantina = pd.concat([read_quarantine, karantina], ignore_index=True)
     karantina = karantina.assign(tahap=ctx.tahap)[KARANTINA_COLUMNS]
     inputs = Inputs(raw=raw, frames=frames, karantina=karantina, peringatan=peringatan)
+    release_unused_memory()  # the parser's buffers and the value rules' intermediate columns
     get_run_logger().info("Dibaca: %s; dikarantina: %d baris", inputs.counts(), len(karantina))
     return inputs

@@ -43,7 +43,9 @@ def begin(
     from prefect.runtime import flow_run
 
     from contract.files import sha256_of_inputs
+    from stages.cache import release_unused_memory
 
+    release_unused_memory()  # what the previous stage of this process freed
     rules = load_ruleset(ruleset)
     ctx = StageContext(
         tahap=tahap, tahun=resolve_tahun(tahap, tahun),
