@@ -57,58 +57,15 @@ from typing import TYPE_CHECKING
 if __package__ in (None, ""):  # run as a script (`python bench/run.py`): the project root is not on the path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure, same_outputs, year_view  # noqa: E402 - after the path above
+from bench import measure, report, same_outputs, year_view  # noqa: E402 - after the path above
+from bench.variants import DATABASES, EXECUTORS, REFERENCE, Variant, variant_from_env, variant_of  # noqa: E402
 
 if TYPE_CHECKING:
     from stages.registry import Stage
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
-BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
 TAHUN = 2026
 GIB = 1024**3
-DATABASES = ("sqlite", "postgresql")
-EXECUTORS = ("lokal", "dask")
-
-
-@dataclass(frozen=True)
-class Variant:
-    """Which database and executor a benchmark run uses; sqlite-lokal is the reference the others are
-    compared with."""
-
-    db: str = "sqlite"
-    executor: str = "lokal"
-    url: str | None = None  # PostgreSQL: the server (its database name is replaced per size)
-
-    @property
-    def name(self) -> str:
-        return f"{self.db}-{self.executor}"
-
-    @property
-    def label(self) -> str:
-        return f"{self.db}/{self.executor}"
-
-    @property
-    def reference(self) -> bool:
-        return self == REFERENCE
-
-
-REFERENCE = Variant()
-
-
-def variant_from_env(env: dict[str, str]) -> Variant:
-    """BENCH_DB and BENCH_EXECUTOR, refused before anything runs when they name nothing known."""
-    db = env.get("BENCH_DB", "").strip() or "sqlite"
-    executor = env.get("BENCH_EXECUTOR", "").strip() or "lokal"
-    if executor not in EXECUTORS:
-        raise SystemExit(f"BENCH_EXECUTOR={executor!r} tidak dikenal / unknown: {' | '.join(EXECUTORS)}")
-    if db == "sqlite":
-        return Variant("sqlite", executor)
-    if db.startswith("postgresql"):
-        return Variant("postgresql", executor, db)
-    raise SystemExit(f"BENCH_DB={db!r} tidak dikenal / unknown: sqlite | postgresql+psycopg://user@host:port/db")
-
-
 def _database(n: int, work_dir: Path, variant: Variant) -> str:
     """A fresh, empty database for one size: the SQLite file in the work folder, or kinerja_bench_<n> on
     the PostgreSQL server, dropped and created again through its maintenance database."""
@@ -219,7 +176,7 @@ def run_size(n: int, input_dir: Path, work_dir: Path, variant: Variant = REFEREN
     result |= {"beban": " ".join(f"{x:.2f}" for x in os.getloadavg()), "tampilan": tampilan}
     if not variant.reference:
         result["identik"] = identical(work_dir.parent / f"kerja-{REFERENCE.name}", work_dir, db_url)
-        print(f"  {n:>9,} {'identik':<16} {_identical_text(result).replace('**', '')}", flush=True)
+        print(f"  {n:>9,} {'identik':<16} {report._identical_text(result).replace('**', '')}", flush=True)
     return result
 
 
@@ -274,21 +231,6 @@ def identical(reference: Path, work_dir: Path, db_url: str) -> dict:
     if not differ:
         shutil.rmtree(banding)
     return {"ya": not differ, "beda": differ, "berkas": files, "tabel": tables}
-
-
-def _identical_text(res: dict) -> str:
-    """ya / tidak (first differing file) / why not compared; the reference run says so."""
-    if _variant(res).reference:
-        return "acuan / reference"
-    same = res.get("identik")
-    if same is None:
-        return "-"
-    if "catatan" in same:
-        return same["catatan"]
-    if same["ya"]:
-        return f"ya ({same['berkas']} berkas, {same['tabel']} tabel)"
-    more = f" +{len(same['beda']) - 1}" if len(same["beda"]) > 1 else ""
-    return f"**tidak**: {same['beda'][0]}{more}"
 
 
 # --------------------------------------------------------------------------- driver (parent process)
@@ -351,263 +293,6 @@ def _machine() -> dict[str, str]:
     }
 
 
-def _share(stage: dict) -> float:
-    t = stage["times"]
-    return (t["gerbang"] + t["prefect"] + t["catatan"]) / stage["wall"] if stage["wall"] else 0.0
-
-
-def _variant(res: dict) -> Variant:
-    """The variant a saved result was measured with (results saved before variants: sqlite-lokal)."""
-    return Variant(res.get("db", REFERENCE.db), res.get("executor", REFERENCE.executor))
-
-
-def _size_and_variant(res: dict) -> list[str]:
-    variant = _variant(res)
-    return [f"{res['pegawai']:,}", variant.db, variant.executor]
-
-
-def _worker_gib(peak: int | None) -> str:
-    return "-" if peak is None else f"{peak / GIB:.2f}"
-
-
-def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """A row per stage and one per cycle for each size and variant; the Dask workers' largest peak and,
-    on the cycle row, whether the outputs equal the sqlite-lokal run's."""
-    head = ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "peak pekerja GiB", "baris input",
-            "baris/s", "floor s", "x floor", *[f"{k} s" for k in measure.COLUMNS], "orkestrasi+gerbang",
-            "identik"]
-    body = []
-    for res in results:
-        first = _size_and_variant(res)
-        for s in res["stages"]:
-            body.append([
-                *first, s["tahap"], f"{s['wall']:.1f}", f"{s['peak_rss'] / GIB:.2f}",
-                _worker_gib(s.get("peak_rss_pekerja")), f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}",
-                f"{s['floor']:.2f}", f"{s['wall'] / s['floor']:.0f}" if s["floor"] else "-",
-                *[f"{s['times'][k]:.1f}" for k in measure.COLUMNS], f"{100 * _share(s):.0f}%", "",
-            ])
-        total = sum(s["wall"] for s in res["stages"])
-        floor = sum(s["floor"] for s in res["stages"])
-        over = sum(_share(s) * s["wall"] for s in res["stages"])
-        peak = max(s["peak_rss"] for s in res["stages"])
-        workers = max((s["peak_rss_pekerja"] for s in res["stages"] if "peak_rss_pekerja" in s), default=None)
-        rows = sum(s["rows"] for s in res["stages"])
-        body.append([
-            *first, "**siklus / cycle**", f"{total:.1f}", f"{peak / GIB:.2f}", _worker_gib(workers),
-            f"{rows:,}", f"{rows / total:,.0f}", f"{floor:.2f}", f"{total / floor:.0f}" if floor else "-",
-            *[f"{sum(s['times'][k] for s in res['stages']):.1f}" for k in measure.COLUMNS],
-            f"{100 * over / total:.0f}%", _identical_text(res),
-        ])
-    return head, body
-
-
-# The national-scale issue's targets: (wall s, peak RSS GiB, orchestration+gate share) per size and
-# database; and no stage may grow more than GROWTH_MAX times from 100,000 to 1,000,000 employees.
-TARGETS = {
-    (100_000, "sqlite"): (35, 1.5, 0.20), (100_000, "postgresql"): (35, 1.5, 0.20),
-    (1_000_000, "sqlite"): (300, 4, None), (1_000_000, "postgresql"): (400, 4, None),
-}
-GROWTH_MAX = 10.5
-
-
-def _targets(results: list[dict]) -> list[str]:
-    """The issue's targets, met or not, per size and variant (peak RSS: the flow process; with Dask also
-    every worker)."""
-    lines = []
-    mark = {True: "terpenuhi / met", False: "**tidak / missed**"}
-    for res in results:
-        n, variant = res["pegawai"], _variant(res)
-        if (n, variant.db) not in TARGETS:
-            continue
-        wall_max, gib_max, share_max = TARGETS[(n, variant.db)]
-        total = sum(s["wall"] for s in res["stages"])
-        peak = max(max(s["peak_rss"], s.get("peak_rss_pekerja") or 0) for s in res["stages"]) / GIB
-        share = sum(_share(s) * s["wall"] for s in res["stages"]) / total
-        which = "" if variant.reference else f" ({variant.label})"
-        lines.append(f"- {n:,}{which}: wall {total:.0f} s (target <= {wall_max} s): "
-                     f"{mark[total <= wall_max]}; peak RSS {peak:.2f} GiB (target <= {gib_max} GiB): "
-                     f"{mark[peak <= gib_max]}")
-        if share_max is not None:
-            lines.append(f"  orkestrasi+gerbang {100 * share:.0f}% (target <= {100 * share_max:.0f}%): "
-                         f"{mark[share <= share_max]}")
-    lines += _growth(results, mark)
-    return lines
-
-
-def _growth(results: list[dict], mark: dict[bool, str]) -> list[str]:
-    """Per variant measured at both 100,000 and 1,000,000: each stage's wall-time ratio, against
-    GROWTH_MAX (time should grow linearly)."""
-    lines = []
-    by_size = {(r["pegawai"], _variant(r).name): r for r in results}
-    for (n, name), big in sorted(by_size.items()):
-        small = by_size.get((100_000, name))
-        if n != 1_000_000 or small is None:
-            continue
-        walls = {s["tahap"]: s["wall"] for s in small["stages"]}
-        ratios = {s["tahap"]: s["wall"] / walls[s["tahap"]] for s in big["stages"] if walls.get(s["tahap"])}
-        worst = max(ratios, key=ratios.get)
-        lines.append(f"- 100,000 → 1,000,000 ({_variant(big).label}): "
-                     + ", ".join(f"{k} {v:.1f}×" for k, v in ratios.items())
-                     + f"; terbesar / largest {worst} {ratios[worst]:.1f}× (target <= {GROWTH_MAX}×): "
-                     f"{mark[ratios[worst] <= GROWTH_MAX]}")
-    return lines
-
-
-DOCUMENTS_PER_SECOND = 1_000  # the issue's target for render_documents
-
-
-def _documents_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
-    """Per size: documents rendered, seconds, documents/s and the target (sizes measured before
-    the documents were part of the benchmark have none)."""
-    head = ["pegawai", "dokumen", "detik", "dokumen/s", f"target >= {DOCUMENTS_PER_SECOND:,}/s"]
-    body = []
-    for res in results:
-        if "dokumen" not in res:
-            continue
-        d = res["dokumen"]
-        rate = d["jumlah"] / d["detik"] if d["detik"] else 0.0
-        body.append([f"{res['pegawai']:,}", f"{d['jumlah']:,}", f"{d['detik']:.1f}", f"{rate:,.0f}",
-                     "terpenuhi / met" if rate >= DOCUMENTS_PER_SECOND else "**tidak / missed**"])
-    return head, body
-
-
-def _documents_markdown(results: list[dict]) -> list[str]:
-    head, body = _documents_table(results)
-    if not body:
-        return []
-    return [
-        "",
-        "Dokumen evaluasi per pegawai / per-employee documents (after the cycle: `render_documents` for"
-        " every scored employee, year-end result recomputed from the same input and not timed; files"
-        " written to a scratch folder, deleted afterwards):",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
-    ]
-
-
-def _markdown(results: list[dict], machine: dict[str, str], generated: dict[int, float | None]) -> str:
-    head, body = _rows_table(results)
-    lines = [
-        BEGIN,
-        f"## Hasil terakhir / latest run ({machine['tanggal']})",
-        "",
-        *[f"- {k}: {v}" for k, v in machine.items() if k != "tanggal"],
-        *[f"- data demo {n:,} pegawai dibuat dalam {t:.0f} s" for n, t in sorted(generated.items()) if t],
-        *[_load_line(r) for r in results if "beban" in r],
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
-        "",
-        "Kolom: db, executor = BENCH_DB, BENCH_EXECUTOR (sqlite/lokal: one process, the SQLite file;"
-        " postgresql: a fresh database on the server, writes through COPY; dask: the instansi's compute on"
-        " a local cluster of 2 worker processes, 1 thread each); peak RSS = the flow process; peak pekerja ="
-        " the largest of the Dask workers' peaks (VmHWM, reset before each stage through Client.run; in a"
-        " stage without partitioned compute, what the workers still hold);"
-        " identik = out/<tahun> and every table equal to the sqlite/lokal run of the same size (byte for"
-        " byte; index.html without its run times; tables without ids, timestamps, hashes), or the first"
-        " that differs. baca = read + value rules; gerbang = GX suites, relational and stage checks, gate"
-        " report; hitung = compute; tulis = DB write; laporan = CSV/HTML outputs; catatan = begin/finish"
-        " (stage-run record, input checksums, audit seal); prefect = flow wall time not covered by any task"
-        " run (with Dask the instansi's compute tasks overlap: hitung is their sum)."
-        " orkestrasi+gerbang = (gerbang + catatan + prefect) / wall. x floor = wall / (pyarrow read of"
-        " the same files).",
-        "",
-        "Target:",
-        *_targets(results),
-        *_documents_markdown(results),
-        *year_view.markdown([r for r in results if _variant(r).reference]),
-        *_year_view_variants_markdown(results),
-        END,
-    ]
-    return "\n".join(lines)
-
-
-def _load_line(res: dict) -> str:
-    n, variant = res["pegawai"], _variant(res)
-    when = f" ({res['tanggal']})" if "tanggal" in res else ""
-    return (f"- beban saat {n:,} {variant.label} selesai / load when {n:,} {variant.label} finished{when}:"
-            f" {res['beban']}")
-
-
-def _year_view_table(results: list[dict]) -> tuple[list[str], list[list[str]], list[str]]:
-    """bench/year_view.py's table with the database and executor after the size, so the variants of a
-    size stand side by side (its rows name only the size)."""
-    head, body, notes = ["pegawai", "db", "executor"], [], []
-    for res in results:
-        part_head, rows, part_notes = year_view.table([res])
-        head = ["pegawai", "db", "executor", *part_head[1:]]
-        body += [_size_and_variant(res) + row[1:] for row in rows]
-        notes += [f"{_variant(res).label} {note}" for note in part_notes]
-    return head, body, notes
-
-
-def _year_view_variants_markdown(results: list[dict]) -> list[str]:
-    """The year view of every variant (the table above has the sqlite-lokal runs with the description),
-    written only when a size has been measured with another variant."""
-    if all(_variant(r).reference for r in results):
-        return []
-    head, body, notes = _year_view_table(results)
-    if not body:
-        return []
-    return [
-        "",
-        "Tampilan tahun per varian / year view per variant (measured as above, on each variant's database"
-        " and output folder):",
-        "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
-        *([""] + [f"- {note}" for note in notes] if notes else []),
-    ]
-
-
-def _write_results(markdown: str) -> None:
-    """Replace the block between the markers in RESULTS.md; keep the notes around it."""
-    if RESULTS.exists():
-        text = RESULTS.read_text()
-        if BEGIN in text and END in text:
-            before, rest = text.split(BEGIN, 1)
-            after = rest.split(END, 1)[1]
-            RESULTS.write_text(before + markdown + after)
-            return
-        RESULTS.write_text(text.rstrip() + "\n\n" + markdown + "\n")
-        return
-    RESULTS.write_text("# Benchmark\n\n" + markdown + "\n")
-
-
-def _print(results: list[dict]) -> None:
-    from rich.console import Console
-
-    console = Console(width=250)
-    head, body = _rows_table(results)
-    console.print(_rich_table("Kinerja benchmark (dokumen tidak)", head, body))
-    for line in _targets(results):
-        console.print(line.replace("**", ""))
-    head, body = _documents_table(results)
-    if body:
-        console.print(_rich_table("Dokumen evaluasi per pegawai / per-employee documents", head, body))
-    head, body, notes = _year_view_table(results)
-    if body:
-        console.print(_rich_table("Tampilan tahun / year view (xlsx, index.html, halaman di Chromium)", head,
-                                  body))
-        for note in notes:
-            console.print(note)
-
-
-def _rich_table(title: str, head: list[str], body: list[list[str]]) -> object:
-    from rich.table import Table
-
-    table = Table(title=title)
-    for name in head:
-        table.add_column(name, justify="left" if name in ("db", "executor", "tahap", "identik") else "right")
-    for row in body:
-        table.add_row(*[c.replace("**", "") for c in row])
-    return table
-
-
 def saved_results(base: Path, sizes: list[int] | None) -> list[dict]:
     """Every saved result of the sizes (all sizes under BASE when None), by size, then variant; a result
     saved before variants (hasil.json) counts as sqlite-lokal unless that variant has its own."""
@@ -622,7 +307,7 @@ def saved_results(base: Path, sizes: list[int] | None) -> list[dict]:
             paths.append(legacy)
         results += [json.loads(path.read_text()) for path in paths]
     order = [f"{db}-{executor}" for db in DATABASES for executor in EXECUTORS]
-    return sorted(results, key=lambda r: (r["pegawai"], order.index(_variant(r).name)))
+    return sorted(results, key=lambda r: (r["pegawai"], order.index(variant_of(r).name)))
 
 
 def _generated(base: Path, sizes: list[int]) -> dict[int, float | None]:
@@ -643,8 +328,8 @@ def main() -> int:
         given = os.environ.get("BENCH_SIZES")
         results = saved_results(base, [int(s) for s in given.split()] if given else None)
         sizes = sorted({r["pegawai"] for r in results})
-        _write_results(_markdown(results, _machine(), _generated(base, sizes)))
-        _print(results)
+        report.write_results(report.markdown(results, _machine(), _generated(base, sizes)))
+        report.print_tables(results)
         return 0
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "10000 100000").split()]
     env = os.environ | {"PYTHONPATH": str(ROOT)}
@@ -664,9 +349,9 @@ def main() -> int:
             print(log.read_text()[-4000:], file=sys.stderr)
             raise SystemExit(f"benchmark {n:,} {variant.label} gagal / failed (log: {log})")
         done = sizes[: sizes.index(n) + 1]
-        _write_results(_markdown(saved_results(base, done), _machine(), generated))
-    _print(saved_results(base, sizes))
-    print(f"Ditulis: {RESULTS}")
+        report.write_results(report.markdown(saved_results(base, done), _machine(), generated))
+    report.print_tables(saved_results(base, sizes))
+    print(f"Ditulis: {report.RESULTS}")
     return 0
 
 

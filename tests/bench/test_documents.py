@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench import report
 from bench import run as bench
 from kinerja.demo.generator import generate
 
@@ -21,10 +22,10 @@ def test_documents_table_gives_the_rate_against_the_target():
         {"pegawai": 10_000, "stages": [], "dokumen": {"jumlah": 10_000, "detik": 4.0}},
         {"pegawai": 100_000, "stages": [], "dokumen": {"jumlah": 100_000, "detik": 125.0}},
     ]
-    head, body = bench._documents_table(results)
+    head, body = report._documents_table(results)
     assert head[:4] == ["pegawai", "dokumen", "detik", "dokumen/s"]
     assert body == [
         ["10,000", "10,000", "4.0", "2,500", "terpenuhi / met"],
         ["100,000", "100,000", "125.0", "800", "**tidak / missed**"],
     ]
-    assert "| 10,000 | 10,000 | 4.0 | 2,500 | terpenuhi / met |" in bench._documents_markdown(results)
+    assert "| 10,000 | 10,000 | 4.0 | 2,500 | terpenuhi / met |" in report._documents_markdown(results)

@@ -9,44 +9,44 @@ from pathlib import Path
 
 import pytest
 
+from bench import report, variants, year_view
 from bench import run as bench
-from bench import year_view
 
 GIB = 2**30
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 
 def test_unset_or_sqlite_is_the_reference_run():
-    assert bench.variant_from_env({}) == bench.REFERENCE
-    assert bench.variant_from_env({"BENCH_DB": "sqlite", "BENCH_EXECUTOR": "lokal"}).reference
-    assert bench.REFERENCE.name == "sqlite-lokal"
+    assert variants.variant_from_env({}) == variants.REFERENCE
+    assert variants.variant_from_env({"BENCH_DB": "sqlite", "BENCH_EXECUTOR": "lokal"}).reference
+    assert variants.REFERENCE.name == "sqlite-lokal"
 
 
 def test_a_postgresql_url_and_dask_make_their_own_variant():
-    variant = bench.variant_from_env({"BENCH_DB": PG, "BENCH_EXECUTOR": "dask"})
+    variant = variants.variant_from_env({"BENCH_DB": PG, "BENCH_EXECUTOR": "dask"})
     assert (variant.db, variant.executor, variant.url) == ("postgresql", "dask", PG)
     assert variant.name == "postgresql-dask" and variant.label == "postgresql/dask"
     assert not variant.reference
-    assert bench.variant_from_env({"BENCH_EXECUTOR": "dask"}).name == "sqlite-dask"
+    assert variants.variant_from_env({"BENCH_EXECUTOR": "dask"}).name == "sqlite-dask"
 
 
 @pytest.mark.parametrize("env", [{"BENCH_DB": "mysql://x"}, {"BENCH_EXECUTOR": "spark"}])
 def test_an_unknown_database_or_executor_is_refused(env):
     with pytest.raises(SystemExit, match="tidak dikenal"):
-        bench.variant_from_env(env)
+        variants.variant_from_env(env)
 
 
 def test_a_fresh_sqlite_file_per_run(tmp_path):
     for name in ("kinerja.db", "kinerja.db-wal", "kinerja.db-shm"):
         (tmp_path / name).write_text("old")
-    assert bench._database(10, tmp_path, bench.REFERENCE) == f"sqlite:///{tmp_path / 'kinerja.db'}"
+    assert bench._database(10, tmp_path, variants.REFERENCE) == f"sqlite:///{tmp_path / 'kinerja.db'}"
     assert list(tmp_path.iterdir()) == []
 
 
 def test_a_fresh_postgresql_database_per_size(postgres_url):
     from sqlalchemy import create_engine, text
 
-    variant = bench.Variant("postgresql", "lokal", postgres_url)
+    variant = variants.Variant("postgresql", "lokal", postgres_url)
     n = 7_654_321  # a size no benchmark runs
     url = bench._database(n, Path("/nonexistent"), variant)
     try:
@@ -90,7 +90,7 @@ def test_the_same_outputs_and_tables_are_identical_whatever_the_run_times_and_id
     same = bench.identical(reference, other, f"sqlite:///{other / 'kinerja.db'}")
     assert same == {"ya": True, "beda": [], "berkas": 2, "tabel": 1}
     assert not (other / "banding").exists()  # the dumps are removed when nothing differs
-    assert bench._identical_text({"db": "postgresql", "executor": "dask", "identik": same}) == \
+    assert report._identical_text({"db": "postgresql", "executor": "dask", "identik": same}) == \
         "ya (2 berkas, 1 tabel)"
 
 
@@ -101,7 +101,7 @@ def test_a_different_output_or_table_is_named_first_file_first(tmp_path):
     assert same["ya"] is False
     assert same["beda"] == ["out/2026/hasil_penilaian.csv", "out/2026/index.html", "tabel/hasil_penilaian"]
     assert (other / "banding" / "acuan" / "hasil_penilaian.csv").exists()  # kept to look at
-    text = bench._identical_text({"db": "postgresql", "executor": "lokal", "identik": same})
+    text = report._identical_text({"db": "postgresql", "executor": "lokal", "identik": same})
     assert text == "**tidak**: out/2026/hasil_penilaian.csv +2"
 
 
@@ -109,7 +109,7 @@ def test_without_a_reference_run_nothing_is_compared(tmp_path):
     other = _run_folder(tmp_path / "kerja-postgresql-lokal")
     same = bench.identical(tmp_path / "kerja-sqlite-lokal", other, f"sqlite:///{other / 'kinerja.db'}")
     assert "tidak ada run sqlite/lokal" in same["catatan"]
-    assert bench._identical_text({"db": "postgresql", "identik": same}) == same["catatan"]
+    assert report._identical_text({"db": "postgresql", "identik": same}) == same["catatan"]
 
 
 # ---------------------------------------------------------------- saved and shown side by side
@@ -139,7 +139,7 @@ def test_saved_results_are_every_variant_of_a_size_reference_first(tmp_path):
         (tmp_path / str(n)).mkdir(exist_ok=True)
         (tmp_path / str(n) / f"{name}.json").write_text(json.dumps(_result(n, db, executor)))
     (tmp_path / "10" / "hasil.json").write_text(json.dumps(_result(10, None, None)))  # older: replaced
-    found = [(r["pegawai"], bench._variant(r).name) for r in bench.saved_results(tmp_path, None)]
+    found = [(r["pegawai"], variants.variant_of(r).name) for r in bench.saved_results(tmp_path, None)]
     assert found == [(10, "sqlite-lokal"), (10, "postgresql-lokal"), (10, "postgresql-dask"),
                      (20, "sqlite-lokal")]
     assert [r["pegawai"] for r in bench.saved_results(tmp_path, [20])] == [20]
@@ -151,7 +151,7 @@ def test_the_table_names_database_and_executor_worker_peak_and_identity():
         _result(10_000, "postgresql", "dask", pekerja=0.75, identik={"ya": True, "beda": [], "berkas": 60,
                                                                      "tabel": 27}),
     ]
-    head, body = bench._rows_table(results)
+    head, body = report._rows_table(results)
     assert head[:7] == ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "peak pekerja GiB"]
     assert head[-1] == "identik"
     col = {name: head.index(name) for name in head}
@@ -169,7 +169,7 @@ def test_markdown_puts_the_variants_of_a_size_side_by_side():
     results = [_result(100_000, "sqlite", "lokal", beban="1.00 1.00 1.00"),
                _result(100_000, "postgresql", "lokal", beban="1.50 1.00 1.00",
                        tanggal="2026-12-02 10:05 UTC")]
-    text = bench._markdown(results, machine, {})
+    text = report.markdown(results, machine, {})
     assert "| 100,000 | sqlite | lokal | mid-year |" in text
     assert "| 100,000 | postgresql | lokal | mid-year |" in text
     assert "load when 100,000 postgresql/lokal finished (2026-12-02 10:05 UTC): 1.50 1.00 1.00" in text
@@ -183,20 +183,20 @@ def test_year_view_rows_carry_the_variant():
     tampilan = {"workbook": workbook, "indeks": {"catatan": "tidak diukur"}}
     results = [_result(10_000, "sqlite", "lokal", tampilan=tampilan),
                _result(10_000, "postgresql", "dask", tampilan=tampilan)]
-    head, body, notes = bench._year_view_table(results)
+    head, body, notes = report._year_view_table(results)
     view_head, view_body, _ = year_view.table(results[:1])
     assert head == ["pegawai", "db", "executor", *view_head[1:]]
     assert body == [["10,000", "sqlite", "lokal", *view_body[0][1:]],
                     ["10,000", "postgresql", "dask", *view_body[0][1:]]]
     assert notes == ["sqlite/lokal 10,000: tidak diukur", "postgresql/dask 10,000: tidak diukur"]
-    assert bench._year_view_variants_markdown(results[:1]) == []  # only the reference: the table above
-    assert "| 10,000 | postgresql | dask |" in "\n".join(bench._year_view_variants_markdown(results))
+    assert report._year_view_variants_markdown(results[:1]) == []  # only the reference: the table above
+    assert "| 10,000 | postgresql | dask |" in "\n".join(report._year_view_variants_markdown(results))
 
 
 def test_sqlite_only_results_keep_their_markdown_sections():
     """A block written from results saved before variants still has every section."""
     old = _result(10_000, None, None, dokumen={"jumlah": 10_000, "detik": 4.0}, beban="1.00 1.00 1.00")
-    text = bench._markdown([old], {"tanggal": "t"}, {10_000: 3.0})
+    text = report.markdown([old], {"tanggal": "t"}, {10_000: 3.0})
     assert "| 10,000 | sqlite | lokal | **siklus / cycle** |" in text
     assert "| 10,000 | 10,000 | 4.0 | 2,500 | terpenuhi / met |" in text
     assert "Tampilan tahun per varian" not in text
@@ -207,7 +207,7 @@ def test_targets_per_size_and_database_count_the_workers_memory_and_the_growth_p
     big = {"pegawai": 1_000_000, "stages": [_stage("mid-year", 100.0, 3.0), _stage("year-end", 240.0, 3.5)]}
     pg_big = {"pegawai": 1_000_000, "db": "postgresql", "executor": "dask",
               "stages": [_stage("mid-year", 150.0, 2.0, workers_gib=4.5), _stage("year-end", 200.0, 2.0)]}
-    lines = bench._targets([small, big, pg_big])
+    lines = report._targets([small, big, pg_big])
     assert lines[0].startswith("- 100,000: wall 30 s (target <= 35 s): terpenuhi")
     assert "peak RSS 1.40 GiB (target <= 1.5 GiB): terpenuhi" in lines[0]
     assert lines[2].startswith("- 1,000,000: wall 340 s (target <= 300 s): **tidak")
