@@ -3,23 +3,17 @@ written, and byte-identical on an independent rerun. (The cycle flow itself: tes
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from bench.same_outputs import without_run_times
 from stages import registry
 from tests.flows.stage_calls import TAHUN, count, run
 
 pytestmark = pytest.mark.slow
-
-
-def _without_run_times(html: str) -> str:
-    """index.html with the stage runs' times (start, end in WIB) and durations blanked."""
-    html = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} WIB", "<waktu>", html)
-    return re.sub(r"(\d+ (jam|mnt|dtk) ?)+", "<durasi>", html)
 
 
 def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
@@ -55,7 +49,7 @@ def test_whole_cycle_writes_every_output_and_is_byte_identical_on_rerun(
     # the index of the second run differs from the first only where it shows those runs
     first, second = ((folder / str(TAHUN) / "index.html").read_text(encoding="utf-8")
                      for folder in (out_a, out_b))
-    assert _without_run_times(first) == _without_run_times(second)
+    assert without_run_times(first) == without_run_times(second)
 
 
 def test_karantina_csv_lists_each_problem_once_under_the_first_stage_that_found_it(
