@@ -71,8 +71,11 @@ SQL: dict[str, str] = {
         SELECT p.kode_unit, b.pola, COUNT(*) AS n FROM bias_penilai b
         JOIN pegawai p ON p.tahun = b.tahun AND p.nip = b.nip_penilai
         WHERE b.tahun = :t AND b.pola <> 'wajar' GROUP BY p.kode_unit, b.pola""",
+    # In a fixed order: the IKM is a weighted mean of floats, and a sum's last bit follows the row order,
+    # which a table scan does not fix (SQLite and PostgreSQL differed at 1,000,000 employees).
     "survei": """
-        SELECT kode_unit, periode, jumlah_responden, nilai_ikm FROM survei_masyarakat WHERE +tahun = :t""",
+        SELECT kode_unit, periode, jumlah_responden, nilai_ikm FROM survei_masyarakat WHERE +tahun = :t
+        ORDER BY kode_unit, periode, id""",
     "keberatan": """
         SELECT COALESCE(h.kode_unit, p.kode_unit) AS kode_unit, k.keputusan,
                CASE WHEN k.predikat_lama <> k.predikat_ditetapkan THEN 1 ELSE 0 END AS berubah, 1 AS n
