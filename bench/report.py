@@ -155,9 +155,7 @@ def _documents_markdown(results: list[dict]) -> list[str]:
         " every scored employee, year-end result recomputed from the same input and not timed; files"
         " written to a scratch folder, deleted afterwards):",
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
+        *year_view.markdown_table(head, body),
     ]
 
 
@@ -171,9 +169,7 @@ def markdown(results: list[dict], machine: dict[str, str], generated: dict[int, 
         *[f"- data demo {n:,} pegawai dibuat dalam {t:.0f} s" for n, t in sorted(generated.items()) if t],
         *[_load_line(r) for r in results if "beban" in r],
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
+        *year_view.markdown_table(head, body),
         "",
         "Kolom: db, executor = BENCH_DB, BENCH_EXECUTOR (sqlite/lokal: one process, the SQLite file;"
         " postgresql: a fresh database on the server, writes through COPY; dask: the instansi's compute on"
@@ -231,9 +227,7 @@ def _year_view_variants_markdown(results: list[dict]) -> list[str]:
         "Tampilan tahun per varian / year view per variant (measured as above, on each variant's database"
         " and output folder):",
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
+        *year_view.markdown_table(head, body),
         *([""] + [f"- {note}" for note in notes] if notes else []),
     ]
 

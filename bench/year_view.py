@@ -214,8 +214,12 @@ def markdown(results: list[dict]) -> list[str]:
         " typing on a bare page that only echoes a hit, i.e. the part of the search time that is"
         " Playwright's key round trips and the browser, not the index page):",
         "",
-        "| " + " | ".join(head) + " |",
-        "|" + "|".join("---" for _ in head) + "|",
-        *["| " + " | ".join(row) + " |" for row in body],
+        *markdown_table(head, body),
         *([""] + [f"- {note}" for note in notes] if notes else []),
     ]
+
+
+def markdown_table(head: list[str], body: list[list[str]]) -> list[str]:
+    """A markdown table's lines: header, separator, one line per row (the tables of RESULTS.md)."""
+    return ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|",
+            *["| " + " | ".join(row) + " |" for row in body]]
