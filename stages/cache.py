@@ -108,8 +108,8 @@ def release_unused_memory() -> None:
     Arrow keeps what it freed in its mimalloc pool and glibc keeps freed heap pages, and neither can
     reuse the other's: measured at 1,000,000 employees, the process held 5.9 GiB after validation, of
     which 3.2 GiB were freed pages (2.7 GiB after releasing them) — and the next stage's numpy
-    allocations stacked on top. Called where a stage has just dropped a large amount (its raw text
-    frames after the gate, its inputs when it ends, a write's row batches); about a millisecond. No
+    allocations stacked on top. Called where a large amount was just dropped (the raw text frames
+    after the gate, the previous stage's frames when a stage begins, a write's row batches); about 1 ms. No
     gc.collect(): frames are freed by reference counting as they are dropped, and a full collection
     over Prefect's and GX's objects costs 0.15–0.5 s each time (it doubled the test suite's cycles).
     """
