@@ -71,11 +71,17 @@ class CheckedFile:
         Several rules look at the same column (format, duplicates, references, warnings); hashing
         millions of cells once and then working on the distinct values is most of the speed.
         Code -1 is an empty cell. A column replaced in `parsed` (canonical spelling) is factorized anew.
+        A category column (FileSpec.kategori) is factorized already: its codes (int8/int32) and its
+        categories, sorted, some perhaps used by no row.
         """
         source = self.parsed.get(column)
         hit = self._factorized.get(column)
         if hit is None or hit[0] is not source:
-            codes, uniques = pd.factorize(self.col(column))
+            values = self.col(column)
+            if isinstance(values.dtype, pd.CategoricalDtype):  # FileSpec.kategori: the codes are there
+                codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
+            else:
+                codes, uniques = pd.factorize(values)
             hit = self._factorized[column] = (source, codes, pd.Series(uniques, dtype="str"))
         return hit[1], hit[2]
 
@@ -236,9 +242,9 @@ class CheckedFile:
         if not dup.any():
             return
         rows = np.flatnonzero(dup)
-        shown = self.col(columns[0]).iloc[rows]
+        shown = self.col(columns[0]).iloc[rows].astype("str")
         for column in columns[1:]:
-            shown = shown + ", " + self.col(column).iloc[rows]
+            shown = shown + ", " + self.col(column).iloc[rows].astype("str")
         self.flag(dup, kode, ",".join(columns), shown)
 
     def later_duplicates(self, column: str, kode: str) -> None:
@@ -286,6 +292,7 @@ class CheckedFile:
             column: "str" if column in self.spec.columns else "int64"  # _baris, bulan, semester
             for column in frame.columns
         }
+        dtypes.update({column: "category" for column in self.spec.kategori})
         dtypes.update({column: "int64" for column in self.spec.integers})
         dtypes.update({column: "float64" for column in self.spec.floats})
         return frame.astype(dtypes).reset_index(drop=True)

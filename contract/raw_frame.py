@@ -1,7 +1,8 @@
 """Positional text cells of one input file (from a CSV or a workbook sheet) into its raw frame.
 
 A raw frame has every FORMATS.md column of its file as text (trimmed, empty -> NA), unknown columns
-dropped, and `_baris`: the 1-based physical line in the file (header = 1) where the record starts,
+dropped (the columns of `FileSpec.kategori` as category: sorted text categories, NA kept), and
+`_baris`: the 1-based physical line in the file (header = 1) where the record starts,
 or the sheet row number in the workbook. Header names are matched case-insensitively after trimming.
 A row with more fields than the header is not data: it becomes a quarantine row (JUMLAH_KOLOM); a
 row with too few fields gets NA for the missing ones. Lines whose every field is empty carry no data
@@ -72,12 +73,16 @@ def raw_frame(
     keep = data_row & ~surplus
     if not keep.all():
         frame = frame.loc[keep]
+    if spec.kategori:
+        frame = frame.astype({kolom: "category" for kolom in spec.kategori})
     return frame.reset_index(drop=True), karantina
 
 
 def empty_raw(sheet: str) -> pd.DataFrame:
     """A raw frame with no rows: every column of the file as text, plus `_baris`."""
-    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in FILES[sheet].columns})
+    spec = FILES[sheet]
+    frame = pd.DataFrame({c: pd.Series(dtype="str") for c in spec.columns})
+    frame = frame.astype({c: "category" for c in spec.kategori})
     frame["_baris"] = pd.Series(dtype="int64")
     return frame
 

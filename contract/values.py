@@ -128,9 +128,10 @@ def _decreasing_realisasi(realisasi: CheckedFile, skp: CheckedFile | None, tahap
     """The warnings: suspicious but acceptable values in clean rows, a cumulative realisation that
     decreases.
 
-    Works on the checked file's codes and numbers, not on the clean frame: sorting millions of rows
-    of integers is cheap, copying their text columns is not; only the flagged rows become a frame.
-    Rows of indicators with arah 'turun' (in the clean skp rows) are left out.
+    Works on the checked file's codes and numbers, not on the clean frame; only the flagged rows become
+    a frame. Rows of indicators with arah 'turun' (in the clean skp rows) are left out. A file that
+    lists each indicator's months together and in order (the usual case) is walked a block at a time,
+    each row against the usable row above it; any other order is sorted by (indicator, month) first.
     """
     codes, ids = realisasi.factorize("id_indikator")
     usable = ~realisasi.broken
@@ -139,29 +140,73 @@ def _decreasing_realisasi(realisasi: CheckedFile, skp: CheckedFile | None, tahap
         usable &= ~spread(isin(ids, skp.col("id_indikator")[turun]), codes, False)
     if not usable.any():
         return empty_karantina()
-    used = None if usable.all() else np.flatnonzero(usable)  # usually every row: no gathers
-
-    def of_used(values: np.ndarray) -> np.ndarray:
-        return values if used is None else values[used]
-
-    indicator = of_used(codes)
-    bulan = of_used(realisasi.parsed["bulan"].to_numpy())  # 1-12 in clean rows: code * 13 + month
-    order = np.argsort(indicator * 13 + bulan, kind="stable")  # by indicator, then month
-    indicator = indicator[order]
-    value = of_used(realisasi.parsed["realisasi"].to_numpy())[order]
-    same = np.zeros(len(order), dtype=bool)
-    same[1:] = indicator[1:] == indicator[:-1]
-    previous = np.empty(len(order))
-    previous[1:] = value[:-1]
-    drop = same & (value < previous)
-    if not drop.any():
+    bulan = realisasi.parsed["bulan"].to_numpy()  # 1-12 in clean rows
+    value = realisasi.parsed["realisasi"].to_numpy()
+    found = _drops_in_file_order(codes, bulan, value, usable, len(ids))
+    if found is None:
+        found = _drops_sorted(codes, bulan, value, usable)
+    pos, sebelumnya, nilai = found
+    if not len(pos):
         return empty_karantina()
-    pos = order[drop] if used is None else used[order[drop]]
     rows = pd.DataFrame({
         "_baris": realisasi.raw["_baris"].to_numpy()[pos],
-        "sebelumnya": pd.Series(previous[drop]).astype("str").to_numpy(),
+        "sebelumnya": pd.Series(sebelumnya).astype("str").to_numpy(),
     })
-    shown = pd.Series(value[drop]).astype("str")
+    shown = pd.Series(nilai).astype("str")
     out = karantina_rows(FILES["realisasi"].name, rows, "REALISASI_TURUN", "realisasi", shown,
                          tahap)
     return sort_karantina(out)
+
+
+Drops = tuple[np.ndarray, np.ndarray, np.ndarray]  # row positions, value before, value
+
+
+def _drops_in_file_order(
+    codes: np.ndarray, bulan: np.ndarray, value: np.ndarray, usable: np.ndarray, n_codes: int,
+    block: int = 1 << 20,
+) -> Drops | None:
+    """The decreases when the usable rows hold each indicator's months together and increasing (then a
+    row's predecessor in (indicator, month) order is the usable row above it); None otherwise.
+
+    Block by block with the last usable row carried over, so no array of the file's length is made
+    (at 1M employees realisasi has 42M rows: every full-length gather is 170-340 MB).
+    """
+    seen = np.zeros(n_codes, dtype=bool)
+    runs = 0
+    last = (-1, 0.0, 0.0)  # code, month, value of the latest usable row
+    parts: list[Drops] = []
+    for start in range(0, len(codes), block):
+        keep = usable[start : start + block]
+        c = codes[start : start + block][keep]
+        if not len(c):
+            continue
+        b, v = bulan[start : start + block][keep], value[start : start + block][keep]
+        before_c = np.concatenate(([last[0]], c[:-1]))
+        before_b = np.concatenate(([last[1]], b[:-1]))
+        before_v = np.concatenate(([last[2]], v[:-1]))
+        same = c == before_c
+        if (same & ~(b > before_b)).any():
+            return None
+        runs += len(c) - int(np.count_nonzero(same))
+        seen[c] = True
+        drop = same & (v < before_v)
+        if drop.any():
+            parts.append((np.flatnonzero(keep)[drop] + start, before_v[drop], v[drop]))
+        last = (c[-1], b[-1], v[-1])
+    if runs != int(np.count_nonzero(seen)):  # an indicator's rows come in more than one run
+        return None
+    if not parts:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.empty(0)
+    return tuple(np.concatenate(x) for x in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _drops_sorted(codes: np.ndarray, bulan: np.ndarray, value: np.ndarray, usable: np.ndarray) -> Drops:
+    """The decreases of usable rows in any order: sorted by (indicator, month), stable."""
+    used = np.flatnonzero(usable)
+    indicator, value = codes[used], value[used]
+    order = np.argsort(indicator.astype(np.int64) * 13 + bulan[used], kind="stable")
+    indicator, value, used = indicator[order], value[order], used[order]
+    drop = np.zeros(len(indicator), dtype=bool)
+    drop[1:] = (indicator[1:] == indicator[:-1]) & (value[1:] < value[:-1])
+    at = np.flatnonzero(drop)
+    return used[at], value[at - 1], value[at]

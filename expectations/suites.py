@@ -369,7 +369,8 @@ def validation_frame(sheet: str, raw: pd.DataFrame) -> pd.DataFrame:
     data["_baris"] = raw["_baris"] if "_baris" in raw.columns else np.arange(2, len(raw) + 2)
     frame = pd.DataFrame(data)
     for kolom in spec.columns:
-        frame[kolom] = frame[kolom].astype("str")  # pyarrow-backed: fast regexes, NA kept
+        if kolom not in spec.kategori:  # those stay codes until a check needs their text (runner)
+            frame[kolom] = frame[kolom].astype("str")  # pyarrow-backed: fast regexes, NA kept
     for kolom in NUMERIC_COLUMNS.get(sheet, ()):
         teks = frame[kolom].str.replace(",", ".", regex=False)
         frame[kolom + NUMERIC_SUFFIX] = pd.to_numeric(teks, errors="coerce")

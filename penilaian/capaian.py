@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from contract.lookup import per_value
 from penilaian.numbers import clean
 from penilaian.ruleset import Capaian, Ruleset
 
@@ -66,7 +67,8 @@ def baris_realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int)
     posisi = np.arange(len(realisasi))
     r = realisasi
     if "periode" in r:
-        tahun_ini = r["periode"].astype("str").str[:4].eq(str(tahun)).fillna(False).to_numpy()
+        tahun_ini = per_value(r["periode"], lambda p: p.astype("str").str[:4].eq(str(tahun)).fillna(False),
+                              False)
         r, posisi = r.loc[tahun_ini], posisi[tahun_ini]
     bulan = (r["bulan"] if "bulan" in r else r["periode"].astype("str").str[5:7]).astype("int64").to_numpy()
     sampai_batas = bulan <= bulan_batas
@@ -77,14 +79,15 @@ def baris_realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int)
     last = np.ones(len(order), dtype=bool)
     last[:-1] = sorted_codes[1:] != sorted_codes[:-1]
     picked = order[last]
-    by_id = ids.iloc[picked].reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
+    by_id = ids.iloc[picked].astype("str").reset_index(drop=True).sort_values(kind="stable").index.to_numpy()
     return posisi[picked[by_id]]
 
 
 def realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> pd.DataFrame:
     """Cumulative realisasi at the latest month <= the cut-off, one row per indicator (not a sum)."""
     rows = realisasi.iloc[baris_realisasi_akhir(realisasi, bulan_batas, tahun)]
-    return rows[["id_indikator", "realisasi"]].astype({"realisasi": "float64"}).reset_index(drop=True)
+    return rows[["id_indikator", "realisasi"]].astype({"id_indikator": "str", "realisasi": "float64"}
+                                                      ).reset_index(drop=True)
 
 
 def capaian_indikator(

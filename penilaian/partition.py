@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from contract.lookup import per_value
 from contract.schema import input_frame
 from penilaian.bias import bias_penilai
 from penilaian.kesenjangan import peringkat_prioritas
@@ -72,9 +73,14 @@ def instansi_per_baris(frames: dict[str, pd.DataFrame]) -> dict[str, np.ndarray]
         if nama not in PARTITION_KEYS:
             raise KeyError(f"{nama}: tidak diketahui cara membaginya per instansi / no partition rule")
         kolom, rujukan = PARTITION_KEYS[nama]
-        instansi = frame[kolom].map(peta[rujukan]).fillna(TANPA_INSTANSI)
-        label[nama] = instansi.astype("str").to_numpy(dtype=object)
+        label[nama] = per_value(frame[kolom], lambda kunci, p=peta[rujukan]: _instansi_of(kunci, p),
+                                TANPA_INSTANSI)
     return label
+
+
+def _instansi_of(kunci: pd.Series, peta: pd.Series) -> np.ndarray:
+    """Each key's kode_instansi (TANPA_INSTANSI when the key is unknown)."""
+    return kunci.map(peta).fillna(TANPA_INSTANSI).astype("str").to_numpy(dtype=object)
 
 
 def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
@@ -91,8 +97,17 @@ def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd
         urutan = np.argsort(nomor, kind="stable")
         batas = np.searchsorted(nomor[urutan], np.arange(len(kode) + 1))
         for i, k in enumerate(kode):
-            bagian[k][nama] = frame.iloc[urutan[batas[i]:batas[i + 1]]]
+            bagian[k][nama] = _own_categories(frame.iloc[urutan[batas[i]:batas[i + 1]]])
     return bagian
+
+
+def _own_categories(frame: pd.DataFrame) -> pd.DataFrame:
+    """A partition whose category columns keep only the categories of its own rows: it travels to its
+    worker without the whole nation's dictionary (4M indicator ids at 1M employees)."""
+    kategori = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not kategori:
+        return frame
+    return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in kategori})
 
 
 def _concat_sorted(tables: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:

@@ -110,6 +110,13 @@ def store_gate(ctx: StageContext, gate_frame: pd.DataFrame, karantina: pd.DataFr
     _remember(ctx, {name: rows_digest(name, frame) for name, frame in tables.items()})
 
 
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Category columns (contract.schema FileSpec.kategori) as the text they stand for: the database and
+    the rows' digests see the same values as from a text column."""
+    kategori = {c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    return frame.astype(kategori) if kategori else frame
+
+
 def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: object) -> dict[str, int]:
     """Replace this year's rows of each table with `tables`, unless an identical run already wrote them."""
     from prefect import get_run_logger
@@ -120,7 +127,7 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         logger.info("Input, ruleset dan kode sama dengan stage run %s: basis data tidak diubah", same)
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
-    rows = {name: frame.assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
+    rows = {name: _as_text(frame).assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
             for name, frame in tables.items()}
     # The audit seal digests these rows from memory (not by reading them back); the digests are
     # computed in a second thread while the database takes the rows (Arrow kernels and the SQLite

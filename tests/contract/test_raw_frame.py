@@ -81,7 +81,11 @@ def test_surplus_fields_are_quarantined_and_blank_rows_dropped() -> None:
     assert frame[["id_indikator", "periode", "realisasi", "_baris"]].values.tolist() == [
         ["I1", "2026-01", "1", 2], ["I3", np.nan, np.nan, 6]
     ]
-    assert frame["bukti"].isna().all() and frame["periode"].dtype == "str"
+    assert frame["bukti"].isna().all() and frame["bukti"].dtype == "str"
+    # realisasi's ids and months are dictionary-encoded: text categories of the kept rows only, sorted
+    assert list(frame["periode"].cat.categories) == ["2026-01"]
+    assert list(frame["id_indikator"].cat.categories) == ["I1", "I3"]
+    assert frame["periode"].cat.categories.dtype == "str"
     assert karantina[["berkas", "baris", "kolom", "nilai", "kode_aturan"]].values.tolist() == [
         ["realisasi.csv", 4, "*", "x,,y", "JUMLAH_KOLOM"]
     ]

@@ -3,6 +3,7 @@ order, the stage's own requirements from the registry, and the warnings."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from contract.karantina import KARANTINA_COLUMNS
@@ -83,6 +84,58 @@ def test_warnings_skip_quarantined_rows_and_indicators_that_go_down() -> None:
     ]
     assert "dari 8.0 ke 7.0" in peringatan.loc[0, "alasan"]
     assert "from 7.0 to 6.0" in peringatan.loc[1, "reason"]
+
+
+def test_warnings_are_the_same_when_the_file_lists_each_indicator_in_month_order() -> None:
+    data = dataset()
+    data["realisasi"] = raw("realisasi", [  # grouped and in order: walked without sorting
+        {"id_indikator": "IB", "periode": "2026-01", "realisasi": "9"},
+        {"id_indikator": "IB", "periode": "2026-02", "realisasi": "3"},
+        {"id_indikator": "IA", "periode": "2026-01", "realisasi": "5"},
+        {"id_indikator": "IA", "periode": "2026-02", "realisasi": "8"},
+        {"id_indikator": "IA", "periode": "2026-03", "realisasi": "7"},
+        {"id_indikator": "IA", "periode": "2026-04", "realisasi": "-1"},
+        {"id_indikator": "IA", "periode": "2026-05", "realisasi": "6"},
+    ])
+    _, karantina, peringatan = run(data)
+    assert karantina[["baris", "kode_aturan"]].values.tolist() == [[7, "REALISASI"]]
+    # the quarantined -1 is skipped: 6 is compared with 7, the usable row above it
+    assert peringatan[["baris", "nilai", "kode_aturan"]].values.tolist() == [
+        [3, "3.0", "REALISASI_TURUN"], [6, "7.0", "REALISASI_TURUN"], [8, "6.0", "REALISASI_TURUN"]
+    ]
+    assert "dari 7.0 ke 6.0" in peringatan.loc[2, "alasan"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_block_walk_finds_what_sorting_finds(seed: int) -> None:
+    """Whatever the order and the unusable rows, the block walk (tiny blocks, so a predecessor is
+    often in the block before) either declines or finds exactly the sorted decreases."""
+    from contract.values import _drops_in_file_order, _drops_sorted
+
+    rng = np.random.default_rng(seed)
+    n_codes = 30
+    months = np.tile(np.arange(1, 13), n_codes).astype(float)
+    codes = np.repeat(np.arange(n_codes, dtype=np.int32), 12)
+    keep = rng.random(len(codes)) < 0.8  # some months missing
+    codes, months = codes[keep], months[keep]
+    if seed % 2:  # odd seeds: indicators shuffled as whole runs (still grouped); even: rows shuffled too
+        runs = rng.permutation(n_codes)
+        order = np.concatenate([np.flatnonzero(codes == c) for c in runs])
+    else:
+        order = rng.permutation(len(codes)) if seed % 4 == 0 else np.arange(len(codes))
+    codes, months = codes[order], months[order]
+    value = rng.integers(0, 20, len(codes)).astype(float)
+    usable = rng.random(len(codes)) < 0.9
+    expected = _drops_sorted(codes, months, value, usable)
+    walked = _drops_in_file_order(codes, months, value, usable, n_codes, block=7)
+    if seed % 4 == 0:
+        assert walked is None  # rows shuffled: not grouped
+    else:
+        assert walked is not None
+        got = np.argsort(walked[0])
+        want = np.argsort(expected[0])
+        for a, b in zip(walked, expected, strict=True):
+            assert np.array_equal(a[got], b[want])
 
 
 
