@@ -119,10 +119,20 @@ class TableDigest:
 
 
 def digest_frame(name: str, frame: pd.DataFrame, kinds: Mapping[str, str], key: list[str]) -> dict:
-    """The digest of a whole in-memory frame, sorted by `key` first (pure; the tests' reference)."""
-    ordered = frame.sort_values(key, kind="stable", na_position="first") if len(frame) else frame
+    """The digest of a whole in-memory frame, sorted by `key` first (pure; the tests' reference).
+
+    Only the key columns are sorted; the rows are then hashed in chunks of that order, as
+    `table_digest` streams them: a sorted copy and the canonical text of millions of rows at once
+    took three times the table's size (+2.8 GiB writing 3.5M SKP indicators at 1M employees).
+    """
     digest = TableDigest(name, kinds)
-    digest.update(ordered)
+    if not len(frame):
+        return {"baris": 0, "sha256": digest.hexdigest()}
+    keys = frame[key].reset_index(drop=True)
+    order = keys.sort_values(key, kind="stable", na_position="first").index.to_numpy()
+    del keys
+    for start in range(0, len(order), _CHUNK):
+        digest.update(frame.iloc[order[start : start + _CHUNK]])
     return {"baris": digest.rows, "sha256": digest.hexdigest()}
 
 
