@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from contract.karantina import empty_karantina, karantina_rows
-from contract.lookup import index_in, spread, value_at
+from contract.lookup import index_in, is_category, spread, value_at
 from contract.parsers import (
     canonical_enum,
     canonical_kompetensi,
@@ -78,7 +78,7 @@ class CheckedFile:
         hit = self._factorized.get(column)
         if hit is None or hit[0] is not source:
             values = self.col(column)
-            if isinstance(values.dtype, pd.CategoricalDtype):  # FileSpec.kategori: the codes are there
+            if is_category(values):  # FileSpec.kategori: the codes are there
                 codes, uniques = values.cat.codes.to_numpy(), values.cat.categories
             else:
                 codes, uniques = pd.factorize(values)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from contract.lookup import is_category
 from expectations.results import MAX_EXAMPLES, GateCheck, plain, threshold_text
 from expectations.suites import SUITES, SuiteParameters, suite_name
 from stages.cache import ProcessCache
@@ -203,7 +204,7 @@ def _gx_frame(frame: pd.DataFrame, suite: Any) -> pd.DataFrame:
         if kinds[name] == {_NOT_NULL}:
             empty = frame[name].isna().to_numpy()
             data[name] = pd.arrays.BooleanArray(np.ones(len(frame), dtype=bool), empty)
-        elif isinstance(frame[name].dtype, pd.CategoricalDtype):  # a FileSpec.kategori column
+        elif is_category(frame[name]):  # a FileSpec.kategori column
             data[name] = frame[name].astype("str")
         else:
             data[name] = frame[name]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from contract.lookup import per_value
+from contract.lookup import is_category, per_value
 from contract.schema import input_frame
 from penilaian.bias import bias_penilai
 from penilaian.kesenjangan import peringkat_prioritas
@@ -104,7 +104,7 @@ def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd
 def _own_categories(frame: pd.DataFrame) -> pd.DataFrame:
     """A partition whose category columns keep only the categories of its own rows: it travels to its
     worker without the whole nation's dictionary (4M indicator ids at 1M employees)."""
-    kategori = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    kategori = [c for c in frame.columns if is_category(frame[c])]
     if not kategori:
         return frame
     return frame.assign(**{c: frame[c].cat.remove_unused_categories() for c in kategori})

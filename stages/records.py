@@ -17,6 +17,7 @@ import pandas as pd
 
 from audit.chain import GENESIS, digests_json, record_hash
 from audit.digest import result_digests, rows_digest
+from contract.lookup import is_category
 from models import stage_runs
 from models.db import replace_rows, transaction
 from stages.cache import release_unused_memory
@@ -113,7 +114,7 @@ def store_gate(ctx: StageContext, gate_frame: pd.DataFrame, karantina: pd.DataFr
 def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Category columns (contract.schema FileSpec.kategori) as the text they stand for: the database and
     the rows' digests see the same values as from a text column."""
-    kategori = {c: "str" for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)}
+    kategori = {c: "str" for c in frame.columns if is_category(frame[c])}
     return frame.astype(kategori) if kategori else frame
 
 
