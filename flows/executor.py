@@ -2,7 +2,8 @@
 
 `lokal` (the default) changes nothing: one compute task over the whole tables. `dask` gives the
 stage flow a prefect-dask DaskTaskRunner (a scheduler address, or a local cluster) and submits one
-compute task per instansi, a handful of coarse tasks, never one per employee; the flow process
+compute task per instansi, a handful of coarse tasks, never one per employee, each reading its
+partition from a file the flow wrote for it (tasks.partition_files); the flow process
 combines them and keeps every database write (one transaction per stage).
 """
 
@@ -17,6 +18,7 @@ import pandas as pd
 from prefect import Flow, Task
 
 from stages import registry
+from tasks.partition_files import partition_folder, write_partition
 
 EXECUTORS = ("lokal", "dask")
 # The cluster started when no scheduler address is given: worker processes, one thread each
@@ -74,17 +76,22 @@ def compute_by_instansi(
     compute: Task[..., R], executor: str, frames: dict[str, pd.DataFrame], rules: object, tahun: int,
     combine: Callable[[list[R]], R],
 ) -> R:
-    """lokal: the compute task on the whole tables; dask: one task per instansi, then combined."""
+    """lokal: the compute task on the whole tables; dask: one task per instansi, then combined.
+
+    With Dask each instansi's partition is built, written to its file (tasks.partition_files) and
+    submitted before the next is built: the flow holds one partition beside the whole tables, the task
+    graph carries a path and a sha256, and the worker reads its own partition."""
     if check_executor(executor) == "lokal":
         return compute(frames, rules, tahun)
-    from penilaian.partition import split_by_instansi
+    from penilaian.partition import iter_by_instansi
 
-    parts = split_by_instansi(frames)
-    if not parts:
-        return compute(frames, rules, tahun)
-    futures = [
-        compute.with_options(task_run_name=f"{compute.name}-{kode or 'tanpa-instansi'}").submit(
-            part, rules, tahun)
-        for kode, part in parts.items()
-    ]
-    return combine([future.result() for future in futures])
+    with partition_folder() as folder:
+        futures = []
+        for nomor, (kode, part) in enumerate(iter_by_instansi(frames)):
+            berkas = write_partition(folder, nomor, kode, part)
+            del part
+            futures.append(compute.with_options(
+                task_run_name=f"{compute.name}-{kode or 'tanpa-instansi'}").submit(berkas, rules, tahun))
+        if not futures:
+            return compute(frames, rules, tahun)
+        return combine([future.result() for future in futures])

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
         default=1000, gt=0, description="MiB the members of kinerja.xlsx may take uncompressed")
     xlsx_maks_rasio: float = Field(
         default=100, gt=0, description="Largest compression ratio of kinerja.xlsx (and of a member)")
+    dask_partisi_dir: Path | None = Field(
+        default=None, description="Folder (seen by the Dask workers) where a stage leaves each instansi's "
+        "partition for them; default the system temp folder")
     test_postgres_url: str | None = None
     require_postgres: bool = False
 

@@ -21,6 +21,8 @@ No Prefect and no database here: the flows decide where each partition runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 
@@ -85,20 +87,28 @@ def _instansi_of(kunci: pd.Series, peta: pd.Series) -> np.ndarray:
 
 def split_by_instansi(frames: dict[str, pd.DataFrame]) -> dict[str, dict[str, pd.DataFrame]]:
     """kode_instansi -> that instansi's frames (same sheets, rows in file order), sorted by kode."""
+    return dict(iter_by_instansi(frames))
+
+
+def iter_by_instansi(frames: dict[str, pd.DataFrame]) -> Iterator[tuple[str, dict[str, pd.DataFrame]]]:
+    """(kode_instansi, that instansi's frames), one instansi at a time in kode order: a caller that
+    ships each part away before taking the next holds one partition beside the whole tables, not all."""
     label = instansi_per_baris(frames)
     kode = sorted(set().union(*(pd.unique(v) for v in label.values())))
-    bagian: dict[str, dict[str, pd.DataFrame]] = {k: {} for k in kode}
-    for nama, frame in frames.items():
-        if nama in WHOLE_SHEETS:
-            for k in kode:
-                bagian[k][nama] = frame
-            continue
-        nomor = pd.Index(kode).get_indexer(label[nama])
+    posisi: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # sheet -> (rows grouped by instansi, bounds)
+    for nama in list(label):
+        nomor = pd.Index(kode).get_indexer(label.pop(nama))
         urutan = np.argsort(nomor, kind="stable")
-        batas = np.searchsorted(nomor[urutan], np.arange(len(kode) + 1))
-        for i, k in enumerate(kode):
-            bagian[k][nama] = _own_categories(frame.iloc[urutan[batas[i]:batas[i + 1]]])
-    return bagian
+        posisi[nama] = urutan, np.searchsorted(nomor[urutan], np.arange(len(kode) + 1))
+    for i, k in enumerate(kode):
+        bagian = {}
+        for nama, frame in frames.items():
+            if nama in WHOLE_SHEETS:
+                bagian[nama] = frame
+                continue
+            urutan, batas = posisi[nama]
+            bagian[nama] = _own_categories(frame.iloc[urutan[batas[i]:batas[i + 1]]])
+        yield k, bagian
 
 
 def _own_categories(frame: pd.DataFrame) -> pd.DataFrame:
