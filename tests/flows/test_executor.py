@@ -62,3 +62,50 @@ def test_a_local_compute_runs_once_on_the_whole_tables(prefect_harness: None) ->
         return compute_by_instansi(count_rows, "lokal", frames, None, 2026, combine=sum)
 
     assert stage() == 2029
+
+
+@task
+def describe_partition(frames, rules: object, tahun: int) -> list[tuple]:
+    """What a worker was sent: the partition's file (its path still there), and the frames it holds."""
+    from pathlib import Path
+
+    from tasks.partition_files import PartitionFile, frames_of
+
+    assert isinstance(frames, PartitionFile), type(frames)
+    got = frames_of(frames)
+    return [(frames.kode_instansi, Path(frames.path).parent.name, sorted(got["pegawai"]["nip"]),
+             list(got["unit_kerja"]["kode_unit"]), frames.baris)]
+
+
+@pytest.mark.slow
+def test_dask_workers_get_their_partition_as_a_file_removed_after_the_stage(
+    prefect_harness: None, tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+    from prefect_dask import DaskTaskRunner
+
+    from kinerja.settings import get_settings
+
+    monkeypatch.setenv("KINERJA_DASK_PARTISI_DIR", str(tmp_path / "partisi"))
+    get_settings.cache_clear()
+    frames = {
+        "unit_kerja": pd.DataFrame({"kode_unit": ["U1", "U2", "U3"], "kode_instansi": ["B", "A", "B"]}),
+        "pegawai": pd.DataFrame({"nip": ["1", "2", "3", "4"], "kode_unit": ["U1", "U2", "U3", "U9"]}),
+    }
+    try:
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster:
+            @flow(task_runner=DaskTaskRunner(address=cluster.scheduler_address))
+            def stage() -> list[tuple]:
+                return compute_by_instansi(describe_partition, "dask", frames, None, 2026,
+                                           combine=lambda parts: [row for part in parts for row in part])
+
+            parts = stage()
+    finally:
+        get_settings.cache_clear()
+    # one file per instansi in kode order (the unknown unit's employee in the extra part, first)
+    assert [(kode, nips, units, baris) for kode, _, nips, units, baris in parts] == [
+        ("", ["4"], [], 1), ("A", ["2"], ["U2"], 2), ("B", ["1", "3"], ["U1", "U3"], 4)]
+    folders = {folder for _, folder, *_ in parts}
+    assert len(folders) == 1 and folders.pop().startswith("kinerja-partisi-")
+    assert list((tmp_path / "partisi").iterdir()) == []  # gone once combined
