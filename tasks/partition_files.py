@@ -26,10 +26,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from contract.files import file_checksum
 from kinerja.settings import get_settings
 
 Frames = dict[str, pd.DataFrame]
-_BLOCK = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,7 @@ class PartitionFile:
         """The frames, after checking the file is the one written (hashed in blocks first, then
         unpickled from the file: the worker never holds the file's bytes and the frames at once)."""
         path = Path(self.path)
-        digest = hashlib.sha256()
-        with path.open("rb") as file:
-            while block := file.read(_BLOCK):
-                digest.update(block)
-        if (found := digest.hexdigest()) != self.sha256:
+        if (found := file_checksum(path)) != self.sha256:
             raise RuntimeError(f"partisi {self.kode_instansi or 'tanpa-instansi'} di {path} berubah sejak "
                                f"ditulis / changed since written: sha256 {found} ≠ {self.sha256}")
         with path.open("rb") as file:  # the folder is mkdtemp's (0700): only this user could swap it
