@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -9,18 +10,59 @@ import pandas as pd
 from contract.karantina import KARANTINA_COLUMNS
 
 
+class RawFiles(Mapping[str, pd.DataFrame]):
+    """A stage's raw text frames by sheet, each parsed only when first asked for.
+
+    A file whose checked rows came from the process cache (contract.checked_inputs) is not parsed
+    again unless something needs its text: a gate suite that was not run on these bytes before, or
+    a check that reads raw rows. Its row count is known without parsing (`rows`).
+    """
+
+    def __init__(self, rows: Mapping[str, int], loaded: Mapping[str, pd.DataFrame],
+                 load: Callable[[str], pd.DataFrame]) -> None:
+        self._rows = dict(rows)
+        self._loaded = dict(loaded)
+        self._load = load
+
+    def __getitem__(self, sheet: str) -> pd.DataFrame:
+        if sheet not in self._rows:
+            raise KeyError(sheet)
+        if sheet not in self._loaded:
+            self._loaded[sheet] = self._load(sheet)
+        return self._loaded[sheet]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def rows(self, sheet: str) -> int:
+        """The file's data rows, without parsing it."""
+        return self._rows[sheet]
+
+    def parsed(self) -> list[str]:
+        """The sheets whose text is in memory (read for this stage, or asked for since)."""
+        return list(self._loaded)
+
+
+def row_count(raw: Mapping[str, pd.DataFrame], sheet: str) -> int:
+    """Rows of `sheet` in `raw`, without parsing a file RawFiles has not read."""
+    return raw.rows(sheet) if isinstance(raw, RawFiles) else len(raw[sheet])
+
+
 @dataclass
 class Inputs:
     """The stage's input files: raw text frames, checked typed frames, quarantined rows, warnings."""
 
-    raw: dict[str, pd.DataFrame]
+    raw: Mapping[str, pd.DataFrame]
     frames: dict[str, pd.DataFrame]
     karantina: pd.DataFrame
     peringatan: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KARANTINA_COLUMNS))
     baris: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.baris = self.baris or {name: int(len(frame)) for name, frame in sorted(self.raw.items())}
+        self.baris = self.baris or {name: int(row_count(self.raw, name)) for name in sorted(self.raw)}
 
     def counts(self) -> dict[str, int]:
         """Rows read per file (kept when the raw frames are released)."""

@@ -73,7 +73,7 @@ def read_inputs(
     sheets = [(s, True) for s in required] + [(s, False) for s in optional]
     keys: dict[str, ReadingKey] = {}
     if cache is not None and checksums is not None:
-        keys = {s: k for s, _ in sheets if (k := _reading_key(input_dir, s, checksums)) is not None}
+        keys = {s: k for s, _ in sheets if (k := reading_key(input_dir, s, checksums)) is not None}
     found: dict[str, Reading] = cache.take_readings(keys) if cache is not None else {}
     frames: dict[str, pd.DataFrame] = {}
     parts = []
@@ -119,7 +119,7 @@ class Reading:
         return cls(frame, karantina, int(size))
 
 
-def _reading_key(input_dir: Path, sheet: str, checksums: Mapping[str, str]) -> ReadingKey | None:
+def reading_key(input_dir: Path, sheet: str, checksums: Mapping[str, str]) -> ReadingKey | None:
     """The key of the file `sheet` is read from (its CSV, else the workbook); None when `checksums`
     has no sha256 under that file's name or there is no file."""
     path = source_of(input_dir, sheet)

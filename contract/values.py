@@ -33,6 +33,9 @@ realisation rows):
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -56,6 +59,51 @@ from contract.lookup import isin, spread
 from contract.schema import FILES, FORMULA_START, TEXTS
 from stages import registry
 
+# Which files each file's rules look at (its parents, as check_files hands them over), in the order
+# the rules run: parents first. A file's checked rows depend on its own bytes, the year, and these
+# parents' state (their values and which of their rows broke a rule) — nothing else, except that
+# unit_kerja's rules depend on whether the stage needs predikat_organisasi.
+PARENTS: dict[str, tuple[str, ...]] = {
+    "unit_kerja": (),
+    "pegawai": ("unit_kerja",),
+    "skp": ("pegawai",),
+    "realisasi": ("skp",),
+    "perilaku": ("pegawai",),
+    "umpan_balik": ("pegawai",),
+    "survei_masyarakat": ("unit_kerja",),
+    "riwayat_pelatihan": ("pegawai",),
+    "katalog_pelatihan": (),
+    "rating_atasan": ("pegawai",),
+    "keberatan": ("pegawai",),
+    "angka_kredit": ("pegawai",),
+}
+_RULES = {
+    "pegawai": check_pegawai,
+    "skp": check_skp,
+    "realisasi": check_realisasi,
+    "perilaku": check_perilaku,
+    "umpan_balik": check_umpan_balik,
+    "survei_masyarakat": check_survei,
+    "riwayat_pelatihan": check_riwayat,
+    "katalog_pelatihan": check_katalog,
+    "rating_atasan": check_rating,
+    "keberatan": check_keberatan,
+    "angka_kredit": check_angka_kredit,
+}
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """What the value rules made of one file: its clean rows, its quarantine rows (in the order the
+    rules found them), its warnings (TEKS_RUMUS; REALISASI_TURUN for realisasi), and the checked file
+    itself (its values and broken rows, what its children's rules look at; None once let go)."""
+
+    clean: pd.DataFrame
+    karantina: pd.DataFrame
+    rumus: pd.DataFrame
+    turun: pd.DataFrame | None  # realisasi only
+    file: CheckedFile | None
+
 
 def check_values(
     raw: dict[str, pd.DataFrame], tahun: int, tahap: str
@@ -65,18 +113,42 @@ def check_values(
     Clean frames come back for every sheet in `raw`; cross-file rules run only when both files are
     present. The warnings frame has the quarantine columns (rows stay in the clean frames).
     """
+    return combine_checks(check_values_by_file(raw, tahun, tahap))
+
+
+def check_values_by_file(
+    raw: dict[str, pd.DataFrame], tahun: int, tahap: str, parents: Mapping[str, CheckedFile] | None = None,
+) -> dict[str, FileCheck]:
+    """Every value rule on the files in `raw`, each file's outcome apart (in `raw`'s order).
+
+    `parents`: files checked before with the same bytes, year and parents (FileCheck.file), handed to
+    their children's rules as they are; their own rules do not run again and they get no outcome here.
+    """
     tahap = tahap.replace("_", "-")
     files = {sheet: CheckedFile(sheet, frame, tahun, tahap) for sheet, frame in raw.items()}
-    check_files(files, registry.get(tahap).needs_predikat_organisasi)
+    around = {**{s: f for s, f in (parents or {}).items() if s not in files}, **files}
+    check_files(around, registry.get(tahap).needs_predikat_organisasi, only=files.keys())
     clean = {sheet: f.clean() for sheet, f in files.items()}
-    parts = [f.karantina() for f in files.values()]
-    karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
+    karantina = {sheet: f.karantina() for sheet, f in files.items()}
     turun = (
-        _decreasing_realisasi(files["realisasi"], files.get("skp"), tahap) if "realisasi" in files
-        else empty_karantina()
+        _decreasing_realisasi(files["realisasi"], around.get("skp"), tahap) if "realisasi" in files
+        else None
     )
-    rumus = [_formula_texts(f) for f in files.values()]
-    peringatan = sort_karantina(pd.concat([turun, *rumus], ignore_index=True))
+    return {sheet: FileCheck(clean=clean[sheet], karantina=karantina[sheet], rumus=_formula_texts(f),
+                             turun=turun if sheet == "realisasi" else None, file=f)
+            for sheet, f in files.items()}
+
+
+def combine_checks(
+    checks: dict[str, FileCheck],
+) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, pd.DataFrame]:
+    """The files' outcomes as check_values gives them: clean frames, quarantine, warnings (sorted)."""
+    clean = {sheet: c.clean for sheet, c in checks.items()}
+    parts = [c.karantina for c in checks.values()]
+    karantina = sort_karantina(pd.concat(parts, ignore_index=True)) if parts else empty_karantina()
+    realisasi = checks.get("realisasi")
+    turun = realisasi.turun if realisasi is not None and realisasi.turun is not None else empty_karantina()
+    peringatan = sort_karantina(pd.concat([turun, *(c.rumus for c in checks.values())], ignore_index=True))
     return clean, karantina, peringatan
 
 
@@ -95,33 +167,21 @@ def _formula_texts(checked: CheckedFile) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else empty_karantina()
 
 
-def check_files(files: dict[str, CheckedFile], needs_predikat: bool) -> None:
-    """Run each file's rules of contract/file_rules.py, parents first, with the parents at hand.
+def check_files(
+    files: dict[str, CheckedFile], needs_predikat: bool, only: Collection[str] | None = None,
+) -> None:
+    """Run each file's rules of contract/file_rules.py, parents first (PARENTS), with the parents at hand
+    (`only`: the rules of just these files; the others are there as parents, checked already).
 
     The one place that says which rules a file gets: check_values runs it, and contract/docs.py runs it
     on empty files to list which rule applies to which column.
     """
-    unit, pegawai, skp = files.get("unit_kerja"), files.get("pegawai"), files.get("skp")
-    if unit is not None:
-        check_unit_kerja(unit, needs_predikat)
-    if pegawai is not None:
-        check_pegawai(pegawai, unit)
-    if skp is not None:
-        check_skp(skp, pegawai)
-    checks = {
-        "realisasi": lambda f: check_realisasi(f, skp),
-        "perilaku": lambda f: check_perilaku(f, pegawai),
-        "umpan_balik": lambda f: check_umpan_balik(f, pegawai),
-        "survei_masyarakat": lambda f: check_survei(f, unit),
-        "riwayat_pelatihan": lambda f: check_riwayat(f, pegawai),
-        "katalog_pelatihan": check_katalog,
-        "rating_atasan": lambda f: check_rating(f, pegawai),
-        "keberatan": lambda f: check_keberatan(f, pegawai),
-        "angka_kredit": lambda f: check_angka_kredit(f, pegawai),
-    }
-    for sheet, check in checks.items():
-        if sheet in files:
-            check(files[sheet])
+    run = set(files if only is None else only)
+    if "unit_kerja" in files and "unit_kerja" in run:
+        check_unit_kerja(files["unit_kerja"], needs_predikat)
+    for sheet, check in _RULES.items():
+        if sheet in files and sheet in run:
+            check(files[sheet], *(files.get(parent) for parent in PARENTS[sheet]))
 
 
 def _decreasing_realisasi(realisasi: CheckedFile, skp: CheckedFile | None, tahap: str) -> pd.DataFrame:

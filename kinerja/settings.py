@@ -21,7 +21,11 @@ class Settings(BaseSettings):
     ruleset: str = Field(default="permenpan-6-2022", description="Ruleset name or path")
     sqlite_timeout: float = Field(default=60.0, description="Seconds SQLite waits for a lock")
     cache_baca_maks_mb: float = Field(
-        default=1500, ge=0, description="MiB of parsed input files kept for the next stage (0: off)")
+        default=1500, ge=0, description="MiB of parsed input files kept for the next stage (0: off); "
+        "used when KINERJA_CACHE_PERIKSA is off")
+    cache_periksa: bool = Field(
+        default=True, description="keep each input file's checked rows for the next stage of the process "
+        "(a file with the same bytes and parents is neither parsed nor checked again)")
     xlsx_maks_mb: float = Field(default=100, gt=0, description="MiB kinerja.xlsx may take on disk")
     xlsx_maks_uncompressed_mb: float = Field(
         default=1000, gt=0, description="MiB the members of kinerja.xlsx may take uncompressed")

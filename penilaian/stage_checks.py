@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from contract.lookup import isin_text
@@ -42,7 +44,7 @@ def supervisor_rating_coverage(
 HELD_BACK_COLUMNS = ("_baris", "nip", "kode_unit", "kode_instansi", "baris_unit", "tanpa_predikat")
 
 
-def held_back_staff(raw: dict[str, pd.DataFrame], karantina: pd.DataFrame) -> pd.DataFrame:
+def held_back_staff(raw: Mapping[str, pd.DataFrame], karantina: pd.DataFrame) -> pd.DataFrame:
     """Employees set aside only because their unit's row went to quarantine (INDUK_DIKARANTINA on
     kode_unit), with the unit's line and instansi and whether the unit was quarantined for its
     predikat_organisasi. They cannot be scored, and their unit is still staffed: the year-end gate
@@ -51,9 +53,9 @@ def held_back_staff(raw: dict[str, pd.DataFrame], karantina: pd.DataFrame) -> pd
     q = karantina
     lines = q.loc[(q["berkas"] == "pegawai.csv") & (q["kode_aturan"] == "INDUK_DIKARANTINA")
                   & (q["kolom"] == "kode_unit"), "baris"]
-    pegawai, units = raw.get("pegawai"), raw.get("unit_kerja")
-    if pegawai is None or units is None or lines.empty:
+    if lines.empty or "pegawai" not in raw or "unit_kerja" not in raw:  # raw text parsed only when needed
         return _nobody_held_back()
+    pegawai, units = raw["pegawai"], raw["unit_kerja"]
     staff = pegawai.loc[pegawai["_baris"].isin(lines.astype("int64")), ["_baris", "nip", "kode_unit"]]
     first = units.drop_duplicates("kode_unit")[["kode_unit", "kode_instansi", "_baris"]]
     staff = staff.merge(first.rename(columns={"_baris": "baris_unit"}), on="kode_unit", how="left")

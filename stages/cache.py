@@ -2,11 +2,13 @@
 
 A `kinerja cycle` runs six stages in one process; they read the same files, validate them with
 mostly the same suites and training builds on the year-end result. Each of those is computed once
-per process and kept here — never in module globals — under the same hit rules and memory bounds as
-before the cache had a home: the reader's parsed files within `KINERJA_CACHE_BACA_MAKS_MB` (only the
-files of the latest read stay), GX suite results for the latest 32 (file bytes, suite) pairs, the GX
-context with its validation definitions, the latest year-end result, and the database URLs whose
-schema was migrated by this process.
+per process and kept here — never in module globals: each file's checked rows (clean frame, quarantine
+and warnings) as the latest stage's value rules left them, under what they depend on
+(contract.checked_inputs; `KINERJA_CACHE_PERIKSA`, only the latest stage's files stay); the reader's
+parsed files within `KINERJA_CACHE_BACA_MAKS_MB` when that cache is off (only the files of the latest
+read stay); GX suite results for the latest 32 (file bytes, suite) pairs, the GX context with its
+validation definitions, the latest year-end result, and the database URLs whose schema was migrated
+by this process.
 """
 
 from __future__ import annotations
@@ -24,8 +26,10 @@ class ProcessCache:
     """The per-process cache. Each section is owned by one module, which alone decides what a hit is."""
 
     read_budget_bytes: int
+    keep_checked: bool = False  # keep each file's checked rows for the next stage (contract.checked_inputs)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     readings: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # contract.reader
+    checked: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # contract.checked_inputs
     suite_results: dict[Hashable, Any] = field(default_factory=dict, repr=False)  # expectations
     suite_fingerprints: dict[str, str] = field(default_factory=dict, repr=False)  # expectations
     gx: dict[str, Any] = field(default_factory=dict, repr=False)  # expectations: context, definitions
@@ -55,6 +59,20 @@ class ProcessCache:
         with self.lock:
             self.readings.clear()
             self.readings.update(keep)
+
+    # ---------------------------------------------------------------- checked input files
+
+    def checked_files(self) -> dict[Hashable, Any]:
+        """The checked files kept by the latest stage, by key (a copy of the mapping)."""
+        with self.lock:
+            return dict(self.checked)
+
+    def keep_checked_files(self, entries: Mapping[Hashable, Any]) -> None:
+        """Make these checked files the cache: every other entry is dropped (call it with the hits
+        before reading the rest, so what the stage does not use is not held while it reads)."""
+        with self.lock:
+            self.checked.clear()
+            self.checked.update(entries)
 
     # ---------------------------------------------------------------- gate results
 
@@ -91,7 +109,9 @@ def process_cache() -> ProcessCache:
         if _PROCESS is None:
             from kinerja.settings import get_settings
 
-            _PROCESS = ProcessCache(read_budget_bytes=int(get_settings().cache_baca_maks_mb * 2**20))
+            settings = get_settings()
+            _PROCESS = ProcessCache(read_budget_bytes=int(settings.cache_baca_maks_mb * 2**20),
+                                    keep_checked=settings.cache_periksa)
         return _PROCESS
 
 
