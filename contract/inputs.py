@@ -31,6 +31,9 @@ class RawFiles(Mapping[str, pd.DataFrame]):
             self._loaded[sheet] = self._load(sheet)
         return self._loaded[sheet]
 
+    def __contains__(self, sheet: object) -> bool:  # Mapping's own would parse the file to answer
+        return sheet in self._rows
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._rows)
 

@@ -107,6 +107,10 @@ def test_a_reused_file_is_parsed_when_its_text_is_asked_for(folder: Path, cache:
     found = checked(folder, "year-end", cache)
     assert found.raw.parsed() == []
 
+    assert "unit_kerja" in found.raw and "keberatan" not in found.raw
+    assert len(found.raw) == len(registry.get("year-end").inputs)
+    assert found.raw.parsed() == []  # asking what is there parses nothing
+
     raw, _ = read_inputs(folder, ["unit_kerja"])
     pd.testing.assert_frame_equal(found.raw["unit_kerja"], raw["unit_kerja"])
     assert found.raw.parsed() == ["unit_kerja"]
