@@ -117,6 +117,11 @@ def read_checked(
             continue
         # the missed files, and each parent their rules need that is not at hand (checked again: same outcome)
         again = _ancestors_not_at_hand(missed, sheets, objects)
+        for sheet in again:  # its kept outcome is let go first, so it is not held twice while checked again
+            k = key(sheet)
+            del files[sheet], store[k], kept[k]
+        if again:
+            cache.keep_checked_files(kept)
         now = [s for s in sheets if s in again or s in missed]
         read_karantina = {}
         for sheet in now:
@@ -125,9 +130,8 @@ def read_checked(
         reused -= again
         for sheet in (s for s in _ORDER if s in checks):
             found = checks[sheet]
-            objects[sheet] = found.file
-            if sheet not in missed:
-                continue
+            if any(sheet in PARENTS[child] for child in sheets):  # only a parent's is needed later
+                objects[sheet] = found.file
             k = key(sheet)
             files[sheet] = KeptFile(
                 check=replace(found, file=found.file if sheet in _KEEP_FILE else None),
