@@ -100,22 +100,12 @@ def read_checked(
     store: dict[Hashable, KeptFile] = {}
     raw: dict[str, pd.DataFrame] = {}
     reused: set[str] = set()
-    for level in _GENERATIONS:
-        missed = []
-        for sheet in (s for s in level if s in sheets):
-            k = key(sheet)
-            hit = kept.get(k) if k is not None else None
-            if hit is None:
-                missed.append(sheet)
-                continue
-            files[sheet] = store[k] = hit
-            fingerprints[sheet] = hit.fingerprint
-            reused.add(sheet)
-            if hit.check.file is not None:
-                objects[sheet] = hit.check.file
-        if not missed:
-            continue
-        # the missed files, and each parent their rules need that is not at hand (checked again: same outcome)
+    def is_parent(sheet: str) -> bool:
+        return any(sheet in PARENTS[child] for child in sheets)
+
+    def check_now(missed: list[str]) -> None:
+        """Read and check the missed files, with each parent their rules need that is not at hand
+        (checked again: the same outcome), and keep what came out."""
         again = _ancestors_not_at_hand(missed, sheets, objects)
         for sheet in again:  # its kept outcome is let go first, so it is not held twice while checked again
             k = key(sheet)
@@ -127,10 +117,10 @@ def read_checked(
         for sheet in now:
             raw[sheet], read_karantina[sheet] = read_table(input_dir, sheet, required=sheet in required)
         checks = check_values_by_file({s: raw[s] for s in now}, tahun, tahap, objects)
-        reused -= again
+        reused.difference_update(again)
         for sheet in (s for s in _ORDER if s in checks):
-            found = checks[sheet]
-            if any(sheet in PARENTS[child] for child in sheets):  # only a parent's is needed later
+            found = checks.pop(sheet)
+            if is_parent(sheet):  # only a parent's checked file is needed later
                 objects[sheet] = found.file
             k = key(sheet)
             files[sheet] = KeptFile(
@@ -140,7 +130,30 @@ def read_checked(
             if k is not None:  # a file without a recorded sha256 is not kept, nor is any child of it
                 fingerprints[sheet] = files[sheet].fingerprint
                 store[k] = files[sheet]
-    del kept, objects
+
+    # Parents are settled generation by generation; files no other file of the stage hangs under are
+    # checked together at the end, as one batch (a leaf's key needs only its parents' fingerprints): the
+    # largest file (realisasi) is then parsed and checked before any other leaf's clean frame exists.
+    leaves: list[str] = []
+    for level in _GENERATIONS:
+        missed = []
+        for sheet in (s for s in level if s in sheets):
+            k = key(sheet)
+            hit = kept.get(k) if k is not None else None
+            if hit is None:
+                (missed if is_parent(sheet) else leaves).append(sheet)
+                continue
+            files[sheet] = store[k] = hit
+            fingerprints[sheet] = hit.fingerprint
+            reused.add(sheet)
+            if hit.check.file is not None:
+                objects[sheet] = hit.check.file
+        if missed:
+            check_now(missed)
+    if leaves:
+        check_now(leaves)
+    kept.clear()
+    objects.clear()
     cache.keep_checked_files(store if cache.keep_checked else {})
 
     ordered = {sheet: files[sheet] for sheet in sheets}
