@@ -77,9 +77,9 @@ def read_checked(
 ) -> CheckedInputs:
     """The stage's files, read and checked, each taken from the cache when its key is there.
 
-    Generation by generation (parents before children), since a child's key carries its parents'
-    fingerprints: a parent checked again with the same outcome (unit_kerja under another predikat
-    rule, say) still lets its children be taken from the cache."""
+    Parents generation by generation, since a child's key carries its parents' fingerprints: a parent
+    checked again with the same outcome (unit_kerja under another predikat rule, say) still lets its
+    children be taken from the cache. Leaf files (no child in the stage) are checked last, together."""
     input_dir = Path(input_dir)
     sheets = [*required, *optional]
     needs_predikat = registry.get(tahap).needs_predikat_organisasi
@@ -100,6 +100,7 @@ def read_checked(
     store: dict[Hashable, KeptFile] = {}
     raw: dict[str, pd.DataFrame] = {}
     reused: set[str] = set()
+
     def is_parent(sheet: str) -> bool:
         return any(sheet in PARENTS[child] for child in sheets)
 
