@@ -8,7 +8,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Column, Engine, Table, create_engine, event, select, text
 from sqlalchemy.engine import Connection, Dialect, make_url
 from sqlmodel import SQLModel
@@ -87,15 +90,38 @@ def _column_values(frame: pd.DataFrame, column: Column, dialect: Dialect) -> lis
     return [process(v) for v in values] if process is not None else values
 
 
-def _row_batches(frame: pd.DataFrame, columns: list[Column], dialect: Dialect) -> Iterator[list[tuple]]:
-    """The frame's rows as tuples in `columns` order, a batch at a time (bounded memory)."""
+def key_order(tbl: Table, frame: pd.DataFrame) -> np.ndarray | None:
+    """Positions that put `frame` in the order of the table's primary key, or None where the key is not
+    in the frame (a surrogate id the database assigns: its rows keep their order, which sets the ids).
+
+    Rows inserted in key order extend each B-tree at its right edge instead of landing on random pages:
+    measured on SQLite with 2,000,000 realisasi rows, 19.4 s in file order and 8.5 s in key order (the
+    files arrive grouped by unit, not by id). The rows stored are the same either way, and every read
+    orders by the key."""
+    key = [c.name for c in tbl.primary_key.columns if c.name in frame.columns]
+    if len(frame) < 2 or len(key) < len(tbl.primary_key.columns):
+        return None
+    arrays = [pa.Array.from_pandas(frame[name]) for name in key]
+    sorted_by = pa.table([a.dictionary_decode() if pa.types.is_dictionary(a.type) else a for a in arrays],
+                         names=key)
+    order = pc.sort_indices(sorted_by, sort_keys=[(name, "ascending") for name in key]).to_numpy()
+    return None if bool((order[1:] > order[:-1]).all()) else order.astype(np.intp)
+
+
+def _row_batches(
+    frame: pd.DataFrame, columns: list[Column], dialect: Dialect, order: np.ndarray | None = None
+) -> Iterator[list[tuple]]:
+    """The frame's rows as tuples in `columns` order, a batch at a time (bounded memory), in `order`
+    (positions) when given."""
     for start in range(0, len(frame), _BATCH):
-        part = frame.iloc[start : start + _BATCH]
+        stop = start + _BATCH
+        part = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
         yield list(zip(*[_column_values(part, c, dialect) for c in columns], strict=True))
 
 
 def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: object) -> int:
-    """Delete the rows matching `where`, insert `frame` in batches, in the caller's transaction.
+    """Delete the rows matching `where`, insert `frame` in batches (in key order: `key_order`), in the
+    caller's transaction.
 
     The insert goes straight to the driver on the transaction's own connection (sqlite3 executemany
     of tuples, PostgreSQL COPY FROM STDIN): building a dict per row and SQLAlchemy's per-row
@@ -112,17 +138,18 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
+    order = key_order(tbl, frame)
     cursor = conn.connection.driver_connection.cursor()
     try:
         if dialect.name == "postgresql":
             with cursor.copy(f"COPY {quote(tbl.name)} ({names}) FROM STDIN") as copy:
-                for rows in _row_batches(frame, columns, dialect):
+                for rows in _row_batches(frame, columns, dialect, order):
                     for row in rows:
                         copy.write_row(row)
         else:
             marks = ", ".join("?" for _ in columns)
             sql = f"INSERT INTO {quote(tbl.name)} ({names}) VALUES ({marks})"
-            for rows in _row_batches(frame, columns, dialect):
+            for rows in _row_batches(frame, columns, dialect, order):
                 cursor.executemany(sql, rows)
     finally:
         cursor.close()

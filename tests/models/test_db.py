@@ -102,6 +102,35 @@ def test_replace_rows_in_batches_keeps_every_row_and_value(
     assert stored(engine) == [(TAHUN, n, f"Nama {n}", e, run_id) for n, e in zip(nips, emails, strict=True)]
 
 
+def _physical_order(engine: Engine, sql_sqlite: str, sql_pg: str) -> list[tuple]:
+    """Rows in the order the database stored them (SQLite's rowid, PostgreSQL's ctid on a fresh table)."""
+    return stored(engine, sql_pg if engine.dialect.name == "postgresql" else sql_sqlite)
+
+
+def test_rows_with_a_natural_key_are_stored_in_key_order_and_surrogate_ids_follow_the_frame(
+    engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(db, "_BATCH", 4)  # the order holds across batches
+    keys = [(f"U-{nip}-{k:02d}", periode) for nip in ("300", "100", "200") for k in (2, 1)
+            for periode in ("2026-03", "2026-01")]
+    shuffled = [keys[i] for i in (5, 0, 11, 3, 8, 1, 10, 6, 2, 9, 7, 4)]
+    realisasi = pd.DataFrame({"id_indikator": pd.Categorical([k for k, _ in shuffled]),
+                              "periode": [p for _, p in shuffled],
+                              "realisasi": [float(i) for i in range(len(shuffled))], "bukti": None})
+    perilaku = pd.DataFrame({"nip": ["3", "1", "2"], "nip_penilai": "9", "periode": "2026-12",
+                             **{k: 4 for k in ("berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis",
+                                               "loyal", "adaptif", "kolaboratif")}})
+    with transaction(engine) as conn:
+        replace_rows(conn, "realisasi", realisasi.assign(tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+        replace_rows(conn, "perilaku", perilaku.assign(tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+    columns = "select id_indikator, periode, realisasi from realisasi"
+    physical = _physical_order(engine, f"{columns} order by rowid", f"{columns} order by ctid")
+    assert [(k, p) for k, p, _ in physical] == sorted(keys)
+    assert sorted(physical) == sorted(zip(realisasi["id_indikator"], realisasi["periode"],
+                                          realisasi["realisasi"], strict=True)), "every row and value kept"
+    assert stored(engine, "select nip from perilaku order by id") == [("3",), ("1",), ("2",)]
+
+
 def test_a_failed_transaction_leaves_nothing(engine: Engine, run_id: int):
     with transaction(engine) as conn:
         replace_rows(conn, "pegawai", pegawai("1", tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
