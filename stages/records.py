@@ -128,22 +128,25 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         logger.info("Input, ruleset dan kode sama dengan stage run %s: basis data tidak diubah", same)
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
-    rows = {name: _as_text(frame).assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
-            for name, frame in tables.items()}
-    # The audit seal digests these rows from memory (not by reading them back); the digests are
-    # computed in a second thread while the database takes the rows (Arrow kernels and the SQLite
-    # engine release the GIL) and recorded only once the transaction has committed.
+    digests: dict[str, dict | None] = {}
+    # One table at a time: its rows (categories as text, the run's columns) exist only while the
+    # database takes them, so a stage never holds a converted copy of all its tables at once. The audit
+    # seal digests these rows from memory (not by reading them back), in a second thread while the
+    # database takes them (Arrow kernels and the SQLite engine release the GIL); the digests are
+    # recorded only once the transaction has committed.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinerja-digest") as pool:
-        digests = pool.submit(lambda: {name: rows_digest(name, f) for name, f in rows.items()})
         checkpoint("tulis-mulai")
         with transaction(ctx.engine) as conn:
-            for name in rows:
-                counts[f"{name}_ditulis"] = replace_rows(conn, name, rows[name], tahun=ctx.tahun)
+            for name, frame in tables.items():
+                rows = _as_text(frame).assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
+                digest = pool.submit(rows_digest, name, rows)
+                counts[f"{name}_ditulis"] = replace_rows(conn, name, rows, tahun=ctx.tahun)
+                digests[name] = digest.result()
+                del rows, digest
                 checkpoint("tulis-tengah")
             checkpoint("tulis-akhir")
         checkpoint("tulis-selesai")
-        _remember(ctx, digests.result())
-    rows.clear()
+    _remember(ctx, digests)
     release_unused_memory()  # the row batches of millions of rows
     logger.info("Ditulis ke basis data: %s", counts)
     return counts
