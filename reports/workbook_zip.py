@@ -21,10 +21,12 @@ import re
 import struct
 import zipfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import BinaryIO
 from xml.sax.saxutils import unescape
@@ -67,21 +69,40 @@ def assemble(path: Path, template: Path, level: int, rendered: dict[str, Rendere
     their zip, those in `rendered` from their segments, the others from the template deflated at `level`."""
     with zipfile.ZipFile(template) as small, open(path, "wb") as out:
         writer = ZipWriter(out)
+        names = small.namelist()
         pool = ThreadPoolExecutor(workers(), thread_name_prefix="kinerja-zip")
         try:
-            futures = {name: [pool.submit(job) for job in member.jobs] for name, member in rendered.items()}
-            for name in small.namelist():
+            jobs = [job for name in names if name in rendered for job in rendered[name].jobs]
+            segments = _ahead(pool, jobs, 2 * workers())
+            for name in names:
                 if name in copied:
                     stored_zip, stored = copied[name]
                     writer.add(name, stored, stored_zip.pieces(stored))
                 elif name in rendered:
-                    head, tail = rendered[name].head, rendered[name].tail
-                    writer.add_segments(name, [head, *(future.result() for future in futures[name]), tail])
+                    member = rendered[name]
+                    writer.add_segments(name, [member.head, *islice(segments, len(member.jobs)), member.tail])
                 else:
                     writer.add_bytes(name, small.read(name), level)
         finally:
             pool.shutdown(cancel_futures=True)
         writer.close()
+
+
+def _ahead(pool: ThreadPoolExecutor, jobs: list[Callable[[], Segment]], window: int) -> Iterator[Segment]:
+    """The jobs' results in order, run in `pool` at most `window` jobs ahead of the one taken.
+
+    Submitting every job at once let the threads deflate the whole workbook while the writer was still at
+    its first member, and every deflated segment waited in memory (1,000,000 employees: 2.3 GiB for a
+    workbook written whole)."""
+    pending: deque[Future[Segment]] = deque()
+    queued = iter(jobs)
+    for job in islice(queued, window):
+        pending.append(pool.submit(job))
+    while pending:
+        done = pending.popleft().result()
+        for job in islice(queued, 1):
+            pending.append(pool.submit(job))
+        yield done
 
 
 def workers() -> int:

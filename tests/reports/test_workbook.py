@@ -538,3 +538,24 @@ def test_a_failure_while_rendering_keeps_the_previous_workbook(outputs, tmp_path
         write_workbook(folder, TAHUN)
     assert (folder / f"kinerja_{TAHUN}.xlsx").read_bytes() == before
     assert sorted(p.name for p in folder.iterdir()) == sorted([*NUMBER_COLUMNS, f"kinerja_{TAHUN}.xlsx"])
+
+
+def test_segments_are_deflated_in_order_and_at_most_a_window_ahead_of_the_writer():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reports.workbook_zip import _ahead
+
+    started: list[int] = []
+
+    def job(n: int):
+        started.append(n)
+        return (bytes([n]), n, 1)
+
+    with ThreadPoolExecutor(4) as pool:
+        taken = []
+        for segment in _ahead(pool, [lambda n=n: job(n) for n in range(20)], window=3):
+            taken.append(segment[1])
+            # the one just taken and at most 3 behind it have been handed to the pool
+            assert len(started) <= len(taken) + 3
+    assert taken == list(range(20)), "every job's result, in the jobs' order"
+    assert sorted(started) == list(range(20))
