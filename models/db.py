@@ -95,9 +95,9 @@ def key_order(tbl: Table, frame: pd.DataFrame) -> np.ndarray | None:
     in the frame (a surrogate id the database assigns: its rows keep their order, which sets the ids).
 
     Rows inserted in key order extend each B-tree at its right edge instead of landing on random pages:
-    measured on SQLite with 2,000,000 realisasi rows, 19.4 s in file order and 8.5 s in key order (the
-    files arrive grouped by unit, not by id). The rows stored are the same either way, and every read
-    orders by the key."""
+    on SQLite 2,000,000 shuffled realisasi rows took 19.4 s in their order and 8.5 s in key order; skp.csv,
+    grouped by unit, not by id: 350,582 indicator rows 4.66 → 3.38 s. The rows stored are the same either
+    way, and every read orders by the key."""
     key = [c.name for c in tbl.primary_key.columns if c.name in frame.columns]
     if len(frame) < 2 or len(key) < len(tbl.primary_key.columns):
         return None

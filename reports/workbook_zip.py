@@ -92,8 +92,8 @@ def _ahead(pool: ThreadPoolExecutor, jobs: list[Callable[[], Segment]], window: 
     """The jobs' results in order, run in `pool` at most `window` jobs ahead of the one taken.
 
     Submitting every job at once let the threads deflate the whole workbook while the writer was still at
-    its first member, and every deflated segment waited in memory (1,000,000 employees: 2.3 GiB for a
-    workbook written whole)."""
+    its first member, and every deflated segment waited in memory (the 1,000,000-employee workbook written
+    whole peaked at 2.41 GiB that way, 2.02 GiB with a window of two jobs per thread)."""
     pending: deque[Future[Segment]] = deque()
     queued = iter(jobs)
     for job in islice(queued, window):
