@@ -67,7 +67,7 @@ from penilaian.monitoring import PEMANTAUAN_NUMBERS
 from penilaian.training import REKOMENDASI_NUMBERS
 from penilaian.year_end import BIAS_PENILAI_NUMBERS, HASIL_PENILAIAN_NUMBERS
 from reports import workbook_zip
-from reports.workbook_zip import Rendered, Segment, Stored, StoredBook, assemble, segment
+from reports.workbook_zip import Rendered, Segment, Stored, StoredBook, assemble, segment, segment_of_pieces
 
 # The output CSVs of a year in FORMATS.md order, each with the columns that hold numbers: the columns
 # its writer declares as numbers formatted as text (*_NUMBERS) and its integer columns. Every other
@@ -86,7 +86,11 @@ NUMBER_COLUMNS: dict[str, tuple[str, ...]] = {
 MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
 MAX_SHEET_NAME = 31
 MAX_CELL = 32_767  # characters (UTF-16 units) of an Excel cell
-CHUNK_ROWS = 100_000  # rows rendered and deflated at once (bounds the memory of the XML text)
+CHUNK_ROWS = 100_000  # rows deflated as one segment (a job of the writer's threads)
+# Rows rendered at once within a chunk: their XML and Arrow's intermediates (several times the XML) are
+# what a thread holds. Rendering whole chunks, writing rekomendasi_pelatihan.csv and angka_kredit_hasil.csv
+# of 100,000 employees took +336 MiB; the bytes do not depend on it (one deflate stream per chunk).
+RENDER_ROWS = 5_000
 # Deflate level of the workbook's parts. Deflating the 100,000-employee outputs' 383 MB of sheet XML (one
 # thread): level 1 2.3 s / 49.7 MB, 2 2.1 s / 47.9 MB, 3 3.1 s / 45.5 MB, 6 (zlib's default) 7.4 s / 39.8 MB.
 ZIP_LEVEL = 2
@@ -298,8 +302,11 @@ def _write_csv(book: xlsxwriter.Workbook, table: _Table, numbers: tuple[str, ...
 
 
 def _deflate_rows(part: _Part, start: int, length: int) -> Segment:
-    """Data rows start..start+length of a sheet (0-based, after the header) deflated as one segment."""
-    return segment(_render_rows(part, start, length), ZIP_LEVEL)
+    """Data rows start..start+length of a sheet (0-based, after the header) deflated as one segment,
+    rendered RENDER_ROWS at a time."""
+    end = start + length
+    return segment_of_pieces((_render_rows(part, first, min(RENDER_ROWS, end - first))
+                              for first in range(start, end, RENDER_ROWS)), ZIP_LEVEL)
 
 
 def _render_rows(part: _Part, start: int, length: int) -> memoryview:

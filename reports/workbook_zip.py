@@ -54,6 +54,20 @@ def segment(data: bytes | memoryview, level: int, last: bool = False) -> Segment
     return deflate_segment(data, level, last), zlib.crc32(data), len(data)
 
 
+def segment_of_pieces(pieces: Iterable[bytes | memoryview], level: int) -> Segment:
+    """The pieces one after the other as one (not final) deflated segment, each piece dropped once it is
+    fed: the same bytes as `segment(b"".join(pieces), level)` (zlib's output does not depend on how its
+    input is split between calls), while only one piece of the text is in memory at a time."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    out, crc, length = [], 0, 0
+    for piece in pieces:
+        out.append(packer.compress(piece))
+        crc, length = zlib.crc32(piece, crc), length + len(piece)
+        del piece
+    out.append(packer.flush(zlib.Z_SYNC_FLUSH))
+    return b"".join(out), crc, length
+
+
 @dataclass(frozen=True)
 class Rendered:
     """A member deflated in segments: `head`, then what each of `jobs` gives (run in threads), `tail`."""

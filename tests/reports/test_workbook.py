@@ -559,3 +559,29 @@ def test_segments_are_deflated_in_order_and_at_most_a_window_ahead_of_the_writer
             assert len(started) <= len(taken) + 3
     assert taken == list(range(20)), "every job's result, in the jobs' order"
     assert sorted(started) == list(range(20))
+
+
+def test_a_segment_fed_in_pieces_is_the_segment_of_the_joined_text():
+    rng = np.random.default_rng(11)
+    text = b"".join(b'<row r="%d"><c r="A%d" t="inlineStr"><is><t>%s</t></is></c></row>' % (n, n, bytes(
+        rng.choice(list(b"abcdefgh "), int(rng.integers(0, 40))))) for n in range(20_000))
+    whole = workbook_zip.segment(text, workbook.ZIP_LEVEL)
+    for cuts in ([], [1], [65_536], sorted(rng.integers(0, len(text), 40).tolist())):
+        bounds = [0, *cuts, len(text)]
+        pieces = (memoryview(text)[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+        assert workbook_zip.segment_of_pieces(pieces, workbook.ZIP_LEVEL) == whole
+
+
+def test_rows_rendered_a_few_at_a_time_give_the_same_workbook(outputs, tmp_path, monkeypatch):
+    whole = write_workbook(_copy(outputs, tmp_path / "a"), TAHUN, reuse=False).read_bytes()
+    rendered: list[int] = []
+    render = workbook._render_rows
+
+    def counted(part, start, length):
+        rendered.append(length)
+        return render(part, start, length)
+
+    monkeypatch.setattr(workbook, "RENDER_ROWS", 3)
+    monkeypatch.setattr(workbook, "_render_rows", counted)
+    assert write_workbook(_copy(outputs, tmp_path / "b"), TAHUN, reuse=False).read_bytes() == whole
+    assert max(rendered) == 3 and rendered.count(3) > 1, "chunks were rendered three rows at a time"
