@@ -23,6 +23,7 @@ from reports.common import (
     RATING_LABEL,
     UNIT_COLUMNS,
     Frames,
+    GroupedRecords,
     check_safe_names,
     format_numbers,
     frame_or_empty,
@@ -146,7 +147,7 @@ def _dokumen_hasil(
     return records(t)
 
 
-def _dokumen_indikator(ind: pd.DataFrame) -> dict[str, list[dict]]:
+def _dokumen_indikator(ind: pd.DataFrame) -> GroupedRecords:
     """The SKP rows per nip (already in document order), formatted column-wise."""
     t = {
         "nip": text_column(ind["nip"]),
@@ -162,7 +163,7 @@ def _dokumen_indikator(ind: pd.DataFrame) -> dict[str, list[dict]]:
     return group_records(t, "nip")
 
 
-def _dokumen_umpan_balik(ub: pd.DataFrame, nama_pegawai: pd.Series) -> dict[str, list[dict]]:
+def _dokumen_umpan_balik(ub: pd.DataFrame, nama_pegawai: pd.Series) -> GroupedRecords:
     """Feedback notes per nip (already by date), with the giver's name, formatted column-wise."""
     dari = text_column(ub["dari_nip"])
     nama = map_codes(dari, nama_pegawai)

@@ -12,6 +12,7 @@ from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, ANGKA_KREDIT_EXTRA_COLU
 from reports.common import (
     JENJANG_LABEL,
     KEPUTUSAN_LABEL,
+    PerKey,
     count_per_unit,
     format_numbers,
     frame_or_empty,
@@ -89,9 +90,10 @@ def keberatan_kosong() -> dict[str, Any]:
 KELAS_AK = ("naik_pangkat", "naik_jenjang", "puncak", "belum")
 
 
-def angka_kredit_unit(angka_kredit: Any, pegawai: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """Per unit: how many of its functional officials with angka kredit reach the threshold of their next
-    pangkat or jenjang, or are at the top, and the list of those reaching one (by nip).
+def angka_kredit_unit(angka_kredit: Any, pegawai: pd.DataFrame) -> PerKey:
+    """Per unit (built when asked for): how many of its functional officials with angka kredit reach the
+    threshold of their next pangkat or jenjang, or are at the top, and the list of those reaching one
+    (by nip).
 
     The unit and name come with the result; where missing they are looked up in pegawai.
     """
@@ -123,11 +125,8 @@ def angka_kredit_unit(angka_kredit: Any, pegawai: pd.DataFrame) -> dict[str, dic
         },
         kode[naik],
     )
-    return {
-        unit: {**dict(zip(KELAS_AK, baris, strict=True)), "jumlah": sum(baris),
-               "daftar": daftar.get(unit, [])}
-        for unit, baris in jumlah.items()
-    }
+    return PerKey(jumlah, lambda unit: {**dict(zip(KELAS_AK, jumlah[unit], strict=True)),
+                                        "jumlah": sum(jumlah[unit]), "daftar": daftar.get(unit, [])})
 
 
 def angka_kredit_kosong() -> dict[str, Any]:

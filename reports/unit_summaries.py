@@ -16,6 +16,8 @@ from reports.charts import bar_chart, grouped_bar_chart
 from reports.common import (
     POLA_LABEL,
     Frames,
+    GroupedRecords,
+    PerKey,
     count_per_unit,
     format_numbers,
     frame_or_empty,
@@ -114,7 +116,7 @@ def _sebaran_ditetapkan(akhir: pd.DataFrame) -> dict[str, list[int]]:
     return count_per_unit(text_column(akhir["kode_unit"]), kelas, len(PREDIKAT))
 
 
-def _langkah_kurva(pindah_kurva: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+def _langkah_kurva(pindah_kurva: pd.DataFrame) -> GroupedRecords:
     """Per moved nip, each curve move: the rule and its count worked out, the rank among the holders."""
     batas = pd.to_numeric(pindah_kurva["batas"]).astype("Int64").astype("str")
     n = pd.to_numeric(pindah_kurva["n"]).astype("Int64").astype("str")
@@ -155,8 +157,9 @@ def _predikat_berlaku(daftar: pd.DataFrame, ditetapkan: pd.Series | None) -> pd.
     return tetap.where(tetap != "", predikat)
 
 
-def _pelatihan_unit(training: Any, ditetapkan: pd.Series | None = None) -> dict[str, dict[str, Any]]:
-    """Per unit: reward candidates, follow-up plans, training-needs plan and the 20 JP share.
+def _pelatihan_unit(training: Any, ditetapkan: pd.Series | None = None) -> PerKey:
+    """Per unit (built when asked for): reward candidates, follow-up plans, training-needs plan and the
+    20 JP share.
 
     ditetapkan: predikat_ditetapkan by nip (the objection result's akhir), shown in the lists.
     """
@@ -204,10 +207,10 @@ def _pelatihan_unit(training: Any, ditetapkan: pd.Series | None = None) -> dict[
         jp["kode_unit"],
     )
     units = sorted(set(penghargaan) | set(tindak_lanjut) | set(rencana) | set(jp_unit))
-    out = {}
-    for kode in units:
+
+    def unit(kode: str) -> dict[str, Any]:
         baris = rencana.get(kode, [])
-        out[kode] = {
+        return {
             "penghargaan": penghargaan.get(kode, []),
             "tindak_lanjut": tindak_lanjut.get(kode, []),
             "rencana": baris,
@@ -218,7 +221,8 @@ def _pelatihan_unit(training: Any, ditetapkan: pd.Series | None = None) -> dict[
             ),
             "jp": jp_unit.get(kode, [None])[0],
         }
-    return out
+
+    return PerKey(units, unit)
 
 
 def _pelatihan_kosong() -> dict[str, Any]:
@@ -283,13 +287,8 @@ def render_unit_summaries(
     moved = hasil[pindah.to_numpy()]
     langkah = _langkah_kurva(frame_or_empty(year_end, "pindah_kurva", PESERTA_KURVA_COLUMNS))
     kolom = ("nip", "nama", "predikat", "predikat_final", "alasan_kalibrasi")
-    kalibrasi = per_unit(
-        {
-            **{k: text_column(moved[k]) for k in kolom},
-            "langkah": pd.Series([langkah.get(n, []) for n in text_column(moved["nip"])], dtype=object),
-        },
-        moved["kode_unit"],
-    )
+    dipindah = per_unit({k: text_column(moved[k]) for k in kolom}, moved["kode_unit"])
+    kalibrasi = PerKey(dipindah, lambda k: [{**r, "langkah": langkah.get(r["nip"], [])} for r in dipindah[k]])
 
     pegawai = frame_or_empty(frames, "pegawai", ("nip", "nama", "kode_unit"))
     bias = frame_or_empty(

@@ -10,7 +10,9 @@ from contract.schema import GOLONGAN, JENJANG
 from reports.common import (
     JENJANG_LABEL,
     PANGKAT_LABEL,
+    PerKey,
     count_per_unit,
+    group_records,
     format_number,
     format_numbers,
     langkah_column,
@@ -70,6 +72,44 @@ def test_per_unit_groups_rows_and_count_per_unit_counts_classes():
     }
     hitung = count_per_unit(pd.Series(["U2", "U1", "U2", "U2"]), np.array([0, 2, 0, -1]), 3)
     assert hitung == {"U2": [2, 0, 0], "U1": [0, 0, 1]}  # class -1 is counted nowhere
+
+
+def test_grouped_records_build_each_group_when_asked_as_an_eager_split_would():
+    rng = np.random.default_rng(3)
+    n = 500
+    kunci = rng.choice(["U1", "U2", "U3", "U10", ""], n)
+    nilai = np.where(rng.random(n) > 0.1, rng.random(n), np.nan)
+    kolom = {"kode": pd.Series(kunci, dtype=object), "nip": pd.Series([f"n{i}" for i in range(n)]),
+             "jumlah": np.arange(n) * 2, "nilai": pd.Series(nilai)}
+    grup = group_records(kolom, "kode")
+    assert set(grup) == set(kunci) and len(grup) == len(set(kunci))
+    for k in set(kunci):
+        baris = np.flatnonzero(kunci == k)  # the key's rows in file order
+        got = grup[k]
+        assert [r["kode"] for r in got] == [k] * len(baris)
+        assert [r["nip"] for r in got] == [f"n{i}" for i in baris], "rows keep their order within a key"
+        assert [r["jumlah"] for r in got] == (baris * 2).tolist()
+        assert all(type(r["jumlah"]) is int and type(r["nilai"]) is float for r in got), "plain Python values"
+        np.testing.assert_array_equal([r["nilai"] for r in got], nilai[baris])
+        again = grup[k]
+        assert again is not got and [r["nip"] for r in again] == [r["nip"] for r in got], "built at each ask"
+    assert grup.get("U99", []) == [] and "U99" not in grup
+    assert group_records({"kode": pd.Series([], dtype=object)}, "kode") == {}
+
+
+def test_per_key_builds_a_value_only_for_a_key_asked_for():
+    built: list[str] = []
+
+    def build(kode: str) -> dict:
+        built.append(kode)
+        return {"kode": kode}
+
+    nilai = PerKey(["U2", "U1"], build)
+    assert list(nilai) == ["U2", "U1"] and len(nilai) == 2 and built == []
+    assert nilai.get("U1") == {"kode": "U1"} and built == ["U1"]
+    assert nilai.get("U3") is None and "U3" not in nilai and built == ["U1"]
+    with pytest.raises(KeyError):
+        nilai["U3"]
 
 
 def test_unit_rows_are_distinct_sorted_text_with_safe_codes():
