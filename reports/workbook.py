@@ -21,12 +21,14 @@ write_string gives them (inline strings, control characters as _xHHHH_, xml:spac
 numbers as the CSV has them (`12.50`, a valid xsd:double; XlsxWriter would write 12.5), except that
 text looking like rich-string XML is escaped like any other (XlsxWriter's constant_memory mode writes
 `<r>…</r>` text unescaped into the sheet, so a planted name could add a formula cell). Chunks of
-`CHUNK_ROWS` rows are rendered and deflated in threads, each chunk a deflate segment of its own.
+`CHUNK_ROWS` rows are rendered and deflated in threads, each chunk a deflate segment of its own. No CSV is
+held parsed whole: one pass indexes where its records begin (`_read_table`), and the rows are read back
+from the file `RENDER_ROWS` at a time as they are rendered.
 
 A refresh costs what changed: custom property `kinerja:<sheet>` = `<SHA-256 of its CSV>+<writer_version()>`
 (FORMAT, a digest of this code and NUMBER_COLUMNS, library versions, deflate level, chunk and sheet
 sizes). A sheet recorded so in the previous workbook is copied from it as stored (deflated bytes, CRC,
-sizes), its CSV only outlined (`_outline`), if the stored member begins and ends with the deflated
+sizes), its CSV only indexed, not read again, if the stored member begins and ends with the deflated
 placeholder parts of the new sheet (header, widths, dimension, autofilter, and `tabSelected`: the first
 sheet's, the one part that depends on the place). A previous workbook that is missing, unreadable,
 another program's or another writer's is not used. The bytes are those of a full write (`reuse=False`).
@@ -109,6 +111,7 @@ _WIDTH_MAX = 60
 _TEXT = pa.large_string()
 _SHEET_DATA_END = b"</sheetData>"
 _READ = pacsv.ReadOptions(use_threads=True)
+_READ_SLICE = pacsv.ReadOptions(use_threads=False)  # a slice is read in one of the writer's threads
 _PARSE = pacsv.ParseOptions(newlines_in_values=True)  # a quoted value may hold a line break
 _CONVERT = pacsv.ConvertOptions(default_column_type=_TEXT, strings_can_be_null=False,
                                 quoted_strings_can_be_null=False)
@@ -163,46 +166,74 @@ def _source() -> bytes:
 @dataclass
 class _Table:
     """A CSV as its sheets need it: key (SHA-256 + writer), header, column widths, number of data rows,
-    and the columns (None: only outlined, to be copied from the previous workbook)."""
+    and where each record begins in the file (the header first); the rows are read from the file a slice
+    at a time while they are rendered, never the whole CSV at once."""
 
     source: Path
     key: str
     header: list[str]
     widths: list[float]
     rows: int
-    columns: list[pa.ChunkedArray] | None
+    starts: np.ndarray
+    stat: tuple[int, int]  # size and mtime_ns when indexed: the slices must come from the same bytes
+
+    def read_rows(self, first: int, count: int) -> pa.Table:
+        """Data rows first..first+count (0-based) parsed as text columns, with the header's names."""
+        starts, after = self.starts, first + count + 1
+        begin, end = int(starts[first + 1]), int(starts[after]) if after < len(self.starts) else None
+        with self.source.open("rb") as f:
+            if (os.fstat(f.fileno()).st_size, os.fstat(f.fileno()).st_mtime_ns) != self.stat:
+                raise RuntimeError(f"{self.source.name} berubah saat buku kerja ditulis / changed while the "
+                                   "workbook was written")
+            header = f.read(int(starts[1]) if len(starts) > 1 else -1)
+            f.seek(begin)
+            body = f.read(-1 if end is None else end - begin)
+        table = _parse(header + body, _READ_SLICE)
+        if table.num_rows != count or table.column_names != self.header:
+            raise ValueError(f"{self.source.name}: baris {first + 2}-{first + count + 1} tidak terbaca "
+                             "utuh / rows not read whole")
+        return table
 
 
-def _read_table(source: Path, previous: StoredBook | None) -> _Table:
-    """The CSV parsed, or only outlined where the previous workbook recorded the same key for its sheet."""
-    data = source.read_bytes()
-    key = f"{hashlib.sha256(data).hexdigest()}+{writer_version()}"
-    if previous is not None and previous.keys.get(sheet_names(source.stem, 1)[0]) == key:
-        return _Table(source, key, *_outline(data), None)
-    table = _parse(data)
-    columns = list(table.columns)
-    return _Table(source, key, table.column_names, _widths(table), len(table), columns)
+# Bytes of a CSV scanned at once for its record starts (a mask of this size is the scan's memory).
+_SCAN_BYTES = 16 * 2**20
 
 
-def _parse(data: bytes) -> pa.Table:
-    return pacsv.read_csv(pa.BufferReader(data), read_options=_READ, parse_options=_PARSE,
+def _read_table(source: Path) -> _Table:
+    """The CSV's key, header, widths and record starts, from one pass over its bytes.
+
+    A record ends at a line feed with an even number of `"` before it (right for the CSVs as written:
+    every `"` of a value is in a quoted field, doubled); the widths come from the first 1,000 rows
+    (`_width`). Each slice read later is checked to hold exactly its rows."""
+    digest, found, quotes, done = hashlib.sha256(), [np.zeros(1, np.int64)], 0, 0
+    with source.open("rb") as f:
+        stat = os.fstat(f.fileno())
+        while block := f.read(_SCAN_BYTES):
+            digest.update(block)
+            raw = np.frombuffer(block, np.uint8)
+            feeds, marks = np.flatnonzero(raw == 0x0A), np.flatnonzero(raw == 0x22)
+            found.append(feeds[(quotes + np.searchsorted(marks, feeds)) % 2 == 0] + done + 1)
+            quotes, done = quotes + len(marks), done + len(block)
+    if not done:
+        raise ValueError(f"{source.name}: berkas kosong / empty file")
+    starts = np.concatenate(found)
+    if starts[-1] == done:  # the file ends with a line feed: no record begins there
+        starts = starts[:-1]
+    head = min(len(starts) - 1, 1000)
+    with source.open("rb") as f:
+        table = _parse(f.read(int(starts[head + 1]) if head + 1 < len(starts) else -1))
+    key = f"{digest.hexdigest()}+{writer_version()}"
+    return _Table(source, key, table.column_names, _widths(table), len(starts) - 1, starts,
+                  (stat.st_size, stat.st_mtime_ns))
+
+
+def _parse(data: bytes, read: pacsv.ReadOptions = _READ) -> pa.Table:
+    return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=_PARSE,
                           convert_options=_CONVERT)
 
 
 def _widths(table: pa.Table) -> list[float]:
     return [_width(name, values) for name, values in zip(table.column_names, table.columns, strict=True)]
-
-
-def _outline(data: bytes) -> tuple[list[str], list[float], int]:
-    """Header, widths and number of data rows without parsing every row: a row ends at a line feed with
-    an even number of `"` before it; the first 1,000 rows are parsed. Right for the CSVs as written (a
-    sheet is only copied when its placeholder made from this equals the stored one)."""
-    raw = np.frombuffer(data, np.uint8)
-    feeds = np.flatnonzero(raw == 0x0A)
-    ends = feeds[np.searchsorted(np.flatnonzero(raw == 0x22), feeds) % 2 == 0]
-    records = len(ends) + (0 if data.endswith(b"\n") else 1)
-    table = _parse(data[: int(ends[1000]) + 1] if len(ends) > 1000 else data)
-    return table.column_names, _widths(table), records - 1
 
 
 @dataclass
@@ -234,13 +265,8 @@ class _Part:
 
 def _write_book(path: Path, tahun: int, sources: list[Path], scratch: Path,
                 previous: StoredBook | None) -> None:
-    tables = [_read_table(source, previous) for source in sources]
-    while True:  # twice where an outlined CSV's sheet cannot be copied after all: then it is parsed
-        sheets, copies = _placeholders(scratch, tahun, tables, previous)
-        outlined = {id(p.table) for m, p in sheets.items() if p.table.columns is None and m not in copies}
-        if not outlined:
-            break
-        tables = [_read_table(t.source, None) if id(t) in outlined else t for t in tables]
+    tables = [_read_table(source) for source in sources]
+    sheets, copies = _placeholders(scratch, tahun, tables, previous)
     assemble(path, scratch / "placeholders.xlsx", ZIP_LEVEL,
              {member: part.rendered() for member, part in sheets.items() if member not in copies},
              {member: (previous.zip, stored) for member, stored in copies.items() if previous is not None})
@@ -311,11 +337,12 @@ def _deflate_rows(part: _Part, start: int, length: int) -> Segment:
 
 def _render_rows(part: _Part, start: int, length: int) -> memoryview:
     """Data rows start..start+length of a sheet as its <row> elements (UTF-8)."""
-    offset, table = part.offset + start, part.table
+    table = part.table
+    rows = table.read_rows(part.offset + start, length)
     excel_rows = _row_numbers(start + 2, length)
-    cells = [_cells(values.slice(offset, length).combine_chunks(), col, excel_rows, kolom in part.numbers,
-                    part.quote_xf, table.source.name)
-             for col, (kolom, values) in enumerate(zip(table.header, table.columns, strict=True))]
+    cells = [_cells(values.combine_chunks(), col, excel_rows, kolom in part.numbers, part.quote_xf,
+                    table.source.name)
+             for col, (kolom, values) in enumerate(zip(table.header, rows.columns, strict=True))]
     return _rows_xml(cells, excel_rows)
 
 

@@ -496,14 +496,34 @@ def test_the_sheets_of_a_long_csv_are_copied_too(tmp_path, monkeypatch, rendered
         "karantina", "karantina_2", "karantina_3", "keberatan_hasil"]
 
 
-def test_the_outline_of_a_csv_is_what_a_full_read_gives(tmp_path):
-    """Header, widths and rows of an unchanged CSV come from an outline (line feeds outside quotes)."""
+@pytest.mark.parametrize("cut", ["whole", "no last line feed", "header only"])
+def test_the_index_of_a_csv_reads_back_what_a_full_read_gives(tmp_path, monkeypatch, cut):
+    """Header, widths, rows and every slice of rows come from the record starts (line feeds outside
+    quotes), found in blocks: a quoted line feed or `"` on either side of a block edge is no record end."""
+    monkeypatch.setattr(workbook, "_SCAN_BYTES", 97)  # many block edges, some inside quoted values
     rows = _karantina(3000).assign(kolom=[f'ba"ris\n{i}' if i % 7 else "x,y" for i in range(3000)])
     write_karantina_csv(tmp_path, "validation", rows)
     data = (tmp_path / "karantina.csv").read_bytes()
-    for text in (data, data.rstrip(b"\n"), data[: data.index(b"\n") + 1]):
-        table = workbook._parse(text)
-        assert workbook._outline(text) == (table.column_names, workbook._widths(table), len(table))
+    text = {"whole": data, "no last line feed": data.rstrip(b"\n"),
+            "header only": data[: data.index(b"\n") + 1]}
+    source = tmp_path / "k.csv"
+    source.write_bytes(text[cut])
+    full = workbook._parse(text[cut])
+    table = workbook._read_table(source)
+    assert (table.header, table.widths, table.rows) == (full.column_names, workbook._widths(full), len(full))
+    for first, count in ((0, len(full)), (0, 1), (1, 7), (len(full) - 5, 5), (1234, 999)):
+        if 0 <= first and first + count <= len(full) and count:
+            assert table.read_rows(first, count).equals(full.slice(first, count)), (first, count)
+
+
+def test_a_csv_changed_after_it_was_indexed_is_not_read_in_pieces(tmp_path):
+    source = tmp_path / "k.csv"
+    write_karantina_csv(tmp_path, "validation", _karantina(50))
+    (tmp_path / "karantina.csv").rename(source)
+    table = workbook._read_table(source)
+    source.write_bytes(source.read_bytes() + b"x\n")
+    with pytest.raises(RuntimeError, match="changed while the workbook was written"):
+        table.read_rows(0, 10)
 
 
 def test_a_workbook_over_the_zip64_limits_is_read_back(outputs, tmp_path, monkeypatch):
