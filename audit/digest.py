@@ -25,7 +25,11 @@ from sqlmodel import SQLModel
 import models.tables  # noqa: F401  (registers the tables whose rows are digested)
 from contract.arrow_text import lines
 
-_CHUNK = 200_000
+_CHUNK = 200_000  # rows fetched from the database at a time
+# Rows of an in-memory frame hashed at a time: a chunk's copy and its canonical text are what digesting
+# holds beside the frame (the digest runs while the same rows are inserted). The training write of
+# 100,000 employees, rekomendasi_pelatihan's 234,392 rows in one chunk of 200,000: +0.11 GiB.
+_FRAME_CHUNK = 25_000
 _NULL = "\\N"
 
 
@@ -131,8 +135,8 @@ def digest_frame(name: str, frame: pd.DataFrame, kinds: Mapping[str, str], key: 
     keys = frame[key].reset_index(drop=True)
     order = keys.sort_values(key, kind="stable", na_position="first").index.to_numpy()
     del keys
-    for start in range(0, len(order), _CHUNK):
-        digest.update(frame.iloc[order[start : start + _CHUNK]])
+    for start in range(0, len(order), _FRAME_CHUNK):
+        digest.update(frame.iloc[order[start : start + _FRAME_CHUNK]])
     return {"baris": digest.rows, "sha256": digest.hexdigest()}
 
 

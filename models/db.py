@@ -20,7 +20,7 @@ import models.tables  # noqa: F401  (registers the tables)
 from kinerja.settings import get_settings
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-_BATCH = 50_000
+_BATCH = 10_000
 
 
 def redact(url: str) -> str:

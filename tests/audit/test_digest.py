@@ -127,6 +127,18 @@ def written_run(engine: Engine) -> int:
     return rid
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 1000])
+def test_rows_digest_equals_the_rows_read_back_whatever_the_chunk_sizes(engine: Engine, monkeypatch, chunk):
+    """Hashed a few rows at a time in memory and streamed back in chunks of another size: one digest."""
+    import audit.digest
+
+    monkeypatch.setattr(audit.digest, "_FRAME_CHUNK", chunk)
+    monkeypatch.setattr(audit.digest, "_CHUNK", 3)
+    rid = written_run(engine)
+    for name, frame in (("pegawai", pegawai()), ("gate_check", gate_checks())):
+        assert rows_digest(name, frame.assign(stage_run_id=rid)) == table_digest(engine, name, rid)
+
+
 def test_rows_digest_equals_the_rows_read_back(engine: Engine):
     rid = written_run(engine)
     for name, frame in (("pegawai", pegawai()), ("gate_check", gate_checks())):
