@@ -22,7 +22,7 @@ numbers as the CSV has them (`12.50`, a valid xsd:double; XlsxWriter would write
 text looking like rich-string XML is escaped like any other (XlsxWriter's constant_memory mode writes
 `<r>…</r>` text unescaped into the sheet, so a planted name could add a formula cell). Chunks of
 `CHUNK_ROWS` rows are rendered and deflated in threads, each chunk a deflate segment of its own. No CSV is
-held parsed whole: one pass indexes where its records begin (`_read_table`), and the rows are read back
+held parsed whole: one pass indexes where its records begin (reports/csv_index.py), and the rows are read back
 from the file `RENDER_ROWS` at a time as they are rendered.
 
 A refresh costs what changed: custom property `kinerja:<sheet>` = `<SHA-256 of its CSV>+<writer_version()>`
@@ -55,7 +55,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
@@ -68,7 +67,8 @@ from penilaian.angka_kredit import ANGKA_KREDIT_NUMBERS
 from penilaian.monitoring import PEMANTAUAN_NUMBERS
 from penilaian.training import REKOMENDASI_NUMBERS
 from penilaian.year_end import BIAS_PENILAI_NUMBERS, HASIL_PENILAIAN_NUMBERS
-from reports import workbook_zip
+from reports import csv_index, workbook_zip
+from reports.csv_index import CsvIndex, index_csv
 from reports.workbook_zip import Rendered, Segment, Stored, StoredBook, assemble, segment, segment_of_pieces
 
 # The output CSVs of a year in FORMATS.md order, each with the columns that hold numbers: the columns
@@ -110,11 +110,6 @@ _OPTIONS = {"constant_memory": True, "strings_to_numbers": False, "strings_to_fo
 _WIDTH_MAX = 60
 _TEXT = pa.large_string()
 _SHEET_DATA_END = b"</sheetData>"
-_READ = pacsv.ReadOptions(use_threads=True)
-_READ_SLICE = pacsv.ReadOptions(use_threads=False)  # a slice is read in one of the writer's threads
-_PARSE = pacsv.ParseOptions(newlines_in_values=True)  # a quoted value may hold a line break
-_CONVERT = pacsv.ConvertOptions(default_column_type=_TEXT, strings_can_be_null=False,
-                                quoted_strings_can_be_null=False)
 
 
 def workbook_path(out_dir: Path, tahun: int) -> Path:
@@ -158,78 +153,33 @@ def writer_version() -> str:
 @cache
 def _source() -> bytes:
     try:
-        return Path(__file__).read_bytes() + Path(workbook_zip.__file__).read_bytes()
+        return b"".join(Path(f).read_bytes() for f in (__file__, workbook_zip.__file__, csv_index.__file__))
     except OSError:  # no source files (a frozen build): FORMAT alone tells versions apart
         return b""
 
 
 @dataclass
 class _Table:
-    """A CSV as its sheets need it: key (SHA-256 + writer), header, column widths, number of data rows,
-    and where each record begins in the file (the header first); the rows are read from the file a slice
-    at a time while they are rendered, never the whole CSV at once."""
+    """A CSV as its sheets need it: key (SHA-256 + writer), header, column widths, number of data rows, and
+    its record index (rows are read from the file a slice at a time while rendered, never all at once)."""
 
     source: Path
     key: str
     header: list[str]
     widths: list[float]
     rows: int
-    starts: np.ndarray
-    stat: tuple[int, int]  # size and mtime_ns when indexed: the slices must come from the same bytes
+    index: CsvIndex
 
     def read_rows(self, first: int, count: int) -> pa.Table:
-        """Data rows first..first+count (0-based) parsed as text columns, with the header's names."""
-        starts, after = self.starts, first + count + 1
-        begin, end = int(starts[first + 1]), int(starts[after]) if after < len(self.starts) else None
-        with self.source.open("rb") as f:
-            if (os.fstat(f.fileno()).st_size, os.fstat(f.fileno()).st_mtime_ns) != self.stat:
-                raise RuntimeError(f"{self.source.name} berubah saat buku kerja ditulis / changed while the "
-                                   "workbook was written")
-            header = f.read(int(starts[1]) if len(starts) > 1 else -1)
-            f.seek(begin)
-            body = f.read(-1 if end is None else end - begin)
-        table = _parse(header + body, _READ_SLICE)
-        if table.num_rows != count or table.column_names != self.header:
-            raise ValueError(f"{self.source.name}: baris {first + 2}-{first + count + 1} tidak terbaca "
-                             "utuh / rows not read whole")
-        return table
-
-
-# Bytes of a CSV scanned at once for its record starts (a mask of this size is the scan's memory).
-_SCAN_BYTES = 16 * 2**20
+        return self.index.read_rows(first, count, self.header)
 
 
 def _read_table(source: Path) -> _Table:
-    """The CSV's key, header, widths and record starts, from one pass over its bytes.
-
-    A record ends at a line feed with an even number of `"` before it (right for the CSVs as written:
-    every `"` of a value is in a quoted field, doubled); the widths come from the first 1,000 rows
-    (`_width`). Each slice read later is checked to hold exactly its rows."""
-    digest, found, quotes, done = hashlib.sha256(), [np.zeros(1, np.int64)], 0, 0
-    with source.open("rb") as f:
-        stat = os.fstat(f.fileno())
-        while block := f.read(_SCAN_BYTES):
-            digest.update(block)
-            raw = np.frombuffer(block, np.uint8)
-            feeds, marks = np.flatnonzero(raw == 0x0A), np.flatnonzero(raw == 0x22)
-            found.append(feeds[(quotes + np.searchsorted(marks, feeds)) % 2 == 0] + done + 1)
-            quotes, done = quotes + len(marks), done + len(block)
-    if not done:
-        raise ValueError(f"{source.name}: berkas kosong / empty file")
-    starts = np.concatenate(found)
-    if starts[-1] == done:  # the file ends with a line feed: no record begins there
-        starts = starts[:-1]
-    head = min(len(starts) - 1, 1000)
-    with source.open("rb") as f:
-        table = _parse(f.read(int(starts[head + 1]) if head + 1 < len(starts) else -1))
-    key = f"{digest.hexdigest()}+{writer_version()}"
-    return _Table(source, key, table.column_names, _widths(table), len(starts) - 1, starts,
-                  (stat.st_size, stat.st_mtime_ns))
-
-
-def _parse(data: bytes, read: pacsv.ReadOptions = _READ) -> pa.Table:
-    return pacsv.read_csv(pa.BufferReader(data), read_options=read, parse_options=_PARSE,
-                          convert_options=_CONVERT)
+    """The CSV's key, header and widths (from its first 1,000 rows: `_width`), from one pass over it."""
+    index = index_csv(source)
+    table = index.head(1000)
+    key = f"{index.sha256}+{writer_version()}"
+    return _Table(source, key, table.column_names, _widths(table), index.rows, index)
 
 
 def _widths(table: pa.Table) -> list[float]:

@@ -32,7 +32,7 @@ from penilaian.year_end import (
     to_bias_penilai_csv,
     to_hasil_penilaian_csv,
 )
-from reports import workbook, workbook_zip
+from reports import csv_index, workbook, workbook_zip
 from reports.workbook import MAX_CELL, NUMBER_COLUMNS, sheet_names, write_workbook
 from stages import registry
 from tests.reports.fakes import make_angka_kredit, make_frames, make_keberatan, make_training, make_year_end
@@ -500,7 +500,7 @@ def test_the_sheets_of_a_long_csv_are_copied_too(tmp_path, monkeypatch, rendered
 def test_the_index_of_a_csv_reads_back_what_a_full_read_gives(tmp_path, monkeypatch, cut):
     """Header, widths, rows and every slice of rows come from the record starts (line feeds outside
     quotes), found in blocks: a quoted line feed or `"` on either side of a block edge is no record end."""
-    monkeypatch.setattr(workbook, "_SCAN_BYTES", 97)  # many block edges, some inside quoted values
+    monkeypatch.setattr(csv_index, "SCAN_BYTES", 97)  # many block edges, some inside quoted values
     rows = _karantina(3000).assign(kolom=[f'ba"ris\n{i}' if i % 7 else "x,y" for i in range(3000)])
     write_karantina_csv(tmp_path, "validation", rows)
     data = (tmp_path / "karantina.csv").read_bytes()
@@ -508,7 +508,7 @@ def test_the_index_of_a_csv_reads_back_what_a_full_read_gives(tmp_path, monkeypa
             "header only": data[: data.index(b"\n") + 1]}
     source = tmp_path / "k.csv"
     source.write_bytes(text[cut])
-    full = workbook._parse(text[cut])
+    full = csv_index.parse(text[cut])
     table = workbook._read_table(source)
     assert (table.header, table.widths, table.rows) == (full.column_names, workbook._widths(full), len(full))
     for first, count in ((0, len(full)), (0, 1), (1, 7), (len(full) - 5, 5), (1234, 999)):
