@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from contract.raw_frame import header_keys
 from contract.schema import FileSpec
 from kinerja.errors import InputUnreadable
 
@@ -59,10 +60,15 @@ def read_csv_cells(path: Path, spec: FileSpec) -> tuple[list[str], pd.DataFrame,
     width = len(header)
     quoted = b'"' in data
     try:
-        cells = _parse_arrow(data, sep, width, quoted)
+        table = _parse_arrow(data, sep, width, quoted, _kategori_positions(header, spec))
     except (pa.ArrowInvalid, ValueError):
-        cells = _parse_ragged(data, data.decode("utf-8"), sep, width)
-    if not quoted or _one_line_each(data, len(cells)):
+        table = _parse_ragged(data, data.decode("utf-8"), sep, width)
+    one_line = not quoted or _one_line_each(data, len(table))
+    del data  # the file's bytes are not held while Arrow's columns become pandas ones
+    # Each Arrow column is freed as soon as it is converted: the table and the frame never coexist whole.
+    cells = table.to_pandas(split_blocks=True, self_destruct=True) if isinstance(table, pa.Table) else table
+    del table
+    if one_line:
         return header, cells, np.arange(2, len(cells) + 2, dtype=np.int64), sep
     spans = 1 + sum(cells[c].str.count("\n").to_numpy() for c in cells.columns)
     lines = 2 + np.concatenate([[0], np.cumsum(spans)[:-1]]).astype(np.int64)
@@ -81,21 +87,37 @@ def _one_line_each(data: bytes, records: int) -> bool:
     return data.count(b"\n") == records + data.endswith(b"\n")
 
 
-def _parse_arrow(data: bytes, sep: str, width: int, quoted: bool) -> pd.DataFrame:
-    """Fast path (multi-threaded Arrow parser); raises when a row has a different field count."""
+def _kategori_positions(header: list[str], spec: FileSpec) -> frozenset[int]:
+    """The positions of the header that contract/raw_frame.py will take the spec's category columns
+    from (the first header cell of each name)."""
+    keys = header_keys(header)
+    return frozenset(keys.index(kolom) for kolom in spec.kategori if kolom in keys)
+
+
+def _parse_arrow(
+    data: bytes, sep: str, width: int, quoted: bool, kategori: frozenset[int] = frozenset()
+) -> pa.Table:
+    """Fast path (multi-threaded Arrow parser) into an Arrow table; raises when a row has a different
+    field count.
+
+    The `kategori` positions are dictionary-encoded by the parser itself and come out as pandas
+    categories (unsorted, unstripped: contract/raw_frame.py tidies them): realisasi's 42M indicator
+    ids and months at 1,000,000 employees are never held as 42M strings, in Arrow or in pandas
+    (reading the file peaked at 5.6 GiB with them as text)."""
     names = [f"c{i}" for i in range(width)]
-    table = pacsv.read_csv(
+    text = pa.string()
+    coded = pa.dictionary(pa.int32(), pa.string())
+    return pacsv.read_csv(
         io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
         parse_options=pacsv.ParseOptions(
             delimiter=sep, newlines_in_values=quoted, ignore_empty_lines=False
         ),
         convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
+            column_types={n: coded if i in kategori else text for i, n in enumerate(names)},
             strings_can_be_null=False, quoted_strings_can_be_null=False,
         ),
     )
-    return table.to_pandas()
 
 
 def _parse_ragged(data: bytes, text: str, sep: str, width: int) -> pd.DataFrame:

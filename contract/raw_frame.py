@@ -17,8 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from contract.karantina import empty_karantina, karantina_rows
+from contract.lookup import is_category
 from contract.schema import FILES, FileSpec
 from kinerja.errors import InputUnreadable
 
@@ -31,7 +33,7 @@ def raw_frame(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Positional cells -> the file's named columns; surplus fields -> quarantine; blank lines out.
     `numbers` (workbook only), aligned with `cells`, becomes the `_sel_angka` column."""
-    keys = [h.replace("\ufeff", "").strip().lower() for h in header]
+    keys = header_keys(header)
     missing = [c for c in spec.required if c not in keys]
     if missing:
         raise InputUnreadable(
@@ -39,8 +41,10 @@ def raw_frame(
             f" / required column missing: {', '.join(missing)}"
         )
     cells = cells.reset_index(drop=True)
-    stripped = {c: cells[c].str.strip() if _edge_space(cells[c]) else cells[c] for c in cells.columns}
-    filled = {c: (v != "").fillna(False).to_numpy() for c, v in stripped.items()}
+    stripped = {c: _tidy_category(v) if is_category(v) else v.str.strip() if _edge_space(v) else v
+                for c, v in cells.items()}
+    filled = {c: v.notna().to_numpy() if is_category(v) else (v != "").fillna(False).to_numpy()
+              for c, v in stripped.items()}
     data_row = np.logical_or.reduce(list(filled.values())) if filled else np.zeros(0, dtype=bool)
     surplus_cols = [c for i, c in enumerate(cells.columns) if i >= len(keys)]
     surplus = (
@@ -52,11 +56,11 @@ def raw_frame(
         if kolom in keys:
             c = cells.columns[keys.index(kolom)]
             values = stripped[c]
-            if not filled[c].all():  # where() copies every cell: only when some cell is empty
-                values = values.where(filled[c])
+            if not filled[c].all() and not is_category(values):  # where() copies every cell: only
+                values = values.where(filled[c])  # when some cell is empty (categories: NA already)
         else:
             values = pd.Series(np.nan, index=cells.index, dtype="str")
-        frame[kolom] = values.astype("str")
+        frame[kolom] = values if is_category(values) and kolom in spec.kategori else values.astype("str")
     if sep == ";":
         for kolom in spec.integers + spec.floats:
             frame[kolom] = _decimal_comma(frame[kolom])
@@ -65,7 +69,7 @@ def raw_frame(
         frame[SEL_ANGKA] = pd.Series(numbers.to_numpy(), index=frame.index, dtype="str")
     karantina = empty_karantina()
     if surplus.any():
-        rows = frame.loc[surplus]
+        rows = frame.loc[surplus].astype({kolom: "str" for kolom in spec.kategori if kolom in frame})
         extra = stripped[surplus_cols[0]][surplus]
         for c in surplus_cols[1:]:
             extra = extra + sep + stripped[c][surplus]
@@ -73,9 +77,40 @@ def raw_frame(
     keep = data_row & ~surplus
     if not keep.all():
         frame = frame.loc[keep]
-    if spec.kategori:
+    if spec.kategori:  # (parsed as categories they hold only kept rows' values: a dropped row is blank)
         frame = frame.astype({kolom: "category" for kolom in spec.kategori})
     return frame.reset_index(drop=True), karantina
+
+
+def header_keys(header: list[str]) -> list[str]:
+    """The header's names as the columns are matched: BOM and edge spaces removed, lower case."""
+    return [h.replace("\ufeff", "").strip().lower() for h in header]
+
+
+def _tidy_category(values: pd.Series) -> pd.Series:
+    """A category column as parsed into what `.str.strip()`, empty -> NA and `astype("category")` give
+    its text: categories stripped, merged where they became equal, without the empty one, sorted —
+    worked out on the distinct values (Arrow sorts them, by code point as Python does), never on
+    every row; the rows' codes are only renumbered."""
+    categories = values.cat.categories.astype("str")
+    stripped = _edge_space(pd.Series(categories))
+    if stripped:
+        categories = categories.str.strip()
+    categories = categories.where(categories != "")
+    if categories.hasnans or (stripped and categories.has_duplicates):  # merge the equal ones
+        renumber, distinct = pd.factorize(categories, sort=True)  # NA -> -1
+    else:
+        order = pc.array_sort_indices(pa.array(categories, pa.large_string())).to_numpy()
+        renumber = np.empty(len(order), dtype=np.int64)
+        renumber[order] = np.arange(len(order))
+        distinct = categories[order]
+    codes = values.cat.codes.to_numpy()  # no NA: the parser gives every cell, empty ones as ""
+    if len(renumber):
+        codes = renumber.astype(codes.dtype)[codes]
+    else:  # every cell empty
+        codes = np.full(len(codes), -1, dtype=codes.dtype)
+    dtype = pd.CategoricalDtype(pd.Index(distinct, dtype="str"))
+    return pd.Series(pd.Categorical.from_codes(codes, dtype=dtype), index=values.index)
 
 
 def empty_raw(sheet: str) -> pd.DataFrame:

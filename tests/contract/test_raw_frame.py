@@ -110,3 +110,46 @@ def test_empty_raw_has_every_column() -> None:
     frame = empty_raw("perilaku")
     assert list(frame.columns) == [*FILES["perilaku"].columns, "_baris"] and frame.empty
     assert frame["_baris"].dtype == "int64" and frame["nip"].dtype == "str"
+
+
+@pytest.mark.parametrize("text", [
+    # spaces (ASCII, tab, Unicode) around ids and months, empty ids, a blank record, a BOM, CRLF
+    "\ufeffid_indikator,periode,realisasi,bukti\r\n X-1 ,2026-01,5,\r\nX-1,2026-02 ,6,http://a\r\n"
+    ",2026-03,7,\r\n  ,2026-03,7,\r\n,,,\r\nX-2,2026-01,1,x\r\n\tX-1\t,2026-05,3,\r\n"
+    "\u00a0X-3,2026-01,4,\r\n",
+    # a quoted id over two lines, months out of order, an id only on a blank-after-strip row
+    'periode,id_indikator,realisasi\n2026-02,"B\nb",1\n2026-01,A,2\n2026-01, ,3\n,,\n2026-12,A,4\n',
+    # the semicolon dialect, every id empty
+    "id_indikator;periode;realisasi\n;2026-01;1,5\n  ;2026-02;2\n",
+])
+def test_category_columns_parsed_as_codes_equal_the_text_path(tmp_path: Path, text: str) -> None:
+    """realisasi's id and month come out of the Arrow parser as codes (never one string per row) and are
+    tidied on their distinct values: the raw frame must be exactly the one the same cells give as text."""
+    from contract.csv_parsing import read_csv_cells
+
+    spec = FILES["realisasi"]
+    path = write(tmp_path, "realisasi.csv", text)
+    header, cells, lines, sep = read_csv_cells(path, spec)
+    coded = [c for c in cells.columns if isinstance(cells[c].dtype, pd.CategoricalDtype)]
+    assert len(coded) == 2  # the parser encoded them: the comparison below is not text against text
+    frame, karantina = raw_frame(spec, header, cells, lines, sep)
+    expected, expected_karantina = raw_frame(spec, header, cells.astype("str"), lines, sep)
+    pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    pd.testing.assert_frame_equal(karantina, expected_karantina)
+    for kolom in spec.kategori:
+        assert frame[kolom].cat.categories.tolist() == sorted(frame[kolom].dropna().unique().tolist())
+        assert frame[kolom].cat.codes.dtype == expected[kolom].cat.codes.dtype
+
+
+def test_clean_frame_helper_columns_are_narrow(tmp_path: Path) -> None:
+    """_baris, bulan and semester are held for every stage: int32 / int8, with the same values."""
+    from contract.checked_file import CheckedFile
+
+    raw, _ = read_table(write(tmp_path, "realisasi.csv",
+                              "id_indikator,periode,realisasi\nA,2026-01,1\nA,2026-12,2\n").parent,
+                        "realisasi")
+    checked = CheckedFile("realisasi", raw, 2026, "validation")
+    checked.periode(r"^\d{4}-(0[1-9]|1[0-2])$", "PERIODE", slice(5, 7), "bulan")
+    clean = checked.clean()
+    assert clean["_baris"].dtype == np.int32 and clean["_baris"].tolist() == [2, 3]
+    assert clean["bulan"].dtype == np.int8 and clean["bulan"].tolist() == [1, 12]
