@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from audit.findings import Temuan
+from contract.checked_file import helper_dtypes
 from contract.schema import FILES
 
 # Snapshot tables the year-end result is recomputed from, with the input sheet each one archives.
@@ -139,7 +140,8 @@ def rebuild_frames(
             data["bulan"] = data["periode"].str.slice(5, 7).astype("int64")
         if sheet == "perilaku":
             data["semester"] = data["periode"].str.slice(6, 7).astype("int64")
-        frames[sheet] = data
+        # typed as a clean frame is: narrow helper columns, FileSpec.kategori as categories
+        frames[sheet] = data.astype(helper_dtypes(data, spec) | {column: "category" for column in spec.kategori})
     return frames
 
 

@@ -22,7 +22,7 @@ from contract.parsers import (
     to_float,
 )
 from contract.raw_frame import SEL_ANGKA
-from contract.schema import FILES, IDENTIFIERS
+from contract.schema import FILES, IDENTIFIERS, FileSpec
 
 # Codes that may end up in file names (ringkasan_<kode_unit>.html) or paths: no separators, no dot-dirs.
 _SAFE_CODE = r"^[A-Za-z0-9._-]+$"
@@ -30,8 +30,19 @@ _SAFE_CODE = r"^[A-Za-z0-9._-]+$"
 
 # The helper columns of a clean frame, as narrow as their values allow: they are held for every stage of
 # a cycle (realisasi at 1,000,000 employees: 42M rows, 319 MiB per int64 column). A month, a semester,
-# and the line number (int32 while the file has fewer than 2^31 lines, see CheckedFile.clean).
+# and the line number (int32 while the file has fewer than 2^31 lines).
 _HELPER_DTYPES = {"_baris": "int32", "bulan": "int8", "semester": "int8"}
+
+
+def helper_dtypes(frame: pd.DataFrame, spec: FileSpec) -> dict[str, str]:
+    """The dtypes of the helper columns `frame` has (_baris, and bulan or semester where they are not
+    the file's own columns), as a clean frame holds them — also for frames rebuilt from the database
+    (audit.recompute)."""
+    dtypes = {column: dtype for column, dtype in _HELPER_DTYPES.items()
+              if column in frame and column not in spec.columns}
+    if "_baris" in frame and len(frame) and int(frame["_baris"].max()) >= 2**31:
+        dtypes["_baris"] = "int64"
+    return dtypes
 
 
 class CheckedFile:
@@ -294,10 +305,7 @@ class CheckedFile:
         frame = pd.DataFrame(out, copy=False)
         if self.broken.any():
             frame = frame[~self.broken]
-        dtypes = {column: "str" if column in self.spec.columns else _HELPER_DTYPES[column]
-                  for column in frame.columns}
-        if len(frame) and int(frame["_baris"].max()) >= 2**31:
-            dtypes["_baris"] = "int64"
+        dtypes = {column: "str" for column in self.spec.columns} | helper_dtypes(frame, self.spec)
         dtypes.update({column: "category" for column in self.spec.kategori})
         dtypes.update({column: "int64" for column in self.spec.integers})
         dtypes.update({column: "float64" for column in self.spec.floats})

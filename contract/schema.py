@@ -141,6 +141,7 @@ FILES: dict[str, FileSpec] = {
             ("id_indikator_atasan", "kompetensi"),
             integers=("tahun",),
             floats=("target",),
+            kategori=("aspek", "satuan", "arah", "jenis", "kompetensi"),
             baris=("indikator rencana kinerja (SKP)", "plan (SKP) indicator"),
             arti=(
                 ("id_indikator", "kode indikator, unik di berkas", "indicator code, unique in the file"),

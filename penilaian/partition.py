@@ -121,7 +121,17 @@ def _own_categories(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _concat_sorted(tables: list[pd.DataFrame], order: list[str]) -> pd.DataFrame:
-    """Concatenate partition tables and sort them as the whole-table function does (stable)."""
+    """Concatenate partition tables and sort them as the whole-table function does (stable).
+
+    A category column (skp's aspek, satuan, ...) carries in each partition the categories of that
+    partition's input rows (`_own_categories`), in the whole table those of every row: the union of
+    every partition's (empty ones too), sorted as the reader sorts them, gives the whole table's."""
+    kategori = {c for t in tables for c in t.columns if is_category(t[c])}
+    if kategori:
+        union = {c: pd.CategoricalDtype(pd.Index(sorted({v for t in tables if c in t and is_category(t[c])
+                                                        for v in t[c].cat.categories}), dtype="str"))
+                 for c in kategori}
+        tables = [t.astype({c: union[c] for c in kategori if c in t}) for t in tables]
     filled = [t for t in tables if len(t)] or tables[:1]
     combined = pd.concat(filled, ignore_index=True)
     return combined.sort_values(order, kind="stable").reset_index(drop=True)
