@@ -141,7 +141,8 @@ def rebuild_frames(
         if sheet == "perilaku":
             data["semester"] = data["periode"].str.slice(6, 7).astype("int64")
         # typed as a clean frame is: narrow helper columns, FileSpec.kategori as categories
-        frames[sheet] = data.astype(helper_dtypes(data, spec) | {column: "category" for column in spec.kategori})
+        kategori = {column: "category" for column in spec.kategori}
+        frames[sheet] = data.astype(helper_dtypes(data, spec) | kategori)
     return frames
 
 
