@@ -24,6 +24,7 @@ from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (registers the tables whose rows are digested)
 from contract.arrow_text import lines
+from models.db import one_chunk
 
 _CHUNK = 200_000  # rows fetched from the database at a time
 # Rows of an in-memory frame hashed at a time: a chunk's copy and its canonical text are what digesting
@@ -135,6 +136,7 @@ def digest_frame(name: str, frame: pd.DataFrame, kinds: Mapping[str, str], key: 
     keys = frame[key].reset_index(drop=True)
     order = keys.sort_values(key, kind="stable", na_position="first").index.to_numpy()
     del keys
+    frame = one_chunk(frame)  # rows are taken in key order, a chunk at a time
     for start in range(0, len(order), _FRAME_CHUNK):
         digest.update(frame.iloc[order[start : start + _FRAME_CHUNK]])
     return {"baris": digest.rows, "sha256": digest.hexdigest()}

@@ -90,6 +90,26 @@ def _column_values(frame: pd.DataFrame, column: Column, dialect: Dialect) -> lis
     return [process(v) for v in values] if process is not None else values
 
 
+def one_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each Arrow-backed column (text) held as one contiguous chunk; the frame itself when
+    every column already is one.
+
+    Taking scattered rows from a column of many chunks makes Arrow join the chunks first, on every
+    take: writing 3,499,404 SKP indicators at 1,000,000 employees in key order, 10,000 rows at a time
+    from 40 chunks, took 27.9 s to make the rows' tuples, 7.4 s after joining each column once (1.1 s).
+    The readers give single-chunk columns (contract/csv_parsing.py); frames put together from parts
+    (pd.concat) are joined here before they are taken from in batches."""
+    joined = {}
+    for name, values in frame.items():
+        if not isinstance(values.array, pd.arrays.ArrowExtensionArray):  # (numpy and masked: one block)
+            continue
+        chunked = values.array.__arrow_array__()
+        if isinstance(chunked, pa.ChunkedArray) and chunked.num_chunks > 1:
+            joined[name] = pd.Series(values.dtype.__from_arrow__(chunked.combine_chunks()),
+                                     index=values.index, name=name)
+    return frame.assign(**joined) if joined else frame
+
+
 def key_order(tbl: Table, frame: pd.DataFrame) -> np.ndarray | None:
     """Positions that put `frame` in the order of the table's primary key, or None where the key is not
     in the frame (a surrogate id the database assigns: its rows keep their order, which sets the ids).
@@ -139,6 +159,8 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     quote = dialect.identifier_preparer.quote
     names = ", ".join(quote(c.name) for c in columns)
     order = key_order(tbl, frame)
+    if order is not None:
+        frame = one_chunk(frame)
     cursor = conn.connection.driver_connection.cursor()
     try:
         if dialect.name == "postgresql":

@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from contract.schema import BERAKHLAK
+from models.db import one_chunk
 from penilaian.angka_kredit import ANGKA_KREDIT_COLUMNS, ANGKA_KREDIT_EXTRA_COLUMNS
 from penilaian.keberatan import KEPUTUSAN_COLUMNS, KEPUTUSAN_EXTRA_COLUMNS
 from reports.common import (
@@ -75,7 +76,7 @@ def _detail_rows(frame: pd.DataFrame, posisi: np.ndarray, *kunci: pd.Series) -> 
     """Order a detail frame once by (employee position, *kunci); rows of other employees drop out."""
     pilih = np.flatnonzero(posisi >= 0)
     urut = pilih[sort_positions(posisi[pilih], *(np.asarray(k)[pilih] for k in kunci))]
-    return _DetailRows(frame, urut, posisi[urut])
+    return _DetailRows(one_chunk(frame), urut, posisi[urut])  # rows taken a batch at a time
 
 
 def _umpan_balik_rekan(

@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from contract import csv_parsing
 from contract.csv_parsing import read_csv_cells
 from contract.reader import read_table
 from contract.schema import FILES
 from kinerja.errors import InputUnreadable
 from tests.contract.input_files import write
+
+SKP_HEADER = "id_indikator,nip,tahun,rencana_hasil_kerja,indikator,aspek,target,satuan,arah,jenis\n"
 
 
 def test_ragged_rows_blank_lines_and_multiline_cells(tmp_path: Path) -> None:
@@ -111,3 +114,22 @@ def test_a_file_that_cannot_be_opened(tmp_path: Path) -> None:
     (tmp_path / "skp.csv").mkdir()
     with pytest.raises(InputUnreadable, match="skp.csv: tidak bisa dibuka"):
         read_csv_cells(tmp_path / "skp.csv", FILES["skp"])
+
+
+def test_text_columns_come_as_one_chunk_whatever_the_parser_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parser gives one chunk per block; every text column of the frame is joined into one (rows
+    taken from it in batches would join the chunks again on every batch), the values as read."""
+    rows = [f"SWL-{i:06d}-01,1980{i:014d},2026,RHK {i},Indikator {i % 7},kuantitas,{i},dok,naik,utama"
+            for i in range(3_000)]
+    write(tmp_path, "skp.csv", SKP_HEADER + "\n".join(rows) + "\n")
+    whole, _ = read_table(tmp_path, "skp")
+    monkeypatch.setattr(csv_parsing, "_BLOCK", 4096)  # ~40 blocks
+    header, cells, _, _ = read_csv_cells(tmp_path / "skp.csv", FILES["skp"])
+    assert cells["c0"].array.__arrow_array__().num_chunks == 1
+    assert cells["c6"].array.__arrow_array__().num_chunks > 10, "numbers are left as the parser gave them"
+    frame, _ = read_table(tmp_path, "skp")
+    for kolom in ("id_indikator", "nip", "rencana_hasil_kerja", "indikator"):
+        assert frame[kolom].array.__arrow_array__().num_chunks == 1, kolom
+    pd.testing.assert_frame_equal(frame, whole)

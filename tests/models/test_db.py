@@ -102,6 +102,37 @@ def test_replace_rows_in_batches_keeps_every_row_and_value(
     assert stored(engine) == [(TAHUN, n, f"Nama {n}", e, run_id) for n, e in zip(nips, emails, strict=True)]
 
 
+def _chunks(values: pd.Series) -> int:
+    return values.array.__arrow_array__().num_chunks
+
+
+def test_one_chunk_joins_the_text_columns_of_a_frame_put_together_from_parts():
+    parts = [pd.DataFrame({"nip": [f"{p}{i}" for i in range(3)], "email": [None, f"{p}@x", "y"],
+                           "kode_unit": pd.Categorical(["U1", "U2", "U1"]),
+                           "n": pd.array([1, None, 3], "Int64"), "nilai": [0.5, 1.5, 2.5]})
+             for p in "abc"]
+    whole = pd.concat(parts, ignore_index=True)
+    assert _chunks(whole["nip"]) == 3
+    joined = db.one_chunk(whole)
+    assert _chunks(joined["nip"]) == _chunks(joined["email"]) == 1
+    pd.testing.assert_frame_equal(joined, whole)  # same values, dtypes, index, NA
+    assert db.one_chunk(joined) is joined, "a frame already in one chunk per column is not copied"
+
+
+def test_rows_of_a_many_chunk_frame_are_written_in_key_order_with_every_value(
+    engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(db, "_BATCH", 2)
+    nips = ["05", "02", "07", "01", "06", "03", "04"]
+    parts = [pegawai(*nips[i:i + 2], tahun=TAHUN, stage_run_id=run_id, email=[f"e{n}" for n in nips[i:i + 2]])
+             for i in range(0, 7, 2)]
+    frame = pd.concat(parts, ignore_index=True)
+    assert _chunks(frame["nip"]) == 4
+    with transaction(engine) as conn:
+        assert replace_rows(conn, "pegawai", frame, tahun=TAHUN) == 7
+    assert stored(engine) == [(TAHUN, n, f"Nama {n}", f"e{n}", run_id) for n in sorted(nips)]
+
+
 def _physical_order(engine: Engine, sql_sqlite: str, sql_pg: str) -> list[tuple]:
     """Rows in the order the database stored them (SQLite's rowid, PostgreSQL's ctid on a fresh table)."""
     return stored(engine, sql_pg if engine.dialect.name == "postgresql" else sql_sqlite)
