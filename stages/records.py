@@ -19,7 +19,7 @@ from audit.chain import GENESIS, digests_json, record_hash
 from audit.digest import result_digests, rows_digest
 from contract.lookup import is_category
 from models import stage_runs
-from models.db import replace_rows, transaction
+from models.db import one_chunk, replace_rows, transaction
 from stages.cache import release_unused_memory
 from stages.context import StageContext, code_version, ensure_schema
 
@@ -139,6 +139,7 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         with transaction(ctx.engine) as conn:
             for name, frame in tables.items():
                 rows = _as_text(frame).assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
+                rows = one_chunk(rows)  # joined once here, not by the insert and the digest each
                 digest = pool.submit(rows_digest, name, rows)
                 counts[f"{name}_ditulis"] = replace_rows(conn, name, rows, tahun=ctx.tahun)
                 digests[name] = digest.result()
