@@ -111,9 +111,10 @@ def _join_text_chunks(table: pa.Table, positions: list[int]) -> pa.Table:
     columns, and realisasi's 42M values at 1M employees are not copied for nothing."""
     for i in positions:
         column = table.column(i)
-        if column.num_chunks > 1:
-            table = table.set_column(i, table.field(i), pa.chunked_array([column.combine_chunks()]))
-            del column
+        if column.num_chunks > 1:  # as large_string (what pandas' str holds): 64-bit offsets, no 2 GiB limit
+            joined = pa.chunked_array([column.cast(pa.large_string()).combine_chunks()])
+            table = table.set_column(i, pa.field(table.field(i).name, pa.large_string()), joined)
+            del column, joined
     return table
 
 
