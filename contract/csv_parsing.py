@@ -114,7 +114,6 @@ def _join_text_chunks(table: pa.Table, positions: list[int]) -> pa.Table:
         if column.num_chunks > 1:  # as large_string (what pandas' str holds): 64-bit offsets, no 2 GiB limit
             joined = pa.chunked_array([column.cast(pa.large_string()).combine_chunks()])
             table = table.set_column(i, pa.field(table.field(i).name, pa.large_string()), joined)
-            del column, joined
     return table
 
 
