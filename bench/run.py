@@ -4,7 +4,8 @@
 in its own child process so one size's memory does not count against the next. Per size: demo data
 (generated once into BENCH_DIR, default /tmp/kinerja-bench/<n>/in, with `--tanpa-baris-rusak`), a fresh
 SQLite database, and the stage flows of the registry (stages.registry, cycle order) run in-process one
-after the other against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"); after
+after the other against the Prefect server of PREFECT_API_URL (documents excluded: dokumen "tidak"; the
+year view refreshed once, by the last stage, as `kinerja cycle` does: tasks.year_view.one_year_view); after
 the cycle the per-employee documents of every scored employee are rendered on their own and timed
 (documents/s), and so is the year view (bench/year_view.py): kinerja_<tahun>.xlsx (rows/s, size), index.html
 with its search data (time, sizes) and, where chromium is installed, the index page in headless Chromium
@@ -154,13 +155,17 @@ def run_size(n: int, input_dir: Path, work_dir: Path, variant: Variant = REFEREN
     """The whole cycle at one size, stage by stage, in this process (as `kinerja cycle` runs it)."""
     from kinerja.prefect_server import foreground_runs
     from stages import registry
+    from tasks.year_view import one_year_view
 
     out = work_dir / "out"
     shutil.rmtree(out, ignore_errors=True)
     db_url = _database(n, work_dir, variant)
-    with foreground_runs(), _cluster(variant.executor) as (address, workers):
+    with foreground_runs(), _cluster(variant.executor) as (address, workers), one_year_view() as view:
         cycle = Cycle(n, input_dir, out, db_url, variant.executor, address, workers)
-        stages = [_run_stage(cycle, stage) for stage in registry.STAGES]
+        stages = []
+        for stage in registry.STAGES:
+            view.more_follow = stage != registry.STAGES[-1]  # as flows/cycle.py: one year view, at the end
+            stages.append(_run_stage(cycle, stage))
     rss_max = measure.status_kib("VmHWM") * 1024  # the cycle's, before the documents below
     result = {"pegawai": n, "db": variant.db, "executor": variant.executor, "stages": stages,
               "rss_max_proses": rss_max, "tanggal": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}

@@ -10,6 +10,7 @@ from flows.run_names import run_name
 from kinerja.errors import one_line_in_run_logs
 from stages import registry
 from stages.context import resolve_tahun
+from tasks.year_view import one_year_view
 
 
 @flow(name=registry.CYCLE, flow_run_name=run_name(registry.CYCLE), log_prints=False)
@@ -19,10 +20,14 @@ def cycle(
     ruleset: str | None = None, pemicu: str = "manual", dokumen: str = "semua",
     executor: str = "lokal", dask_address: str | None = None,
 ) -> list[dict]:
-    """Run every stage; a failed gate stops the cycle at that stage."""
+    """Run every stage; a failed gate stops the cycle at that stage. The year view (index.html, the
+    workbook) is refreshed once, by the last stage run (or, when a stage stops the cycle, for what ran)."""
     one_line_in_run_logs()
     common = dict(tahun=resolve_tahun(registry.CYCLE, tahun), input_dir=input_dir, output_dir=output_dir,
                   db_url=db_url, ruleset=ruleset, pemicu=pemicu)
-    with dask_cluster(executor, dask_address) as address:
-        return [run_stage(name, common, dokumen=dokumen, executor=executor, dask_address=address)
-                for name in registry.names()]
+    names, results = registry.names(), []
+    with dask_cluster(executor, dask_address) as address, one_year_view() as view:
+        for name in names:
+            view.more_follow = name != names[-1]  # the year view once, after the last stage
+            results.append(run_stage(name, common, dokumen=dokumen, executor=executor, dask_address=address))
+    return results

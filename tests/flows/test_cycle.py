@@ -16,6 +16,7 @@ from kinerja.demo.generator import generate
 from kinerja.errors import GateFailed
 from models.db import get_engine
 from stages import registry
+from tasks.year_view import LATER
 
 pytestmark = pytest.mark.slow
 
@@ -56,6 +57,39 @@ def _child_runs(cycle_run_id: object) -> dict[str, object]:
         return {client.read_flow(run.flow_id).name: run for run in runs}
 
 
+def _summaries(children: dict[str, object]) -> dict[str, str]:
+    """Each child run's summary artifact (key `<tahap>-<tahun>`), by stage."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        ArtifactFilter,
+        ArtifactFilterKey,
+        FlowRunFilter,
+        FlowRunFilterId,
+    )
+
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=[f"{n}-{TAHUN}" for n in children])),
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id for run in children.values()])))
+    return {artifact.key.removesuffix(f"-{TAHUN}"): artifact.data for artifact in found}
+
+
+def _year_view_refreshes(children: dict[str, object]) -> int:
+    """How many `ringkasan-tahun` task runs the child flow runs made."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (
+        FlowRunFilter,
+        FlowRunFilterId,
+        TaskRunFilter,
+        TaskRunFilterName,
+    )
+
+    with get_client(sync_client=True) as client:
+        return len(client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[run.id for run in children.values()])),
+            task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="ringkasan-tahun"))))
+
+
 def _outcomes(db_url: str) -> list[tuple[str, str]]:
     with get_engine(db_url).connect() as conn:
         return [tuple(r) for r in conn.execute(text("select tahap, outcome from stage_run order by id"))]
@@ -82,6 +116,15 @@ def test_the_cycle_runs_every_registry_stage_in_order_as_its_child_flow_runs(
     assert documents and all(children[name].parameters["dokumen"] == "tidak" for name in documents)
     assert all(("executor" in children[s.name].parameters) == s.partitioned for s in registry.STAGES)
 
+    # The year view is refreshed once, by the last stage; the others' summaries say so.
+    index = tmp_path / "out" / str(TAHUN) / "index.html"
+    summaries = _summaries(children)
+    assert all(LATER in summaries[name] and "index.html" not in summaries[name] for name in names[:-1])
+    assert f"- **ringkasan tahun / year view: [{index}]({index.resolve().as_uri()})**" in summaries[names[-1]]
+    assert _year_view_refreshes(children) == 1
+    page = index.read_text(encoding="utf-8")
+    assert all(f"{name}-{TAHUN}" in page for name in names), "the one refresh shows every stage's run"
+
 
 def test_a_failed_gate_stops_the_cycle_at_that_stage(
     prefect_harness: None, demo_input: Path, tmp_path: Path
@@ -104,3 +147,22 @@ def test_a_failed_gate_stops_the_cycle_at_that_stage(
     assert _outcomes(db) == [(first, "gerbang_gagal")]
     assert set(_child_runs(state.state_details.flow_run_id)) == {first}
     assert (tmp_path / "out" / str(TAHUN) / f"gerbang_{first}.html").exists()
+
+
+def test_a_cycle_stopped_by_an_error_refreshes_the_year_view_for_the_stages_it_ran(
+    prefect_harness: None, demo_input: Path, tmp_path: Path
+) -> None:
+    """The stages before the failing one left the view for later; the cycle writes it as it gives up."""
+    folder = tmp_path / "input"
+    shutil.copytree(demo_input, folder)
+    (folder / "katalog_pelatihan.csv").unlink()  # training cannot run without it; the stages before it can
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+
+    state = cycle(tahun=TAHUN, input_dir=str(folder), output_dir=str(tmp_path / "out"), db_url=db,
+                  dokumen="tidak", return_state=True)
+
+    assert state.is_failed()
+    ran = [name for name, outcome in _outcomes(db) if outcome == "berhasil"]
+    assert ran == list(registry.names()[:registry.order("training")])
+    page = (tmp_path / "out" / str(TAHUN) / "index.html").read_text(encoding="utf-8")
+    assert all(f"{name}-{TAHUN}" in page for name in ran), "the view shows every stage that ran"
