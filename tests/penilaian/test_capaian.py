@@ -100,6 +100,39 @@ def test_baris_realisasi_akhir_positions_by_indicator():
     assert baris_realisasi_akhir(r, 1, TAHUN).tolist() == []
 
 
+def _latest_rows_by_sorting(r: pd.DataFrame, bulan_batas: int, tahun: int) -> list[int]:
+    """The definition, spelled out: rows of `tahun` up to the cut-off, stably sorted by (indicator text,
+    month); the last row of each indicator; in indicator order (an empty id after the others)."""
+    periode = r["periode"].astype("str")
+    rows = pd.DataFrame({"pos": np.arange(len(r)), "id": r["id_indikator"].astype("str"),
+                         "bulan": periode.str[5:7].astype("int64")})
+    rows = rows[periode.str[:4].eq(str(tahun)).to_numpy() & (rows["bulan"] <= bulan_batas).to_numpy()]
+    rows = rows.sort_values(["id", "bulan"], kind="stable", na_position="last")
+    return rows.groupby("id", sort=False, dropna=False).tail(1)["pos"].tolist()
+
+
+@pytest.mark.parametrize("ids", ["str", "category", "category-unsorted"])
+def test_baris_realisasi_akhir_is_the_last_row_of_the_latest_month_per_indicator(ids: str):
+    """Random files: duplicate rows of one month (the last in the file wins), other years, empty ids,
+    categories in any order; what the function picks is what the sort-based definition picks."""
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        n = int(rng.integers(0, 80))
+        r = pd.DataFrame({
+            "id_indikator": pd.Series(rng.choice(["a", "b", "c", "d", "e", None], size=n), dtype="str"),
+            "periode": pd.Series([f"{y}-{m:02d}" for y, m in zip(rng.choice([TAHUN - 1, TAHUN], n),
+                                                                  rng.integers(1, 13, n), strict=True)],
+                                 dtype="str"),
+        })
+        if ids != "str":
+            order = ["e", "c", "a", "d", "b"] if ids == "category-unsorted" else sorted("abcde")
+            r["id_indikator"] = r["id_indikator"].astype(pd.CategoricalDtype(pd.Index(order, dtype="str")))
+        if rng.random() < 0.5:  # the reader's month column, or the month read from periode
+            r["bulan"] = r["periode"].str[5:7].astype("int8")
+        for batas in (1, 6, 12):
+            assert baris_realisasi_akhir(r, batas, TAHUN).tolist() == _latest_rows_by_sorting(r, batas, TAHUN)
+
+
 def test_capaian_indikator_table(ruleset):
     skp = frame("skp", [
         ind("X1", 2, target=50.0),
