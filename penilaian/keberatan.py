@@ -39,6 +39,7 @@ import pandas as pd
 
 from contract.aturan import ATURAN_TINJAUAN_KEBERATAN
 from contract.karantina import KARANTINA_COLUMNS, empty_karantina, karantina_rows, sort_karantina
+from contract.lookup import isin_text
 from contract.schema import FILES, input_frame
 from penilaian.kurva import periksa_kurva
 from penilaian.rating import predikat_matriks
@@ -139,7 +140,7 @@ def _relational_rules(
                                        **fields))
         broken |= mask
 
-    dinilai = nip.isin(hasil["nip"]).to_numpy()
+    dinilai = isin_text(nip, hasil["nip"])  # (pandas' isin loops in Python over the 1M scored nips)
     flag(~dinilai, "KEBERATAN_TIDAK_DINILAI")
 
     urut = rows.sort_values(["tanggal_pengajuan", "_baris"], kind="stable")
@@ -157,7 +158,7 @@ def _relational_rules(
 
     atasan = nip.map(pegawai["nip_atasan"])
     flag(dinilai & atasan.isna().to_numpy(), "KEBERATAN_TANPA_ATASAN")
-    dikenal = atasan.isin(pegawai.index).to_numpy()
+    dikenal = isin_text(atasan, pegawai.index)
     flag(dinilai & atasan.notna().to_numpy() & ~dikenal, "PEMUTUS_TIDAK_TERPERIKSA",
          {"nip_atasan": atasan})
     seharusnya = atasan.map(pegawai["nip_atasan"]).where(dikenal)
