@@ -84,19 +84,38 @@ def formula_safe(frame: pd.DataFrame, numbers: Sequence[str] = ()) -> pd.DataFra
     return out
 
 
+# Rows turned into CSV text at a time by write_csv: the text of a slice is held, not of the whole table.
+PIECE_ROWS = 200_000
+
+
 def write_csv(frame: pd.DataFrame, path: Path, numbers: Sequence[str] = ()) -> Path:
     """Write `frame` to `path` through a temporary name (a reader never sees half a file), its text
     cells formula-safe (`numbers`: the columns that hold numbers formatted as text)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
     frame = formula_safe(frame, numbers)
-    text = csv_text(frame)
-    if text is None:
+    if not _write_text_pieces(frame, tmp):
         frame.to_csv(tmp, index=False, lineterminator="\n", na_rep="")
-    else:
-        tmp.write_bytes(text)
     tmp.replace(path)
     return path
+
+
+def _write_text_pieces(frame: pd.DataFrame, tmp: Path) -> bool:
+    """`csv_text(frame)` written to `tmp` PIECE_ROWS rows at a time; False where pandas must write it.
+
+    Rows are independent lines, so the pieces give the bytes of the whole: at 1,000,000 employees the
+    2.3M recommendations' text, its CSV fields and their join were each held whole (1.1 GiB on top of
+    the training stage), now one slice of each."""
+    with open(tmp, "wb") as handle:
+        for start in range(0, max(len(frame), 1), PIECE_ROWS):
+            table = _text_table(frame.iloc[start:start + PIECE_ROWS])
+            if table is None:  # decided by the columns, so by the first piece (pandas overwrites tmp)
+                return False
+            header, fields = table
+            if start == 0:
+                handle.write(header)
+            handle.write(lines(fields, ","))
+    return True
 
 
 def write_csv_parts(frame: pd.DataFrame, starts: Sequence[int], paths: Sequence[Path],

@@ -11,7 +11,15 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from contract.output import csv_field, csv_lines, csv_text, formula_safe, write_csv, write_csv_parts
+from contract.output import (
+    PIECE_ROWS,
+    csv_field,
+    csv_lines,
+    csv_text,
+    formula_safe,
+    write_csv,
+    write_csv_parts,
+)
 
 TRICKY = ['say "hi"', "x,y", "two\nlines", "cr\r", "\r", "crlf\r\n", '"', ",", "\n", " lead", "trail ",
           " ", "", None, '""', 'a,"b"\nc']
@@ -56,8 +64,13 @@ def _rfc_bytes(frame: pd.DataFrame) -> bytes:
     return "".join(text).encode("utf-8")
 
 
+@pytest.mark.parametrize("piece_rows", [PIECE_ROWS, 1, 2])
 @pytest.mark.parametrize("name", list(CASES))
-def test_write_csv_gives_the_bytes_pandas_gives(name: str, tmp_path: Path) -> None:
+def test_write_csv_gives_the_bytes_pandas_gives(
+    name: str, piece_rows: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever the number of rows written at a time: a table longer than a piece is the same bytes."""
+    monkeypatch.setattr("contract.output.PIECE_ROWS", piece_rows)
     frame, fast = CASES[name]
     # pandas' bytes of the formula-safe table (TRICKY has cells starting with CR: they get a '), a lone CR
     # quoted (the fast path: tables of text) whatever this Python's csv module does
