@@ -116,3 +116,24 @@ def test_the_summary_lists_counts_in_order_and_links_every_report(tmp_path: Path
     assert lines[0] == "# mid-year 2026" and "- stage run: **17**, hasil: **berhasil**" in lines
     assert lines.index("| a | 2 |") < lines.index("| z | 1 |")
     assert f"- [pemantauan_tengah_tahun.csv]({report.resolve().as_uri()})" in lines
+
+
+
+def test_the_summary_links_a_few_unit_pages_and_counts_many(tmp_path: Path) -> None:
+    """One line per per-unit output once it has more files than LINKS_PER_OUTPUT; the others linked."""
+    from tasks.lifecycle import LINKS_PER_OUTPUT
+
+    ctx = StageContext(tahap="year-end", tahun=TAHUN, input_dir=tmp_path / "in", output_root=tmp_path / "out",
+                       db_url="sqlite://", ruleset_name="uji", stage_run_id=3)
+    year = tmp_path / "out" / "2026"
+    summaries = [year / f"ringkasan_U{i:03d}.html" for i in range(LINKS_PER_OUTPUT + 1)]
+    documents = [year / "dokumen" / f"19800101200001100{i}.html" for i in range(3)]
+    hasil = year / "hasil_penilaian.csv"
+    lines = summary_markdown(ctx, {}, [hasil, *summaries, *documents], "berhasil").splitlines()
+    assert f"- [hasil_penilaian.csv]({hasil.resolve().as_uri()})" in lines
+    assert f"- ringkasan_*.html: {LINKS_PER_OUTPUT + 1:,} berkas / files in [{year.resolve()}]" \
+           f"({year.resolve().as_uri()})" in lines
+    assert not any("ringkasan_U000.html" in line for line in lines)
+    assert all(f"- [{d.name}]({d.resolve().as_uri()})" in lines for d in documents)
+    shorter = summary_markdown(ctx, {}, summaries[:LINKS_PER_OUTPUT], "berhasil").splitlines()
+    assert sum(line.startswith("- [ringkasan_U") for line in shorter) == LINKS_PER_OUTPUT
