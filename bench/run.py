@@ -162,10 +162,7 @@ def run_size(n: int, input_dir: Path, work_dir: Path, variant: Variant = REFEREN
     db_url = _database(n, work_dir, variant)
     with foreground_runs(), _cluster(variant.executor) as (address, workers), one_year_view() as view:
         cycle = Cycle(n, input_dir, out, db_url, variant.executor, address, workers)
-        stages = []
-        for stage in registry.STAGES:
-            view.more_follow = stage != registry.STAGES[-1]  # as flows/cycle.py: one year view, at the end
-            stages.append(_run_stage(cycle, stage))
+        stages = [_run_stage(cycle, stage) for stage in view.each(registry.STAGES)]  # as flows/cycle.py
     rss_max = measure.status_kib("VmHWM") * 1024  # the cycle's, before the documents below
     result = {"pegawai": n, "db": variant.db, "executor": variant.executor, "stages": stages,
               "rss_max_proses": rss_max, "tanggal": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}

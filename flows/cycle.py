@@ -25,9 +25,6 @@ def cycle(
     one_line_in_run_logs()
     common = dict(tahun=resolve_tahun(registry.CYCLE, tahun), input_dir=input_dir, output_dir=output_dir,
                   db_url=db_url, ruleset=ruleset, pemicu=pemicu)
-    names, results = registry.names(), []
     with dask_cluster(executor, dask_address) as address, one_year_view() as view:
-        for name in names:
-            view.more_follow = name != names[-1]  # the year view once, after the last stage
-            results.append(run_stage(name, common, dokumen=dokumen, executor=executor, dask_address=address))
-    return results
+        return [run_stage(name, common, dokumen=dokumen, executor=executor, dask_address=address)
+                for name in view.each(registry.names())]

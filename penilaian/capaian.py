@@ -58,7 +58,7 @@ def level_capaian(nilai_capaian: pd.Series, aturan: Capaian) -> pd.Series:
     return pd.Series(level, index=nilai_capaian.index, name="level", dtype="str")
 
 
-def baris_realisasi_akhir(realisasi: pd.Series | pd.DataFrame, bulan_batas: int, tahun: int) -> np.ndarray:
+def baris_realisasi_akhir(realisasi: pd.DataFrame, bulan_batas: int, tahun: int) -> np.ndarray:
     """Positions of the rows `realisasi_akhir` picks, ordered by indicator: per indicator the latest month
     <= the cut-off of `tahun`, and of several rows of that month the last in file order.
 
@@ -68,12 +68,11 @@ def baris_realisasi_akhir(realisasi: pd.Series | pd.DataFrame, bulan_batas: int,
     (indicator, month) took 1.3–1.7 GiB on top of the stage and 9–13 s). Indicators are grouped on
     integer codes (the category's own, or factorized); only the picked rows are sorted by text.
     """
-    n = len(realisasi)
     if "periode" in realisasi:
         dipakai = per_value(realisasi["periode"],
                             lambda p: p.astype("str").str[:4].eq(str(tahun)).fillna(False), False)
     else:
-        dipakai = np.ones(n, dtype=bool)
+        dipakai = np.ones(len(realisasi), dtype=bool)
     if "bulan" in realisasi:
         bulan = realisasi["bulan"].to_numpy()
     else:

@@ -176,8 +176,7 @@ def _report_links(ctx: StageContext, paths: list[Path]) -> list[str]:
     `dokumen/*.html`: stages.registry) as one line with their count and folder once there are more than
     LINKS_PER_OUTPUT (at 1,000,000 employees training writes 83,334 unit files, and the summary listed
     every one)."""
-    stage = registry.get(ctx.tahap) if ctx.tahap in registry.names() else None
-    patterns = [p for p in stage.outputs if "*" in p] if stage is not None else []
+    patterns = [p for p in registry.get(ctx.tahap).outputs if "*" in p]
     families: dict[str, list[Path]] = {}
     for path in map(Path, paths):
         try:

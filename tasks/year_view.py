@@ -7,25 +7,29 @@ next stage, not turned into a failed stage whose record says it succeeded.
 
 A command that runs several stages one after the other (`kinerja cycle`) refreshes the view once, after
 the last of them (`one_year_view`): a view written between two stages of the same command is read by
-nobody and overwritten seconds later (at 1,000,000 employees each refresh takes 4–23 s, 70 s for the
-five stages before training). A stage its gate stopped still refreshes at once, and a command that
-stops on an error refreshes the view for the stages it completed before it gives up.
+nobody and overwritten seconds later (at 1,000,000 employees each refresh took 6–28 s, 74 s for the
+five stages before training; bench/RESULTS.md, ninth session). A stage its gate stopped still refreshes
+at once, and a command that stops on an error refreshes the view for the stages it completed before it
+gives up.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from penilaian.ruleset import load_ruleset
 from stages.context import StageContext
+
+T = TypeVar("T")
 
 # What a stage's summary says (tasks.lifecycle.summary_markdown) when the view was left to a later stage.
 LATER = ("diperbarui setelah tahap terakhir perintah ini / refreshed after the last stage of this command "
@@ -52,13 +56,19 @@ class _OneView:
     more_follow: bool = False
     pending: StageContext | None = None
 
+    def each(self, stages: Sequence[T]) -> Iterator[T]:
+        """`stages` one by one, each told whether another follows (the last refreshes the view)."""
+        for number, stage in enumerate(stages, start=1):
+            self.more_follow = number < len(stages)
+            yield stage
+
 
 _one_view: ContextVar[_OneView | None] = ContextVar("kinerja_one_year_view", default=None)
 
 
 @contextmanager
 def one_year_view() -> Iterator[_OneView]:
-    """A block running several stages: set `.more_follow` before each; a stage that finishes while more
+    """A block running several stages (`for stage in view.each(stages)`): a stage that finishes while more
     follow leaves the view to them. Leaving the block with a view still pending (a later stage raised)
     refreshes it there, so the view never lags behind what the database holds."""
     state = _OneView()
