@@ -108,13 +108,10 @@ def _write_text_pieces(frame: pd.DataFrame, tmp: Path) -> bool:
     the training stage), now one slice of each."""
     with open(tmp, "wb") as handle:
         for start in range(0, max(len(frame), 1), PIECE_ROWS):
-            table = _text_table(frame.iloc[start:start + PIECE_ROWS])
-            if table is None:  # decided by the columns, so by the first piece (pandas overwrites tmp)
+            text = csv_text(frame.iloc[start:start + PIECE_ROWS], header=start == 0)
+            if text is None:  # decided by the cells' types: by a later piece too (pandas overwrites tmp)
                 return False
-            header, fields = table
-            if start == 0:
-                handle.write(header)
-            handle.write(lines(fields, ","))
+            handle.write(text)
     return True
 
 
@@ -144,17 +141,18 @@ def write_csv_parts(frame: pd.DataFrame, starts: Sequence[int], paths: Sequence[
     return out
 
 
-def csv_text(frame: pd.DataFrame) -> bytes | None:
+def csv_text(frame: pd.DataFrame, header: bool = True) -> bytes | None:
     """The bytes `to_csv(index=False, lineterminator="\\n", na_rep="")` writes, joined by Arrow, for
     the common case: two or more text columns (outputs format their numbers beforehand) under a
     header that needs no quotes. None otherwise, and the caller lets pandas write it (numbers, a
     lone column whose empty field Python's csv module quotes). pandas formats through Python's csv
-    module row by row: 1.4 s for the 350,000 mid-year rows, this 0.1 s."""
+    module row by row: 1.4 s for the 350,000 mid-year rows, this 0.1 s. `header=False`: the rows alone
+    (the pieces of write_csv after the first)."""
     table = _text_table(frame)
     if table is None:
         return None
-    header, fields = table
-    return b"".join((header, lines(fields, ",")))
+    names, fields = table
+    return b"".join((names if header else b"", lines(fields, ",")))
 
 
 def _text_table(frame: pd.DataFrame) -> tuple[bytes, list[pa.Array]] | None:
