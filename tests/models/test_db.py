@@ -94,6 +94,7 @@ def test_replace_rows_in_batches_keeps_every_row_and_value(
     engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(db, "_BATCH", 3)
+    monkeypatch.setattr(db, "_COPY_BATCH", 3)
     nips = [f"{i:02d}" for i in range(8)]
     emails = [None if i % 3 == 0 else f"p{i}@contoh.go.id" for i in range(8)]
     frame = pegawai(*nips, tahun=TAHUN, stage_run_id=run_id, email=emails)
@@ -123,6 +124,7 @@ def test_rows_of_a_many_chunk_frame_are_written_in_key_order_with_every_value(
     engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(db, "_BATCH", 2)
+    monkeypatch.setattr(db, "_COPY_BATCH", 2)
     nips = ["05", "02", "07", "01", "06", "03", "04"]
     parts = [pegawai(*nips[i:i + 2], tahun=TAHUN, stage_run_id=run_id, email=[f"e{n}" for n in nips[i:i + 2]])
              for i in range(0, 7, 2)]
@@ -131,6 +133,56 @@ def test_rows_of_a_many_chunk_frame_are_written_in_key_order_with_every_value(
     with transaction(engine) as conn:
         assert replace_rows(conn, "pegawai", frame, tahun=TAHUN) == 7
     assert stored(engine) == [(TAHUN, n, f"Nama {n}", f"e{n}", run_id) for n in sorted(nips)]
+
+
+# text the COPY CSV must not mistake for syntax: quotes, separators, line breaks, backslashes, the
+# end-of-data marker, an empty string (not NULL), spaces kept as they are, non-ASCII
+HOSTILE_TEXT = ['say "ya"', "a,b;c", "baris 1\nbaris 2\r\n", "C:\\arsip\\", "\\.", "", "  spasi  ",
+                "NULL", "\\N", "ñ · 東京 · 🙂", "tab\there"]
+
+
+@pytest.mark.parametrize("batch", [2, 1_000])
+def test_hostile_text_floats_and_booleans_are_stored_exactly_as_given(
+    engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch, batch: int
+):
+    monkeypatch.setattr(db, "_BATCH", batch)
+    monkeypatch.setattr(db, "_COPY_BATCH", batch)
+    n = len(HOSTILE_TEXT)
+    floats = [0.1 + 0.2, -0.0, 1e-300, 1.7976931348623157e308, 2 / 3, float("nan"), 5e-324, 123456789.125,
+              -1.5, float("inf"), 1e22]
+    capaian = pd.DataFrame({
+        "id_indikator": [f"I{i:02d}" for i in range(n)], "nip": pd.array(HOSTILE_TEXT, dtype="str"),
+        "jenis": pd.Categorical(HOSTILE_TEXT), "target": [3.0 if pd.isna(f) else f for f in floats],
+        "realisasi": floats, "capaian": [i / 7 for i in range(n)],
+        "level": pd.array(HOSTILE_TEXT[::-1], dtype=object),
+    })
+    predikat = pd.DataFrame({"nip": [f"N{i:02d}" for i in range(n)], "kode_unit": HOSTILE_TEXT,
+                             "predikat_final": "Baik", "keberatan": [i % 3 == 0 for i in range(n)],
+                             "predikat_ditetapkan": pd.array(HOSTILE_TEXT, dtype="str")})
+    with transaction(engine) as conn:
+        replace_rows(conn, "capaian_indikator", capaian.assign(tahun=TAHUN, stage_run_id=run_id), tahun=TAHUN)
+        replace_rows(conn, "predikat_ditetapkan", predikat.assign(tahun=TAHUN, stage_run_id=run_id),
+                     tahun=TAHUN)
+    rows = stored(engine, "select id_indikator, nip, jenis, target, realisasi, capaian, level "
+                          "from capaian_indikator order by id_indikator")
+    expected = [(f"I{i:02d}", text_, text_, t, None if pd.isna(r) else r, i / 7, HOSTILE_TEXT[::-1][i])
+                for i, (text_, t, r) in enumerate(zip(HOSTILE_TEXT, capaian["target"], floats,
+                                                      strict=True))]
+    assert rows == expected  # floats compare exactly: the same double, not a rounded one
+    assert repr(rows[0][4]) == repr(0.1 + 0.2), "every digit"
+    if engine.dialect.name == "postgresql":  # (SQLite stores an integral REAL as an integer: -0.0 is 0.0)
+        assert repr(rows[1][4]) == "-0.0", "the sign of zero"
+    decided = stored(engine, "select nip, kode_unit, keberatan, predikat_ditetapkan from predikat_ditetapkan "
+                             "order by nip")
+    assert decided == [(f"N{i:02d}", t, i % 3 == 0, t) for i, t in enumerate(HOSTILE_TEXT)]
+
+
+def test_a_number_in_a_text_column_is_stored_as_its_text(engine: Engine, run_id: int):
+    frame = pegawai("1", "2", "3", tahun=TAHUN, stage_run_id=run_id).assign(email=[7, "a@x", None])
+    with transaction(engine) as conn:
+        replace_rows(conn, "pegawai", frame, tahun=TAHUN)
+    assert stored(engine, "select nip, email from pegawai order by nip") == [("1", "7"), ("2", "a@x"),
+                                                                            ("3", None)]
 
 
 def _physical_order(engine: Engine, sql_sqlite: str, sql_pg: str) -> list[tuple]:
@@ -142,6 +194,7 @@ def test_rows_with_a_natural_key_are_stored_in_key_order_and_surrogate_ids_follo
     engine: Engine, run_id: int, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(db, "_BATCH", 4)  # the order holds across batches
+    monkeypatch.setattr(db, "_COPY_BATCH", 4)
     keys = [(f"U-{nip}-{k:02d}", periode) for nip in ("300", "100", "200") for k in (2, 1)
             for periode in ("2026-03", "2026-01")]
     shuffled = [keys[i] for i in (5, 0, 11, 3, 8, 1, 10, 6, 2, 9, 7, 4)]
