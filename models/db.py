@@ -23,6 +23,13 @@ from kinerja.settings import get_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _BATCH = 10_000
 _COPY_BATCH = 200_000
+# On PostgreSQL partitioned by tahun (migration 0006, which lists the same tables): a stage's year is loaded
+# into a bare table and attached (`replace_rows`)
+YEAR_PARTITIONED = frozenset({
+    "unit_kerja", "pegawai", "indikator_skp", "pemantauan", "realisasi_pemantauan", "capaian_indikator",
+    "hasil_penilaian", "bias_penilai", "realisasi", "rating_atasan", "keberatan_hasil", "predikat_ditetapkan",
+    "rekomendasi_pelatihan", "tindak_lanjut", "katalog_pelatihan", "angka_kredit_hasil",
+})
 
 
 def redact(url: str) -> str:
@@ -177,14 +184,65 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     The insert goes straight to the driver on the transaction's own connection (sqlite3 executemany
     of tuples, PostgreSQL COPY FROM STDIN of the CSV Arrow writes, `_csv_batches`): building a dict per
     row and SQLAlchemy's per-row parameter handling cost more than the database itself on millions of rows.
+    A year of a table PostgreSQL holds partitioned by tahun is not deleted and inserted into: it is loaded
+    into a new bare table that then replaces the year's partition (`_year_partition`, `_attach_year`).
     """
     tbl = table(name)
-    delete = tbl.delete()
-    for col, value in where.items():
-        delete = delete.where(tbl.c[col] == value)
-    conn.execute(delete)
-    if frame.empty:
-        return 0
+    target = _year_partition(conn, tbl, frame, where)
+    if target is None:
+        delete = tbl.delete()
+        for col, value in where.items():
+            delete = delete.where(tbl.c[col] == value)
+        conn.execute(delete)
+        target = tbl.name
+    if not frame.empty:
+        _insert(conn, tbl, target, frame)
+    if target != tbl.name:
+        _attach_year(conn, tbl.name, target, int(where["tahun"]))
+    return len(frame)
+
+
+def _year_partition(
+    conn: Connection, tbl: Table, frame: pd.DataFrame, where: dict[str, object]
+) -> str | None:
+    """On PostgreSQL, for a year of a table partitioned by tahun (migration 0006): a new bare table for the
+    rows, named after the table, the year and the stage run (`capaian_indikator_2026_r12`); else None."""
+    if conn.dialect.name != "postgresql" or set(where) != {"tahun"} or tbl.name not in YEAR_PARTITIONED:
+        return None
+    partitioned = conn.exec_driver_sql(
+        "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(%(t)s)", {"t": tbl.name}).scalar()
+    if not partitioned:
+        return None
+    runs = frame["stage_run_id"].unique() if "stage_run_id" in frame.columns else []
+    base = f"{tbl.name}_{int(where['tahun'])}" + (f"_r{int(runs[0])}" if len(runs) == 1 else "")
+    target, n = base, 1
+    while conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": target}).scalar() is not None:
+        n += 1
+        target = f"{base}_{n}"
+    quote = conn.dialect.identifier_preparer.quote
+    conn.exec_driver_sql(f"CREATE TABLE {quote(target)} (LIKE {quote(tbl.name)} INCLUDING DEFAULTS)")
+    return target
+
+
+def _attach_year(conn: Connection, parent: str, partition: str, tahun: int) -> None:
+    """The year's previous partition detached and dropped, the new one attached: its indexes are built by
+    sorting and its foreign keys checked in one pass, where a COPY into the indexed table pays for them per
+    row (3,499,404 rows: 8.6 s against 29.5 s, bench/RESULTS.md tenth session). Detaching locks the table
+    against readers until the stage's transaction commits; attaching does not."""
+    quote = conn.dialect.identifier_preparer.quote
+    previous = conn.exec_driver_sql(
+        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = to_regclass(%(t)s) AND pg_get_expr(c.relpartbound, c.oid) = %(bound)s",
+        {"t": parent, "bound": f"FOR VALUES IN ({tahun})"}).scalars().all()
+    for old in previous:
+        conn.exec_driver_sql(f"ALTER TABLE {quote(parent)} DETACH PARTITION {quote(old)}")
+        conn.exec_driver_sql(f"DROP TABLE {quote(old)}")
+    conn.exec_driver_sql(f"ALTER TABLE {quote(parent)} ATTACH PARTITION {quote(partition)} "
+                         f"FOR VALUES IN ({tahun})")
+
+
+def _insert(conn: Connection, tbl: Table, target: str, frame: pd.DataFrame) -> None:
+    """The frame's rows into `target` (the table, or a partition being loaded), in the table's key order."""
     columns = [c for c in tbl.columns if c.name in frame.columns]
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
@@ -195,7 +253,7 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     cursor = conn.connection.driver_connection.cursor()
     try:
         if dialect.name == "postgresql":
-            with cursor.copy(f"COPY {quote(tbl.name)} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            with cursor.copy(f"COPY {quote(target)} ({names}) FROM STDIN (FORMAT csv)") as copy:
                 for text_rows in _csv_batches(frame, columns, order):
                     copy.write(memoryview(text_rows))
         else:
@@ -205,7 +263,6 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
                 cursor.executemany(sql, rows)
     finally:
         cursor.close()
-    return len(frame)
 
 
 def read_frame(engine: Engine, sql: str, **params: object) -> pd.DataFrame:

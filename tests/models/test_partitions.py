@@ -1,0 +1,164 @@
+"""PostgreSQL holds a stage's year tables partitioned by tahun: a stage's year is loaded into a bare table and
+attached in place of the year's previous partition (models.db.replace_rows, migration 0006)."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pandas as pd
+import psycopg
+import pytest
+import sqlalchemy
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, text
+
+from models import db
+from models.db import MIGRATIONS_DIR, get_engine, migrate, replace_rows, transaction
+from models.stage_runs import insert_run
+
+
+def _migration_0006():
+    path = MIGRATIONS_DIR / "versions" / "0006_partisi_tahun.py"
+    spec = importlib.util.spec_from_file_location("m0006", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_write_path_and_the_migration_name_the_same_tables():
+    assert set(_migration_0006().YEAR_TABLES) == db.YEAR_PARTITIONED
+    for name in db.YEAR_PARTITIONED:  # a partitioned table's key must hold the partition column
+        assert db.table(name).primary_key.columns.keys()[0] == "tahun", name
+
+
+@pytest.fixture
+def pg(postgres_url: str) -> Engine:
+    engine = get_engine(postgres_url)
+    migrate(engine)
+    return engine
+
+
+def _rows(engine: Engine, sql: str, **params: object) -> list[tuple]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql), params)]
+
+
+def _partitions(engine: Engine, parent: str) -> list[tuple]:
+    return _rows(engine, "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i "
+                         "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(:t) "
+                         "ORDER BY c.relname", t=parent)
+
+
+def _capaian(run_id: int, tahun: int, *ids: str, capaian: float = 100.0) -> pd.DataFrame:
+    return pd.DataFrame({"tahun": tahun, "id_indikator": list(ids), "nip": "199001012020011001",
+                         "jenis": "utama", "target": 10.0, "realisasi": [None] * len(ids),
+                         "capaian": capaian, "level": "sesuai", "stage_run_id": run_id})
+
+
+def test_a_year_is_its_own_partition_replaced_whole_with_its_indexes_and_foreign_key(pg: Engine):
+    first = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    with transaction(pg) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(first, 2025, "A", "B"), tahun=2025)
+        replace_rows(conn, "capaian_indikator", _capaian(first, 2026, "C", "A"), tahun=2026)
+    assert _rows(pg, "SELECT relkind FROM pg_class WHERE relname = 'capaian_indikator'") == [("p",)]
+    assert _partitions(pg, "capaian_indikator") == [
+        (f"capaian_indikator_2025_r{first}", "FOR VALUES IN (2025)"),
+        (f"capaian_indikator_2026_r{first}", "FOR VALUES IN (2026)")]
+
+    second = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    with transaction(pg) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(second, 2026, "D", capaian=80.0), tahun=2026)
+    assert _partitions(pg, "capaian_indikator") == [
+        (f"capaian_indikator_2025_r{first}", "FOR VALUES IN (2025)"),
+        (f"capaian_indikator_2026_r{second}", "FOR VALUES IN (2026)")], "the year's old partition is gone"
+    assert _rows(pg, "SELECT tahun, id_indikator, capaian, stage_run_id FROM capaian_indikator "
+                     "ORDER BY tahun, id_indikator") == [(2025, "A", 100.0, first), (2025, "B", 100.0, first),
+                                                         (2026, "D", 80.0, second)]
+    # the attached partition has the parent's key, indexes and foreign key
+    partition = f"capaian_indikator_2026_r{second}"
+    assert len(_rows(pg, "SELECT indexname FROM pg_indexes WHERE tablename = :t", t=partition)) == 3
+    assert _rows(pg, "SELECT contype FROM pg_constraint WHERE conrelid = to_regclass(:t) ORDER BY contype",
+                 t=partition) == [("f",), ("p",)]
+    with pytest.raises(sqlalchemy.exc.IntegrityError), transaction(pg) as conn:  # key enforced
+        conn.execute(text("INSERT INTO capaian_indikator SELECT * FROM capaian_indikator WHERE tahun = 2026"))
+
+
+def test_the_same_run_writing_a_year_twice_and_an_empty_year(pg: Engine):
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    with transaction(pg) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "A"), tahun=2026)
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "B"), tahun=2026)
+    assert _partitions(pg, "capaian_indikator") == [(f"capaian_indikator_2026_r{run}_2",
+                                                     "FOR VALUES IN (2026)")]
+    assert _rows(pg, "SELECT id_indikator FROM capaian_indikator") == [("B",)]
+    with transaction(pg) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026).iloc[:0], tahun=2026)
+    assert _rows(pg, "SELECT count(*) FROM capaian_indikator") == [(0,)]
+    assert len(_partitions(pg, "capaian_indikator")) == 1
+
+
+def test_a_failed_write_leaves_the_years_partition_and_rows_as_they_were(pg: Engine):
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    with transaction(pg) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "A", "B"), tahun=2026)
+    before = _partitions(pg, "capaian_indikator")
+    wrong_year = pd.concat([_capaian(run, 2026, "C"), _capaian(run, 2027, "D")], ignore_index=True)
+    with pytest.raises(sqlalchemy.exc.DBAPIError), transaction(pg) as conn:  # a row of another year
+        replace_rows(conn, "capaian_indikator", wrong_year, tahun=2026)
+    unknown_run = _capaian(run + 99, 2026, "E")
+    with pytest.raises((sqlalchemy.exc.IntegrityError, psycopg.errors.ForeignKeyViolation)), \
+            transaction(pg) as conn:  # the foreign key is checked when the partition is attached
+        replace_rows(conn, "capaian_indikator", unknown_run, tahun=2026)
+    assert _partitions(pg, "capaian_indikator") == before
+    assert _rows(pg, "SELECT id_indikator FROM capaian_indikator ORDER BY 1") == [("A",), ("B",)]
+
+
+def test_a_surrogate_key_table_and_other_filters_keep_deleting_and_inserting(pg: Engine):
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    perilaku = pd.DataFrame({"nip": ["1", "2"], "nip_penilai": "9", "periode": "2026-12", "tahun": 2026,
+                             "stage_run_id": run, **{k: 4 for k in (
+                                 "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal",
+                                 "adaptif", "kolaboratif")}})
+    with transaction(pg) as conn:
+        replace_rows(conn, "perilaku", perilaku, tahun=2026)
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "A", "B"), tahun=2026)
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "B", capaian=1.0).assign(nip="x"),
+                     tahun=2026, nip="199001012020011001")  # deletes A and B of that nip, adds B
+    assert _rows(pg, "SELECT relkind FROM pg_class WHERE relname = 'perilaku'") == [("r",)]
+    assert _rows(pg, "SELECT count(*) FROM perilaku") == [(2,)]
+    assert _rows(pg, "SELECT id_indikator, capaian FROM capaian_indikator") == [("B", 1.0)]
+    assert len(_partitions(pg, "capaian_indikator")) == 1
+
+
+def _alembic(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def test_the_migration_moves_every_row_into_year_partitions_and_back(postgres_url: str):
+    engine = get_engine(postgres_url)
+    command.upgrade(_alembic(postgres_url), "0005")
+    run = insert_run(engine, tahun=2025, tahap="year-end", input_checksums="{}")
+    with transaction(engine) as conn:  # 0005: plain tables
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2025, "A", "B"), tahun=2025)
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "C"), tahun=2026)
+    rows = "SELECT * FROM capaian_indikator ORDER BY tahun, id_indikator"
+    indexes = ("SELECT indexname FROM pg_indexes WHERE tablename = 'capaian_indikator' ORDER BY 1")
+    constraints = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                   "WHERE conrelid = to_regclass('capaian_indikator') ORDER BY 1")
+    before = (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints))
+
+    command.upgrade(_alembic(postgres_url), "head")
+    assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'capaian_indikator'") == [("p",)]
+    assert _partitions(engine, "capaian_indikator") == [("capaian_indikator_2025", "FOR VALUES IN (2025)"),
+                                                        ("capaian_indikator_2026", "FOR VALUES IN (2026)")]
+    assert (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints)) == before
+    assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'pegawai'") == [("p",)], "empty too"
+
+    command.downgrade(_alembic(postgres_url), "0005")
+    assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'capaian_indikator'") == [("r",)]
+    assert (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints)) == before
+    assert _rows(engine, "SELECT count(*) FROM pg_class WHERE relname LIKE 'capaian_indikator_20%'") == [(0,)]
