@@ -79,7 +79,7 @@ def dump_tables(db_url: str, folder: Path) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     engine = create_engine(db_url)
     try:
-        names = sorted(inspect(engine).get_table_names())
+        names = sorted(set(inspect(engine).get_table_names()) - _partitions(engine))
         with engine.connect() as conn:
             for name in names:
                 table = Table(name, MetaData(), autoload_with=conn)
@@ -92,6 +92,14 @@ def dump_tables(db_url: str, folder: Path) -> list[str]:
     finally:
         engine.dispose()
     return names
+
+
+def _partitions(engine) -> set[str]:
+    """PostgreSQL's year partitions (migration 0006): their rows are dumped with their table."""
+    if engine.dialect.name != "postgresql":
+        return set()
+    with engine.connect() as conn:
+        return set(conn.exec_driver_sql("SELECT relname FROM pg_class WHERE relispartition").scalars())
 
 
 def _text(value: object) -> str:

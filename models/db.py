@@ -206,7 +206,8 @@ def _year_partition(
     conn: Connection, tbl: Table, frame: pd.DataFrame, where: dict[str, object]
 ) -> str | None:
     """On PostgreSQL, for a year of a table partitioned by tahun (migration 0006): a new bare table for the
-    rows, named after the table, the year and the stage run (`capaian_indikator_2026_r12`); else None."""
+    rows, named after the table, the year and the stage run (`capaian_indikator_2026_r12`), made by
+    `kinerja_partisi_baru` (the owner's DDL for a role that may replace the table's rows); else None."""
     if conn.dialect.name != "postgresql" or set(where) != {"tahun"} or tbl.name not in YEAR_PARTITIONED:
         return None
     partitioned = conn.exec_driver_sql(
@@ -219,8 +220,8 @@ def _year_partition(
     while conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": target}).scalar() is not None:
         n += 1
         target = f"{base}_{n}"
-    quote = conn.dialect.identifier_preparer.quote
-    conn.exec_driver_sql(f"CREATE TABLE {quote(target)} (LIKE {quote(tbl.name)} INCLUDING DEFAULTS)")
+    conn.exec_driver_sql("SELECT kinerja_partisi_baru(%(t)s, %(y)s, %(n)s)",
+                         {"t": tbl.name, "y": int(where["tahun"]), "n": target})
     return target
 
 
@@ -228,17 +229,10 @@ def _attach_year(conn: Connection, parent: str, partition: str, tahun: int) -> N
     """The year's previous partition detached and dropped, the new one attached: its indexes are built by
     sorting and its foreign keys checked in one pass, where a COPY into the indexed table pays for them per
     row (3,499,404 rows: 8.6 s against 29.5 s, bench/RESULTS.md tenth session). Detaching locks the table
-    against readers until the stage's transaction commits; attaching does not."""
-    quote = conn.dialect.identifier_preparer.quote
-    previous = conn.exec_driver_sql(
-        "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
-        "WHERE i.inhparent = to_regclass(%(t)s) AND pg_get_expr(c.relpartbound, c.oid) = %(bound)s",
-        {"t": parent, "bound": f"FOR VALUES IN ({tahun})"}).scalars().all()
-    for old in previous:
-        conn.exec_driver_sql(f"ALTER TABLE {quote(parent)} DETACH PARTITION {quote(old)}")
-        conn.exec_driver_sql(f"DROP TABLE {quote(old)}")
-    conn.exec_driver_sql(f"ALTER TABLE {quote(parent)} ATTACH PARTITION {quote(partition)} "
-                         f"FOR VALUES IN ({tahun})")
+    against readers until the stage's transaction commits; attaching does not. The DDL runs as the table's
+    owner in `kinerja_pasang_partisi` (migration 0006), for a pipeline role that may INSERT and DELETE."""
+    conn.exec_driver_sql("SELECT kinerja_pasang_partisi(%(t)s, %(y)s, %(n)s)",
+                         {"t": parent, "y": tahun, "n": partition})
 
 
 def _insert(conn: Connection, tbl: Table, target: str, frame: pd.DataFrame) -> None:

@@ -4,6 +4,8 @@ attached in place of the year's previous partition (models.db.replace_rows, migr
 from __future__ import annotations
 
 import importlib.util
+import uuid
+from collections.abc import Iterator
 
 import pandas as pd
 import psycopg
@@ -162,3 +164,62 @@ def test_the_migration_moves_every_row_into_year_partitions_and_back(postgres_ur
     assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'capaian_indikator'") == [("r",)]
     assert (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints)) == before
     assert _rows(engine, "SELECT count(*) FROM pg_class WHERE relname LIKE 'capaian_indikator_20%'") == [(0,)]
+
+
+@pytest.fixture
+def roles(pg: Engine) -> Iterator[tuple[str, str]]:
+    """A pipeline role that owns nothing (SELECT, INSERT, DELETE on the tables, no CREATE) and a reader
+    (SELECT only, as `kinerja db grant-auditor` gives), dropped afterwards."""
+    names = (f"kinerja_pipa_{uuid.uuid4().hex[:8]}", f"kinerja_baca_{uuid.uuid4().hex[:8]}")
+    with pg.begin() as conn:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        for name, rights in zip(names, ("SELECT, INSERT, DELETE", "SELECT"), strict=True):
+            conn.exec_driver_sql(f'CREATE ROLE "{name}" LOGIN')
+            conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{name}"')
+            conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{name}"')
+            conn.exec_driver_sql(f'GRANT {rights} ON ALL TABLES IN SCHEMA public TO "{name}"')
+    yield names
+    with pg.connect() as conn:
+        for name in names:
+            conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                                 (name,))
+            conn.exec_driver_sql(f'DROP OWNED BY "{name}"')
+            conn.exec_driver_sql(f'DROP ROLE "{name}"')
+        conn.commit()
+
+
+def _engine_as(engine: Engine, role: str) -> Engine:
+    return sqlalchemy.create_engine(engine.url.set(username=role), poolclass=sqlalchemy.pool.NullPool)
+
+
+def test_a_role_that_owns_nothing_replaces_a_year_and_a_reader_cannot(pg: Engine, roles: tuple[str, str]):
+    pipa, baca = roles
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    as_pipeline = _engine_as(pg, pipa)
+    for ids in (("A", "B"), ("C",)):  # a new year, then the same year again
+        with transaction(as_pipeline) as conn:
+            replace_rows(conn, "capaian_indikator", _capaian(run, 2026, *ids), tahun=2026)
+    assert _rows(pg, "SELECT id_indikator FROM capaian_indikator") == [("C",)]
+    partition = f"capaian_indikator_2026_r{run}_2"  # (the first one's name was taken until it was dropped)
+    assert _partitions(pg, "capaian_indikator") == [(partition, "FOR VALUES IN (2026)")]
+    owner = _rows(pg, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = :t", t=partition)
+    assert owner == _rows(pg, "SELECT current_user")
+    assert _rows(pg, "SELECT has_table_privilege(:r, :t, 'INSERT')", r=pipa, t=partition) == [(False,)], \
+        "once attached, the rows are reached through the table only"
+    with pytest.raises(sqlalchemy.exc.ProgrammingError, match="must be owner"), \
+            transaction(as_pipeline) as conn:  # no DDL of its own
+        conn.exec_driver_sql(f'ALTER TABLE capaian_indikator DETACH PARTITION "{partition}"')
+    with pytest.raises(sqlalchemy.exc.DBAPIError, match="invalid partition name"), \
+            transaction(as_pipeline) as conn:
+        conn.exec_driver_sql("SELECT kinerja_pasang_partisi('capaian_indikator', 2026, 'pegawai')")
+    with pytest.raises(sqlalchemy.exc.DBAPIError, match="not a year table"), transaction(as_pipeline) as conn:
+        conn.exec_driver_sql("SELECT kinerja_partisi_baru('stage_run', 2026, 'stage_run_2026')")
+
+    as_reader = _engine_as(pg, baca)
+    refused = pytest.raises(sqlalchemy.exc.DBAPIError, match="may not replace rows")
+    with refused, transaction(as_reader) as conn:
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "X"), tahun=2026)
+    with refused, transaction(as_reader) as conn:
+        conn.exec_driver_sql(f"SELECT kinerja_pasang_partisi('capaian_indikator', 2026, '{partition}')")
+    assert _rows(pg, "SELECT id_indikator FROM capaian_indikator") == [("C",)]
+    assert _partitions(pg, "capaian_indikator") == [(partition, "FOR VALUES IN (2026)")]

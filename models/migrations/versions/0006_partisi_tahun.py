@@ -11,6 +11,13 @@ Only the tables whose key starts with `tahun` (natural keys); those with a surro
 (a partitioned table's key must contain the partition column). SQLite has no partitions: nothing changes.
 The rows are moved, not rewritten: same values, same key, same index and constraint names.
 
+Making, attaching and detaching a partition needs the table's owner. The pipeline may run as a role that
+owns nothing (README: a migration role owns the schema), so two SECURITY DEFINER functions owned by the
+schema owner do it for a caller who may both INSERT and DELETE rows of that table — the power to replace
+the year's rows it already has, nothing more: `kinerja_partisi_baru` makes the bare table (the caller may
+fill it), `kinerja_pasang_partisi` puts it in place of the year's partition. Each refuses any table but the
+year tables, any name but `<table>_<tahun>[_r<run>][_<n>]` and, for the second, a table the first did not make.
+
 Revision ID: 0006
 Revises: 0005
 Create Date: 2027-03-01 09:00:00
@@ -31,6 +38,53 @@ YEAR_TABLES = (
     'hasil_penilaian', 'bias_penilai', 'realisasi', 'rating_atasan', 'keberatan_hasil', 'predikat_ditetapkan',
     'rekomendasi_pelatihan', 'tindak_lanjut', 'katalog_pelatihan', 'angka_kredit_hasil',
 )
+
+
+def _functions(schema: str) -> list[str]:
+    tables = ", ".join(f"'{name}'" for name in YEAR_TABLES)
+    checks = f"""
+    IF induk <> ALL (ARRAY[{tables}]) THEN
+        RAISE EXCEPTION 'bukan tabel tahunan / not a year table: %', induk;
+    END IF;
+    IF NOT (has_table_privilege(session_user, induk, 'INSERT')
+            AND has_table_privilege(session_user, induk, 'DELETE')) THEN
+        RAISE EXCEPTION insufficient_privilege USING MESSAGE = format(
+            'peran %s tidak boleh mengganti baris %s / role %s may not replace rows of %s',
+            session_user, induk, session_user, induk);
+    END IF;
+    IF nama !~ ('^' || induk || '_' || tahun || '(_r[0-9]+)?(_[0-9]+)?$') THEN
+        RAISE EXCEPTION 'nama partisi tidak sah / invalid partition name: %', nama;
+    END IF;"""
+    header = f"LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$"
+    return [
+        f"""CREATE FUNCTION kinerja_partisi_baru(induk text, tahun integer, nama text) RETURNS void
+        {header}
+        BEGIN{checks}
+            EXECUTE format('CREATE TABLE %I (LIKE %I INCLUDING DEFAULTS)', nama, induk);
+            EXECUTE format('GRANT INSERT, SELECT ON %I TO %I', nama, session_user);
+        END $$""",
+        f"""CREATE FUNCTION kinerja_pasang_partisi(induk text, tahun integer, nama text) RETURNS void
+        {header}
+        DECLARE lama text;
+        BEGIN{checks}
+            IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(nama) AND relkind = 'r'
+                           AND NOT relispartition AND relowner = (SELECT oid FROM pg_roles
+                                                                  WHERE rolname = current_user)) THEN
+                RAISE EXCEPTION 'bukan tabel dari kinerja_partisi_baru / not made by kinerja_partisi_baru: %',
+                    nama;
+            END IF;
+            FOR lama IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                        WHERE i.inhparent = to_regclass(induk)
+                          AND pg_get_expr(c.relpartbound, c.oid) = format('FOR VALUES IN (%s)', tahun) LOOP
+                EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', induk, lama);
+                EXECUTE format('DROP TABLE %I', lama);
+            END LOOP;
+            IF session_user <> current_user THEN
+                EXECUTE format('REVOKE ALL ON %I FROM %I', nama, session_user);
+            END IF;
+            EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES IN (%s)', induk, nama, tahun);
+        END $$""",
+    ]
 
 
 def _definitions(conn: sa.Connection, name: str) -> list[str]:
@@ -65,9 +119,17 @@ def _rebuild(conn: sa.Connection, name: str, partitioned: bool) -> None:
 
 def _rebuild_all(partitioned: bool) -> None:
     conn = op.get_bind()
-    if conn.dialect.name == 'postgresql':
-        for name in YEAR_TABLES:
-            _rebuild(conn, name, partitioned)
+    if conn.dialect.name != 'postgresql':
+        return
+    for name in YEAR_TABLES:
+        _rebuild(conn, name, partitioned)
+    if partitioned:
+        schema = conn.execute(sa.text('SELECT current_schema()')).scalar_one()
+        for statement in _functions(f'"{schema}"'):
+            op.execute(statement)
+    else:
+        op.execute('DROP FUNCTION IF EXISTS kinerja_partisi_baru(text, integer, text)')
+        op.execute('DROP FUNCTION IF EXISTS kinerja_pasang_partisi(text, integer, text)')
 
 
 def upgrade() -> None:
