@@ -185,43 +185,58 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     of tuples, PostgreSQL COPY FROM STDIN of the CSV Arrow writes, `_csv_batches`): building a dict per
     row and SQLAlchemy's per-row parameter handling cost more than the database itself on millions of rows.
     A year of a table PostgreSQL holds partitioned by tahun is not deleted and inserted into: it is loaded
-    into a new bare table that then replaces the year's partition (`_year_partition`, `_attach_year`).
+    into a new bare table that then replaces the year's partition (`_attach_year`); any other replacement
+    in such a table first gives each year of the frame that has none an empty partition.
     """
     tbl = table(name)
-    target = _year_partition(conn, tbl, frame, where)
-    if target is None:
-        delete = tbl.delete()
-        for col, value in where.items():
-            delete = delete.where(tbl.c[col] == value)
-        conn.execute(delete)
-        target = tbl.name
-    if not frame.empty:
-        _insert(conn, tbl, target, frame)
-    if target != tbl.name:
-        _attach_year(conn, tbl.name, target, int(where["tahun"]))
+    partitioned = _partitioned(conn, tbl)
+    if partitioned and set(where) == {"tahun"}:
+        tahun = int(where["tahun"])
+        runs = frame["stage_run_id"].unique() if "stage_run_id" in frame.columns else []
+        target = _new_partition(conn, tbl.name, tahun, f"_r{int(runs[0])}" if len(runs) == 1 else "")
+        if not frame.empty:
+            _insert(conn, tbl, target, frame)
+        _attach_year(conn, tbl.name, target, tahun)
+        return len(frame)
+    delete = tbl.delete()
+    for col, value in where.items():
+        delete = delete.where(tbl.c[col] == value)
+    conn.execute(delete)
+    if frame.empty:
+        return 0
+    if partitioned:
+        for tahun in sorted(set(frame["tahun"].astype(int)) - _partition_years(conn, tbl.name)):
+            _attach_year(conn, tbl.name, _new_partition(conn, tbl.name, tahun), tahun)
+    _insert(conn, tbl, tbl.name, frame)
     return len(frame)
 
 
-def _year_partition(
-    conn: Connection, tbl: Table, frame: pd.DataFrame, where: dict[str, object]
-) -> str | None:
-    """On PostgreSQL, for a year of a table partitioned by tahun (migration 0006): a new bare table for the
-    rows, named after the table, the year and the stage run (`capaian_indikator_2026_r12`), made by
-    `kinerja_partisi_baru` (the owner's DDL for a role that may replace the table's rows); else None."""
-    if conn.dialect.name != "postgresql" or set(where) != {"tahun"} or tbl.name not in YEAR_PARTITIONED:
-        return None
-    partitioned = conn.exec_driver_sql(
-        "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(%(t)s)", {"t": tbl.name}).scalar()
-    if not partitioned:
-        return None
-    runs = frame["stage_run_id"].unique() if "stage_run_id" in frame.columns else []
-    base = f"{tbl.name}_{int(where['tahun'])}" + (f"_r{int(runs[0])}" if len(runs) == 1 else "")
+def _partitioned(conn: Connection, tbl: Table) -> bool:
+    """Whether the table is one PostgreSQL holds partitioned by tahun (migration 0006)."""
+    if conn.dialect.name != "postgresql" or tbl.name not in YEAR_PARTITIONED:
+        return False
+    return bool(conn.exec_driver_sql(
+        "SELECT relkind = 'p' FROM pg_class WHERE oid = to_regclass(%(t)s)", {"t": tbl.name}).scalar())
+
+
+def _partition_years(conn: Connection, parent: str) -> set[int]:
+    bounds = conn.exec_driver_sql(
+        "SELECT pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        "WHERE i.inhparent = to_regclass(%(t)s)", {"t": parent}).scalars()
+    return {int(bound.removeprefix("FOR VALUES IN (").removesuffix(")")) for bound in bounds}
+
+
+def _new_partition(conn: Connection, parent: str, tahun: int, suffix: str = "") -> str:
+    """A new bare table for a year's rows, named after the table, the year and the stage run
+    (`capaian_indikator_2026_r12`), made by `kinerja_partisi_baru` (migration 0006: the owner's DDL for a
+    role that may replace the table's rows)."""
+    base = f"{parent}_{tahun}{suffix}"
     target, n = base, 1
     while conn.exec_driver_sql("SELECT to_regclass(%(t)s)", {"t": target}).scalar() is not None:
         n += 1
         target = f"{base}_{n}"
     conn.exec_driver_sql("SELECT kinerja_partisi_baru(%(t)s, %(y)s, %(n)s)",
-                         {"t": tbl.name, "y": int(where["tahun"]), "n": target})
+                         {"t": parent, "y": tahun, "n": target})
     return target
 
 

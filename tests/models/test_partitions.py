@@ -133,6 +133,19 @@ def test_a_surrogate_key_table_and_other_filters_keep_deleting_and_inserting(pg:
     assert len(_partitions(pg, "capaian_indikator")) == 1
 
 
+def test_rows_of_years_without_a_partition_get_one_when_not_replacing_a_year(pg: Engine):
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    rows = pd.concat([_capaian(run, 2025, "A"), _capaian(run, 2026, "B", "C")], ignore_index=True)
+    with transaction(pg) as conn:  # the whole table (a copy between databases), then one employee's rows
+        replace_rows(conn, "capaian_indikator", rows)
+        replace_rows(conn, "capaian_indikator", _capaian(run, 2027, "D"), nip="199001012020011001",
+                     tahun=2027)
+    assert [bound for _, bound in _partitions(pg, "capaian_indikator")] == [
+        "FOR VALUES IN (2025)", "FOR VALUES IN (2026)", "FOR VALUES IN (2027)"]
+    assert _rows(pg, "SELECT tahun, id_indikator FROM capaian_indikator ORDER BY 1, 2") == [
+        (2025, "A"), (2026, "B"), (2026, "C"), (2027, "D")]
+
+
 def _alembic(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
