@@ -13,6 +13,7 @@ from tasks.gates import gate
 from tasks.inputs import load_inputs
 from tasks.lifecycle import finish, stage_run
 from tasks.reports import report_mid_year
+from tasks.write_and_report import write_and_report
 from tasks.writes import write_mid_year
 
 TAHAP = "mid-year"
@@ -32,8 +33,8 @@ def mid_year(
         result = compute_by_instansi(
             monitor, executor, inputs.frames, rules, ctx.tahun,
             combine=lambda parts: combine_mid_year(parts, inputs.frames, rules, ctx.tahun))
-        written = write_mid_year(ctx, inputs.frames, result, rules)
-        reports = report_mid_year(ctx, result, inputs.frames)
+        written, reports = write_and_report(ctx, executor, write_mid_year, (inputs.frames, result, rules),
+                                            report_mid_year, (result, inputs.frames))
         counts = {**inputs.stage_counts(),
                   "indikator_dipantau": len(result.pemantauan), "pegawai_berisiko": len(result.berisiko),
                   **result.pemantauan["status"].value_counts().sort_index().to_dict(), **written}

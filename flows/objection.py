@@ -15,6 +15,7 @@ from tasks.gates import gate, gate_results
 from tasks.inputs import load_inputs
 from tasks.lifecycle import finish, stage_run
 from tasks.reports import report_objection
+from tasks.write_and_report import write_and_report
 from tasks.writes import write_objection
 from tasks.year_end_result import recall_year_end, remember_year_end, require_year_end
 
@@ -41,8 +42,8 @@ def objection(
             remember_year_end(ctx, rules, year_end)
         result = review(inputs.frames, rules, ctx.tahun, year_end)
         gate_results(ctx, inputs, passed, objection_checks(inputs, result), result.karantina)
-        written = write_objection(ctx, inputs.frames, result)
-        reports = report_objection(ctx, inputs.frames, year_end, result, dokumen)
+        written, reports = write_and_report(ctx, executor, write_objection, (inputs.frames, result),
+                                            report_objection, (inputs.frames, year_end, result, dokumen))
         keputusan, akhir = result.keputusan["keputusan"], result.akhir
         counts = {**inputs.stage_counts(),
                   "keberatan": len(result.keputusan), "diterima": int((keputusan == "diterima").sum()),

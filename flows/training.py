@@ -15,6 +15,7 @@ from tasks.gates import gate, gate_results
 from tasks.inputs import load_inputs
 from tasks.lifecycle import finish, stage_run
 from tasks.reports import report_training
+from tasks.write_and_report import write_and_report
 from tasks.writes import write_training
 from tasks.year_end_result import recall_year_end, require_year_end
 
@@ -47,8 +48,9 @@ def training(
         # per employee and cheap: converted once, from the predikat that stands, on either executor
         angka_kredit = convert(inputs.frames, rules, ctx.tahun, keberatan)
         gate_results(ctx, inputs, passed, angka_kredit_checks(inputs, angka_kredit), angka_kredit.karantina)
-        written = write_training(ctx, result, inputs.frames, angka_kredit)
-        reports = report_training(ctx, inputs.frames, year_end, result, keberatan, angka_kredit, dokumen)
+        written, reports = write_and_report(
+            ctx, executor, write_training, (result, inputs.frames, angka_kredit),
+            report_training, (inputs.frames, year_end, result, keberatan, angka_kredit, dokumen))
         hasil, stage_counts = angka_kredit.hasil, inputs.stage_counts()
         memenuhi = hasil["memenuhi"] == "ya"
         counts = {**stage_counts,

@@ -14,6 +14,7 @@ from tasks.gates import gate, gate_results
 from tasks.inputs import load_inputs
 from tasks.lifecycle import finish, stage_run
 from tasks.reports import report_year_end
+from tasks.write_and_report import write_and_report
 from tasks.writes import write_year_end
 from tasks.year_end_result import remember_year_end
 
@@ -37,8 +38,8 @@ def year_end(
         gate_results(ctx, inputs, passed, scoring_checks(inputs, result, rules, held_back),
                      unscored_quarantine(inputs.frames, result.tidak_dinilai))
         remember_year_end(ctx, rules, result)
-        written = write_year_end(ctx, inputs.frames, result, rules)
-        reports = report_year_end(ctx, inputs.frames, result, dokumen)
+        written, reports = write_and_report(ctx, executor, write_year_end, (inputs.frames, result, rules),
+                                            report_year_end, (inputs.frames, result, dokumen))
         counts = {**inputs.stage_counts(),
                   "dinilai": len(result.hasil), "tidak_dinilai": len(result.tidak_dinilai),
                   **{f"predikat_final.{k}": int(v) for k, v in

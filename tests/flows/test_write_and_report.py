@@ -1,0 +1,117 @@
+"""On PostgreSQL a stage renders its reports while its write runs, and publishes them only once the write
+has committed (tasks.write_and_report); on SQLite the two stay one after the other."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from models.db import get_engine
+from tasks.write_and_report import STAGING_PREFIX, move_tree
+from tests.flows.stage_calls import TAHUN, count, last_outcome, missing_outputs, run
+
+pytestmark = pytest.mark.slow
+
+
+def _task_runs(flow_run_id: str) -> dict[str, tuple]:
+    """(start, end) of each task run of the flow run, by task name (the run's own records in Prefect)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    async def read() -> list:
+        async with get_client() as client:
+            only = FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+            return await client.read_task_runs(flow_run_filter=only)
+
+    return {r.name.rsplit("-", 1)[0]: (r.start_time, r.end_time) for r in asyncio.run(read())}
+
+
+def _flow_run_id(db_url: str, stage_run_id: int) -> str:
+    with get_engine(db_url).connect() as conn:
+        query = text("select flow_run_id from stage_run where id = :i")
+        return conn.execute(query, {"i": stage_run_id}).scalar()
+
+
+def test_postgresql_reports_render_while_the_write_runs_and_land_after_it(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    out = tmp_path / "out"
+    run("plan-collection", demo_input, out, postgres_url)
+    left = out / f"{STAGING_PREFIX}year-end-{TAHUN}-7"  # a run killed before it could remove its folder
+    (left / str(TAHUN)).mkdir(parents=True)
+    (left / str(TAHUN) / "hasil_penilaian.csv").write_text("stale\n", encoding="utf-8")
+
+    result = run("year-end", demo_input, out, postgres_url)  # with every document (a subfolder)
+
+    assert result["outcome"] == "berhasil"
+    year = out / str(TAHUN)
+    assert missing_outputs("year-end", year) == []
+    assert not list(out.glob(f"{STAGING_PREFIX}*")), "staging folders (this run's and the left one) are gone"
+    assert all(Path(p).is_relative_to(year) and Path(p).exists() for p in result["reports"])
+    assert (year / "hasil_penilaian.csv").read_text(encoding="utf-8") != "stale\n"
+    assert len(list((year / "dokumen").glob("*.html"))) == result["counts"]["dinilai"]
+    runs = _task_runs(_flow_run_id(postgres_url, result["stage_run_id"]))
+    write_start, write_end = runs["simpan-hasil-penilaian"]
+    report_start, _ = runs["laporan-akhir-tahun"]
+    assert report_start < write_end, "the reports started before the write had finished"
+    assert write_start < write_end
+
+
+def test_sqlite_writes_then_reports(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    out = tmp_path / "out"
+    run("plan-collection", demo_input, out, sqlite_url)
+    result = run("year-end", demo_input, out, sqlite_url, dokumen="tidak")
+
+    runs = _task_runs(_flow_run_id(sqlite_url, result["stage_run_id"]))
+    _, write_end = runs["simpan-hasil-penilaian"]
+    report_start, _ = runs["laporan-akhir-tahun"]
+    assert write_end <= report_start
+    assert not list(out.glob(f"{STAGING_PREFIX}*"))
+
+
+def test_a_failed_postgresql_write_publishes_no_report(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, postgres_url: str
+) -> None:
+    """The database refuses the year-end rows (a trigger raising, as a full disk or a lost permission
+    would): the stage fails, the year's folder gets none of the reports rendered meanwhile."""
+    out = tmp_path / "out"
+    run("plan-collection", demo_input, out, postgres_url)
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    with get_engine(postgres_url).begin() as conn:
+        conn.exec_driver_sql("CREATE FUNCTION uji_tolak() RETURNS trigger LANGUAGE plpgsql AS "
+                             "$$ BEGIN RAISE EXCEPTION 'uji: penyimpanan ditolak'; END $$")
+        conn.exec_driver_sql("CREATE TRIGGER uji_tolak BEFORE INSERT ON perilaku "
+                             "FOR EACH STATEMENT EXECUTE FUNCTION uji_tolak()")
+
+    with pytest.raises(Exception, match="penyimpanan ditolak"):
+        run("year-end", demo_input, out, postgres_url, dokumen="tidak")
+
+    assert last_outcome(postgres_url) == "gagal"
+    assert count(postgres_url, "hasil_penilaian") == 0, "the write rolled back"
+    after = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    # only the gate's report, written when the gate decided (before the write): none of the stage's reports
+    assert sorted(set(after) - set(before)) == [f"{TAHUN}/gerbang_year-end.html"]
+    assert set(before) <= set(after)
+    assert not list(out.glob(f"{STAGING_PREFIX}*")), "the staged reports went with their folder"
+
+
+def test_move_tree_replaces_and_keeps_subfolders(tmp_path: Path) -> None:
+    source, target = tmp_path / "s", tmp_path / "t"
+    (source / "dokumen" / "U1").mkdir(parents=True)
+    (source / "a.csv").write_text("baru", encoding="utf-8")
+    (source / "dokumen" / "U1" / "x.html").write_text("dok", encoding="utf-8")
+    (target).mkdir()
+    (target / "a.csv").write_text("lama", encoding="utf-8")
+    (target / "b.csv").write_text("tetap", encoding="utf-8")
+
+    assert move_tree(source, target) == 2
+
+    assert (target / "a.csv").read_text(encoding="utf-8") == "baru"
+    assert (target / "b.csv").read_text(encoding="utf-8") == "tetap"
+    assert (target / "dokumen" / "U1" / "x.html").read_text(encoding="utf-8") == "dok"
+    assert not any(p.is_file() for p in source.rglob("*"))
