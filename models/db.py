@@ -23,12 +23,14 @@ from kinerja.settings import get_settings
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _BATCH = 10_000
 _COPY_BATCH = 200_000
-# On PostgreSQL partitioned by tahun (migration 0006, which lists the same tables): a stage's year is loaded
-# into a bare table and attached (`replace_rows`)
+# On PostgreSQL partitioned by tahun (migrations 0006 and 0007, which list the same tables): a stage's year
+# is loaded into a bare table and attached (`replace_rows`)
 YEAR_PARTITIONED = frozenset({
     "unit_kerja", "pegawai", "indikator_skp", "pemantauan", "realisasi_pemantauan", "capaian_indikator",
     "hasil_penilaian", "bias_penilai", "realisasi", "rating_atasan", "keberatan_hasil", "predikat_ditetapkan",
     "rekomendasi_pelatihan", "tindak_lanjut", "katalog_pelatihan", "angka_kredit_hasil",
+    # keyed by a surrogate id (migration 0007: key (id, tahun) on PostgreSQL): the inputs a stage archives
+    "perilaku", "umpan_balik", "survei_masyarakat", "riwayat_pelatihan", "angka_kredit", "keberatan",
 })
 
 

@@ -4,6 +4,8 @@ has committed (tasks.write_and_report); on SQLite the two stay one after the oth
 from __future__ import annotations
 
 import asyncio
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -74,22 +76,46 @@ def test_sqlite_writes_then_reports(
     assert not list(out.glob(f"{STAGING_PREFIX}*"))
 
 
-def test_a_failed_postgresql_write_publishes_no_report(
-    prefect_harness: None, demo_input: Path, tmp_path: Path, postgres_url: str
-) -> None:
-    """The database refuses the year-end rows (a trigger raising, as a full disk or a lost permission
-    would): the stage fails, the year's folder gets none of the reports rendered meanwhile."""
-    out = tmp_path / "out"
-    run("plan-collection", demo_input, out, postgres_url)
-    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    with get_engine(postgres_url).begin() as conn:
-        conn.exec_driver_sql("CREATE FUNCTION uji_tolak() RETURNS trigger LANGUAGE plpgsql AS "
-                             "$$ BEGIN RAISE EXCEPTION 'uji: penyimpanan ditolak'; END $$")
-        conn.exec_driver_sql("CREATE TRIGGER uji_tolak BEFORE INSERT ON perilaku "
-                             "FOR EACH STATEMENT EXECUTE FUNCTION uji_tolak()")
+@pytest.fixture
+def pipeline_without_insert_on_perilaku(postgres_url: str) -> Iterator[str]:
+    """The URL of a role that may do everything a stage does except insert behaviour ratings (a grant lost
+    between two runs), dropped afterwards."""
+    import sqlalchemy
+    from sqlalchemy.engine import make_url
 
-    with pytest.raises(Exception, match="penyimpanan ditolak"):
-        run("year-end", demo_input, out, postgres_url, dokumen="tidak")
+    role = f"kinerja_pipa_{uuid.uuid4().hex[:8]}"
+    with get_engine(postgres_url).begin() as conn:
+        database = conn.exec_driver_sql("SELECT current_database()").scalar_one()
+        conn.exec_driver_sql(f'CREATE ROLE "{role}" LOGIN')
+        conn.exec_driver_sql(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"')
+        conn.exec_driver_sql(f'GRANT USAGE ON SCHEMA public TO "{role}"')
+        conn.exec_driver_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"')
+        conn.exec_driver_sql(f'GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO "{role}"')
+        conn.exec_driver_sql(f'REVOKE INSERT ON perilaku FROM "{role}"')
+    yield make_url(postgres_url).set(username=role).render_as_string(hide_password=False)
+    get_engine.cache_clear()
+    admin = sqlalchemy.create_engine(postgres_url, poolclass=sqlalchemy.pool.NullPool)
+    with admin.begin() as conn:
+        conn.exec_driver_sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s",
+                             (role,))
+        conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
+        conn.exec_driver_sql(f'DROP ROLE "{role}"')
+    admin.dispose()
+
+
+def test_a_failed_postgresql_write_publishes_no_report(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, postgres_url: str, request: pytest.FixtureRequest
+) -> None:
+    """The database refuses the year-end rows (the pipeline's role lost its INSERT on perilaku, as a full
+    disk or a lost grant would refuse them): the stage fails, the year's folder gets none of the reports
+    rendered meanwhile."""
+    out = tmp_path / "out"
+    run("plan-collection", demo_input, out, postgres_url)  # (migrates: the schema owner)
+    refused = request.getfixturevalue("pipeline_without_insert_on_perilaku")
+    before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+
+    with pytest.raises(Exception, match="may not replace rows of perilaku"):
+        run("year-end", demo_input, out, refused, dokumen="tidak")
 
     assert last_outcome(postgres_url) == "gagal"
     assert count(postgres_url, "hasil_penilaian") == 0, "the write rolled back"

@@ -58,7 +58,7 @@ def test_one_engine_per_url_and_sqlite_gets_its_folder_and_wal(tmp_path: Path):
 
 def test_migrate_is_idempotent_and_makes_sealed_records_append_only(engine: Engine, run_id: int):
     migrate(engine)
-    assert stored(engine, "select version_num from alembic_version") == [("0006",)]
+    assert stored(engine, "select version_num from alembic_version") == [("0007",)]
     with engine.begin() as conn:
         conn.execute(text("update stage_run set record_hash = 'x' where id = :i"), {"i": run_id})
     for statement in ("update stage_run set pesan = 'ubah' where id = :i",

@@ -20,18 +20,22 @@ from models.db import MIGRATIONS_DIR, get_engine, migrate, replace_rows, transac
 from models.stage_runs import insert_run
 
 
-def _migration_0006():
-    path = MIGRATIONS_DIR / "versions" / "0006_partisi_tahun.py"
-    spec = importlib.util.spec_from_file_location("m0006", path)
+def _migration(file: str):
+    path = MIGRATIONS_DIR / "versions" / file
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def test_the_write_path_and_the_migration_name_the_same_tables():
-    assert set(_migration_0006().YEAR_TABLES) == db.YEAR_PARTITIONED
-    for name in db.YEAR_PARTITIONED:  # a partitioned table's key must hold the partition column
+def test_the_write_path_and_the_migrations_name_the_same_tables():
+    natural = set(_migration("0006_partisi_tahun.py").YEAR_TABLES)
+    surrogate = set(_migration("0007_partisi_tahun_id.py").ID_YEAR_TABLES)
+    assert natural | surrogate == db.YEAR_PARTITIONED and not natural & surrogate
+    for name in natural:  # a partitioned table's key must hold the partition column
         assert db.table(name).primary_key.columns.keys()[0] == "tahun", name
+    for name in surrogate:  # (0007 adds tahun to the key on PostgreSQL)
+        assert db.table(name).primary_key.columns.keys() == ["id"] and "tahun" in db.table(name).c, name
 
 
 @pytest.fixture
@@ -116,19 +120,36 @@ def test_a_failed_write_leaves_the_years_partition_and_rows_as_they_were(pg: Eng
     assert _rows(pg, "SELECT id_indikator FROM capaian_indikator ORDER BY 1") == [("A",), ("B",)]
 
 
-def test_a_surrogate_key_table_and_other_filters_keep_deleting_and_inserting(pg: Engine):
+def _perilaku(run_id: int, tahun: int, *nips: str) -> pd.DataFrame:
+    return pd.DataFrame({"nip": list(nips), "nip_penilai": "9", "periode": f"{tahun}-12", "tahun": tahun,
+                         "stage_run_id": run_id, **{k: 4 for k in (
+                             "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal",
+                             "adaptif", "kolaboratif")}})
+
+
+def test_a_surrogate_key_table_is_partitioned_too_and_keeps_numbering_from_its_sequence(pg: Engine):
     run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
-    perilaku = pd.DataFrame({"nip": ["1", "2"], "nip_penilai": "9", "periode": "2026-12", "tahun": 2026,
-                             "stage_run_id": run, **{k: 4 for k in (
-                                 "berorientasi_pelayanan", "akuntabel", "kompeten", "harmonis", "loyal",
-                                 "adaptif", "kolaboratif")}})
     with transaction(pg) as conn:
-        replace_rows(conn, "perilaku", perilaku, tahun=2026)
+        replace_rows(conn, "perilaku", _perilaku(run, 2025, "0"), tahun=2025)
+        replace_rows(conn, "perilaku", _perilaku(run, 2026, "1", "2"), tahun=2026)
+    with transaction(pg) as conn:  # the year again: new rows, new ids, the other year untouched
+        replace_rows(conn, "perilaku", _perilaku(run, 2026, "3", "4"), tahun=2026)
+    assert _rows(pg, "SELECT relkind FROM pg_class WHERE relname = 'perilaku'") == [("p",)]
+    assert [bound for _, bound in _partitions(pg, "perilaku")] == ["FOR VALUES IN (2025)",
+                                                                   "FOR VALUES IN (2026)"]
+    assert _rows(pg, "SELECT id, tahun, nip FROM perilaku ORDER BY id") == [
+        (1, 2025, "0"), (4, 2026, "3"), (5, 2026, "4")]
+    with pytest.raises(sqlalchemy.exc.IntegrityError), transaction(pg) as conn:  # the foreign key, checked
+        replace_rows(conn, "perilaku", _perilaku(run + 99, 2026, "5"), tahun=2026)
+    assert _rows(pg, "SELECT nip FROM perilaku WHERE tahun = 2026 ORDER BY id") == [("3",), ("4",)]
+
+
+def test_other_filters_keep_deleting_and_inserting(pg: Engine):
+    run = insert_run(pg, tahun=2026, tahap="year-end", input_checksums="{}")
+    with transaction(pg) as conn:
         replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "A", "B"), tahun=2026)
         replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "B", capaian=1.0).assign(nip="x"),
                      tahun=2026, nip="199001012020011001")  # deletes A and B of that nip, adds B
-    assert _rows(pg, "SELECT relkind FROM pg_class WHERE relname = 'perilaku'") == [("r",)]
-    assert _rows(pg, "SELECT count(*) FROM perilaku") == [(2,)]
     assert _rows(pg, "SELECT id_indikator, capaian FROM capaian_indikator") == [("B", 1.0)]
     assert len(_partitions(pg, "capaian_indikator")) == 1
 
@@ -160,6 +181,13 @@ def test_the_migration_moves_every_row_into_year_partitions_and_back(postgres_ur
     with transaction(engine) as conn:  # 0005: plain tables
         replace_rows(conn, "capaian_indikator", _capaian(run, 2025, "A", "B"), tahun=2025)
         replace_rows(conn, "capaian_indikator", _capaian(run, 2026, "C"), tahun=2026)
+        replace_rows(conn, "perilaku", _perilaku(run, 2025, "1", "2"), tahun=2025)
+        replace_rows(conn, "perilaku", _perilaku(run, 2026, "3"), tahun=2026)
+    perilaku = ("SELECT * FROM perilaku ORDER BY id",
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'perilaku' ORDER BY 1",
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = to_regclass('perilaku') ORDER BY 1")
+    perilaku_before = [_rows(engine, sql) for sql in perilaku]
     rows = "SELECT * FROM capaian_indikator ORDER BY tahun, id_indikator"
     indexes = ("SELECT indexname FROM pg_indexes WHERE tablename = 'capaian_indikator' ORDER BY 1")
     constraints = ("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
@@ -172,11 +200,21 @@ def test_the_migration_moves_every_row_into_year_partitions_and_back(postgres_ur
                                                         ("capaian_indikator_2026", "FOR VALUES IN (2026)")]
     assert (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints)) == before
     assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'pegawai'") == [("p",)], "empty too"
+    stored, indexes_now, constraints_now = (_rows(engine, sql) for sql in perilaku)
+    assert (stored, indexes_now) == tuple(perilaku_before[:2]), "same rows and ids, same index names"
+    assert dict(constraints_now) == {**dict(perilaku_before[2]), "perilaku_pkey": "PRIMARY KEY (id, tahun)"}
+    with transaction(engine) as conn:  # the sequence went with the table: numbering goes on
+        replace_rows(conn, "perilaku", _perilaku(run, 2027, "4"), tahun=2027)
+    assert _rows(engine, "SELECT max(id) FROM perilaku") == [(4,)]
+    with transaction(engine) as conn:
+        replace_rows(conn, "perilaku", _perilaku(run, 2027, "4").iloc[:0], tahun=2027)
 
     command.downgrade(_alembic(postgres_url), "0005")
     assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'capaian_indikator'") == [("r",)]
     assert (_rows(engine, rows), _rows(engine, indexes), _rows(engine, constraints)) == before
     assert _rows(engine, "SELECT count(*) FROM pg_class WHERE relname LIKE 'capaian_indikator_20%'") == [(0,)]
+    assert [_rows(engine, sql) for sql in perilaku] == perilaku_before
+    assert _rows(engine, "SELECT relkind FROM pg_class WHERE relname = 'perilaku'") == [("r",)]
 
 
 @pytest.fixture

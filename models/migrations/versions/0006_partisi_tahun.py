@@ -40,8 +40,9 @@ YEAR_TABLES = (
 )
 
 
-def _functions(schema: str) -> list[str]:
-    tables = ", ".join(f"'{name}'" for name in YEAR_TABLES)
+def _functions(schema: str, year_tables: tuple[str, ...] = YEAR_TABLES) -> list[str]:
+    """The two functions, allowed for `year_tables` (0007 adds the tables with a surrogate id)."""
+    tables = ", ".join(f"'{name}'" for name in year_tables)
     checks = f"""
     IF induk <> ALL (ARRAY[{tables}]) THEN
         RAISE EXCEPTION 'bukan tabel tahunan / not a year table: %', induk;
@@ -100,9 +101,17 @@ def _definitions(conn: sa.Connection, name: str) -> list[str]:
         list(indexes)
 
 
-def _rebuild(conn: sa.Connection, name: str, partitioned: bool) -> None:
-    """The table made again (partitioned by tahun, or plain), its rows moved over, its names kept."""
+def _rebuild(conn: sa.Connection, name: str, partitioned: bool, key: str | None = None) -> None:
+    """The table made again (partitioned by tahun, or plain), its rows moved over, its names kept; `key`
+    (0007: the key of a table with a surrogate id) in place of its primary key's definition. A serial
+    column's sequence goes to the new table (none among this migration's tables)."""
     definitions = _definitions(conn, name)
+    if key is not None:
+        definitions = [f'{d.split(" PRIMARY KEY ")[0]} {key}' if ' PRIMARY KEY (' in d else d for d in definitions]
+    sequences = conn.execute(sa.text(
+        "SELECT attname, pg_get_serial_sequence(:t, attname) FROM pg_attribute WHERE attrelid = CAST(:t AS "
+        "regclass) AND attnum > 0 AND NOT attisdropped AND pg_get_serial_sequence(:t, attname) IS NOT NULL"),
+        {'t': name}).all()
     old = f'{name}__lama'
     op.execute(f'ALTER TABLE "{name}" RENAME TO "{old}"')
     how = ' PARTITION BY LIST (tahun)' if partitioned else ''
@@ -112,6 +121,8 @@ def _rebuild(conn: sa.Connection, name: str, partitioned: bool) -> None:
         for tahun in years:
             op.execute(f'CREATE TABLE "{name}_{int(tahun)}" PARTITION OF "{name}" FOR VALUES IN ({int(tahun)})')
     op.execute(f'INSERT INTO "{name}" SELECT * FROM "{old}"')
+    for column, sequence in sequences:
+        op.execute(f'ALTER SEQUENCE {sequence} OWNED BY "{name}"."{column}"')
     op.execute(f'DROP TABLE "{old}" CASCADE')
     for statement in definitions:
         op.execute(statement)
