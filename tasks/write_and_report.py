@@ -74,11 +74,10 @@ def remove_left_staging(ctx: StageContext) -> list[Path]:
 
 @contextmanager
 def staged(ctx: StageContext) -> Iterator[tuple[StageContext, Callable[[list[Path]], list[Path]]]]:
-    """A context whose output folder is the staging folder, and `publish(paths)`, which moves everything
-    staged into the year's folder and gives `paths` as they are there. The staging folder goes on leaving,
-    whatever happened."""
+    """A context whose output folder is the staging folder (`remove_left_staging` has cleared the way), and
+    `publish(paths)`, which moves everything staged into the year's folder and gives `paths` as they are
+    there. The staging folder goes on leaving, whatever happened."""
     root = staging_dir(ctx)
-    shutil.rmtree(root, ignore_errors=True)
     staged_ctx = replace(ctx, output_root=root)
     staged_ctx.output_dir.mkdir(parents=True, exist_ok=True)
 
