@@ -193,6 +193,7 @@ def _run_stage(cycle: Cycle, stage: Stage) -> dict:
         kwargs["dokumen"] = "tidak"
     if stage.partitioned:  # the flow splits its compute per instansi only when told (flows/progress.py)
         kwargs["executor"] = cycle.executor
+    from reports.processes import peak_private_bytes
     from stages.cache import release_unused_memory
 
     flow = stage_flow(tahap, cycle.executor, cycle.dask_address)
@@ -202,23 +203,28 @@ def _run_stage(cycle: Cycle, stage: Stage) -> dict:
     # stage's own begin hands them back, but after the peak was reset, so the stage's peak was at least
     # what the bench had just read (at 300,000 employees mid-year showed 3.42 GiB instead of 2.42).
     release_unused_memory()
+    peak_private_bytes()  # forget the report processes of earlier stages
     measure.reset_peak()
     started = time.perf_counter()
     state = flow(**kwargs, return_state=True)
     wall = time.perf_counter() - started
     peak = measure.peak_rss()
+    copies = peak_private_bytes()
     workers = cycle.workers.peak_rss() if cycle.workers is not None else {}
     if not state.is_completed():
         raise SystemExit(f"{tahap} at {cycle.n}: {state.type.value}: {state.message}")
     times = measure.task_times(str(state.state_details.flow_run_id), wall)
     worker_peak = max(workers.values(), default=None)
     print(f"  {cycle.n:>9,} {tahap:<16} {wall:7.1f} s  {peak / GIB:5.2f} GiB"
-          + (f"  pekerja / workers {worker_peak / GIB:5.2f} GiB" if worker_peak is not None else ""),
+          + (f"  pekerja / workers {worker_peak / GIB:5.2f} GiB" if worker_peak is not None else "")
+          + (f"  salinan laporan / report copies +{copies / GIB:4.2f} GiB" if copies else ""),
           flush=True)
     result = {"tahap": tahap, "wall": wall, "peak_rss": peak, "rows": measure.input_rows(input_dir, sheets),
               "floor": measure.floor_seconds(input_dir, sheets), "times": times}
     if workers:
         result |= {"peak_rss_pekerja": worker_peak, "peak_rss_per_pekerja": workers}
+    if copies:
+        result["privat_salinan_laporan"] = copies
     return result
 
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     dask_partisi_dir: Path | None = Field(
         default=None, description="Folder (seen by the Dask workers) where a stage leaves each instansi's "
         "partition for them; default the system temp folder")
+    proses_laporan: int = Field(
+        default=0, ge=0, le=64, description="Processes that render the per-unit and per-employee pages "
+        "(0: one per CPU core, at most 4; 1: the flow process alone)")
     test_postgres_url: str | None = None
     require_postgres: bool = False
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,10 @@ from reports.common import (
     text_column,
     year_text,
 )
+from reports.processes import render_shared, report_processes
 
 DOCUMENT_BATCH = 20_000  # employees formatted at a time, so 1,000,000 employees fit in memory
+DOCUMENT_BATCH_MIN = 500
 
 
 def _apply_choice(hasil: pd.DataFrame, pilihan: str) -> pd.DataFrame:
@@ -298,21 +300,28 @@ def render_documents(
     render = template("dokumen.html.j2").render
     tetap = {"tahun": year_text(tahun), "ruleset_label": str(year_end.ruleset_label)}
     kosong: list[dict] = []
-    for awal in range(0, len(hasil), DOCUMENT_BATCH):
-        akhir = min(awal + DOCUMENT_BATCH, len(hasil))
-        orang = _dokumen_hasil(hasil.iloc[awal:akhir], rekan.iloc[awal:akhir], peta, jumlah_unit)
-        per_indikator = _dokumen_indikator(indikator.rows_of(awal, akhir))
-        per_umpan_balik = _dokumen_umpan_balik(umpan_balik.rows_of(awal, akhir), peta["nama"])
-        for h in orang:
-            nip_h = h["nip"]
-            html = render(
-                h=h,
-                indikator=per_indikator.get(nip_h, kosong),
-                umpan_balik=per_umpan_balik.get(nip_h, kosong),
-                keberatan=per_keberatan.get(nip_h),
-                angka_kredit=per_angka_kredit.get(nip_h),
-                **tetap,
-            )
-            with open(os.path.join(folder, nip_h + ".html"), "w", encoding="utf-8", newline="\n") as f:
-                f.write(html)
+    # Batches small enough that every report process gets several (they take every P-th batch).
+    ukuran = max(DOCUMENT_BATCH_MIN, min(DOCUMENT_BATCH, -(-len(hasil) // (4 * report_processes()))))
+
+    def render_batches(batches: Sequence[int]) -> None:
+        for batch in batches:
+            awal = batch * ukuran
+            akhir = min(awal + ukuran, len(hasil))
+            orang = _dokumen_hasil(hasil.iloc[awal:akhir], rekan.iloc[awal:akhir], peta, jumlah_unit)
+            per_indikator = _dokumen_indikator(indikator.rows_of(awal, akhir))
+            per_umpan_balik = _dokumen_umpan_balik(umpan_balik.rows_of(awal, akhir), peta["nama"])
+            for h in orang:
+                nip_h = h["nip"]
+                html = render(
+                    h=h,
+                    indikator=per_indikator.get(nip_h, kosong),
+                    umpan_balik=per_umpan_balik.get(nip_h, kosong),
+                    keberatan=per_keberatan.get(nip_h),
+                    angka_kredit=per_angka_kredit.get(nip_h),
+                    **tetap,
+                )
+                with open(os.path.join(folder, nip_h + ".html"), "w", encoding="utf-8", newline="\n") as f:
+                    f.write(html)
+
+    render_shared(-(-len(hasil) // ukuran), render_batches, minimum=2)
     return len(hasil)

@@ -3,6 +3,7 @@ bias, training, functional officials' angka kredit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from reports.common import (
     write_text,
     year_text,
 )
+from reports.processes import render_shared
 from reports.unit_followup import angka_kredit_kosong, angka_kredit_unit, keberatan_kosong, keberatan_unit
 
 BATAS_CAPAIAN = (70.0, 90.0, 110.0)
@@ -321,32 +323,38 @@ def render_unit_summaries(
     tpl = template("ringkasan.html.j2")
     label = str(year_end.ruleset_label)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for unit in units.to_dict("records"):
-        k = unit["kode_unit"]
-        html = tpl.render(
-            unit=unit,
-            tahun=year_text(tahun),
-            ruleset_label=label,
-            jumlah_dinilai=int(jumlah.get(k, 0)),
-            rerata_capaian=rerata_c.get(k, ""),
-            rerata_perilaku=rerata_p.get(k, ""),
-            kurva=kurva.get(k),
-            grafik_capaian=bar_chart(
-                LABEL_CAPAIAN,
-                sebaran.get(k, [0] * len(LABEL_CAPAIAN)),
-                judul="Jumlah pegawai per rentang capaian hasil kerja (%)",
-                arah="vertikal",
-            ),
-            kalibrasi=kalibrasi.get(k, []),
-            urutan_peringkat=URUTAN_PERINGKAT,
-            bias=bias_unit.get(k, []),
-            tidak_dinilai=tidak_dinilai.get(k, []),
-            pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
-            label_predikat=label_predikat,
-            keberatan=(per_keberatan.get(k) or keberatan_kosong()) if keberatan is not None else None,
-            angka_kredit=(per_angka_kredit.get(k) or angka_kredit_kosong()) if angka_kredit is not None
-            else None,
-        )
-        paths.append(write_text(out_dir / f"ringkasan_{safe_name(k)}.html", html))
+    records = units.to_dict("records")
+    paths = [out_dir / f"ringkasan_{safe_name(unit['kode_unit'])}.html" for unit in records]
+
+    def render(positions: Sequence[int]) -> None:
+        for i in positions:
+            unit = records[i]
+            k = unit["kode_unit"]
+            html = tpl.render(
+                unit=unit,
+                tahun=year_text(tahun),
+                ruleset_label=label,
+                jumlah_dinilai=int(jumlah.get(k, 0)),
+                rerata_capaian=rerata_c.get(k, ""),
+                rerata_perilaku=rerata_p.get(k, ""),
+                kurva=kurva.get(k),
+                grafik_capaian=bar_chart(
+                    LABEL_CAPAIAN,
+                    sebaran.get(k, [0] * len(LABEL_CAPAIAN)),
+                    judul="Jumlah pegawai per rentang capaian hasil kerja (%)",
+                    arah="vertikal",
+                ),
+                kalibrasi=kalibrasi.get(k, []),
+                urutan_peringkat=URUTAN_PERINGKAT,
+                bias=bias_unit.get(k, []),
+                tidak_dinilai=tidak_dinilai.get(k, []),
+                pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
+                label_predikat=label_predikat,
+                keberatan=(per_keberatan.get(k) or keberatan_kosong()) if keberatan is not None else None,
+                angka_kredit=(per_angka_kredit.get(k) or angka_kredit_kosong()) if angka_kredit is not None
+                else None,
+            )
+            write_text(paths[i], html)
+
+    render_shared(len(records), render)
     return paths

@@ -152,14 +152,15 @@ def test_the_table_names_database_and_executor_worker_peak_and_identity():
                                                                      "tabel": 27}),
     ]
     head, body = report._rows_table(results)
-    assert head[:7] == ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "peak pekerja GiB"]
+    assert head[:8] == ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "+ salinan laporan GiB",
+                        "peak pekerja GiB"]
     assert head[-1] == "identik"
     col = {name: head.index(name) for name in head}
     stage, cycle, dask_stage, dask_cycle = body
-    assert stage[:7] == ["10,000", "sqlite", "lokal", "mid-year", "2.0", "0.50", "-"]
+    assert stage[:8] == ["10,000", "sqlite", "lokal", "mid-year", "2.0", "0.50", "-", "-"]
     assert stage[col["identik"]] == ""
     assert cycle[col["tahap"]] == "**siklus / cycle**" and cycle[col["identik"]] == "acuan / reference"
-    assert dask_stage[:7] == ["10,000", "postgresql", "dask", "mid-year", "2.0", "0.50", "0.75"]
+    assert dask_stage[:8] == ["10,000", "postgresql", "dask", "mid-year", "2.0", "0.50", "-", "0.75"]
     assert dask_cycle[col["peak pekerja GiB"]] == "0.75"
     assert dask_cycle[col["identik"]] == "ya (60 berkas, 27 tabel)"
 
@@ -218,3 +219,18 @@ def test_targets_per_size_and_database_count_the_workers_memory_and_the_growth_p
     growth = [line for line in lines if "→" in line]
     assert growth == ["- 100,000 → 1,000,000 (sqlite/lokal): mid-year 10.0×, year-end 12.0×; terbesar / "
                       "largest year-end 12.0× (target <= 10.5×): **tidak / missed**"]
+
+
+def test_the_report_processes_own_memory_counts_against_the_memory_target():
+    """peak RSS is the flow process; what its forked report processes held of their own is added for the target."""
+    res = _result(100_000, "sqlite", "lokal")
+    res["stages"][0] |= {"peak_rss": int(1.2 * GIB), "privat_salinan_laporan": int(0.25 * GIB)}
+    head, body = report._rows_table([res])
+    stage, cycle = body
+    assert stage[head.index("+ salinan laporan GiB")] == cycle[head.index("+ salinan laporan GiB")] == "0.25"
+    assert stage[head.index("peak RSS GiB")] == "1.20"
+    memory = next(line for line in report._targets([res]) if line.startswith("- 100,000"))
+    assert "peak RSS 1.45 GiB (target <= 1.5 GiB): terpenuhi / met" in memory
+    res["stages"][0]["privat_salinan_laporan"] = int(0.35 * GIB)
+    memory = next(line for line in report._targets([res]) if line.startswith("- 100,000"))
+    assert "peak RSS 1.55 GiB (target <= 1.5 GiB): **tidak / missed**" in memory

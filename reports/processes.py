@@ -1,0 +1,179 @@
+"""Pages rendered by more than one process: the per-unit and per-employee HTML is split over forked copies.
+
+The unit summaries, mid-year unit reports and evaluation documents are tens of thousands of Jinja pages at
+national scale (41,667 units and 1,000,000 documents at 1,000,000 employees), pure Python holding the GIL,
+so a thread would not help. A stage prepares everything the pages need (per-unit sections, lookups) in the
+flow process, then `render_shared` forks: each copy renders every P-th item (the flow process its own share)
+and writes its files; nothing comes back but success or the error. Fork shares the prepared data without
+copying or pickling it (a page the flow process does not write again is never copied).
+
+Only the file writing is split: which files are written and their bytes are the same as with one process
+(each page depends only on its own item). A copy that fails sends its exception back and the stage fails
+with it, after every copy has ended; a copy whose flow process dies is killed with it (PR_SET_PDEATHSIG).
+Each copy reports the memory it did not share with the flow process when it ends (Private in
+/proc/self/smaps_rollup: pages it wrote and pages the flow process has since replaced); the benchmark reads
+the largest sum over one call's copies through `peak_private_bytes` and adds it to the flow process's peak.
+
+`KINERJA_PROSES_LAPORAN` sets the number of processes (0, the default: one per CPU core the process may use,
+at most 4; 1: the flow process alone). Without fork (not Linux/macOS) or for fewer than `minimum` items the
+flow process renders everything itself.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import signal
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+MAX_PROCESSES = 4
+MINIMUM_ITEMS = 200  # below this, forking costs more than it saves (a fork of a large process: ~50 ms)
+
+
+class ReportProcessError(RuntimeError):
+    """A report process failed with an error that could not be sent back as itself."""
+
+
+def report_processes() -> int:
+    """How many processes render pages: KINERJA_PROSES_LAPORAN, or one per usable CPU core (at most 4)."""
+    from kinerja.settings import get_settings
+
+    asked = get_settings().proses_laporan
+    if asked:
+        return asked
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_PROCESSES, cores))
+
+
+def render_shared(
+    count: int, render: Callable[[Sequence[int]], Any], *, processes: int | None = None,
+    minimum: int | None = None,
+) -> None:
+    """Call `render(positions)` for the positions 0..count-1, split over `processes` processes (default
+    `report_processes()`): the k-th takes k, k+P, k+2P, … The flow process renders share 0 meanwhile.
+    Fewer than `minimum` items (default MINIMUM_ITEMS) are rendered by the flow process alone."""
+    processes = min(report_processes() if processes is None else processes, count)
+    if processes <= 1 or count < (MINIMUM_ITEMS if minimum is None else minimum) or not hasattr(os, "fork"):
+        render(range(count))
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children = [_fork(range(k, count, processes), render) for k in range(1, processes)]
+    try:
+        render(range(0, count, processes))
+    finally:
+        ended = [_wait(*child) for child in children]
+        _PEAK.record(sum(private for _, private in ended if private is not None) if ended else None)
+    failures = [failure for failure, _ in ended if failure is not None]
+    if failures:
+        raise failures[0]
+
+
+def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int, int]:
+    """Start one copy rendering `positions`; (its pid, the read end of its report pipe)."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(write_end)
+        return pid, read_end
+    # The copy: never returns, never runs the flow process's exit handlers or flushes its buffers.
+    status = 1
+    try:
+        os.close(read_end)
+        _die_with_parent()
+        try:
+            render(positions)
+            message: dict[str, Any] = {"private": _private_bytes()}
+            status = 0
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the flow process
+            message = {"error": _portable(exc), "traceback": traceback.format_exc()}
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(pickle.dumps(message))
+    finally:
+        os._exit(status)
+
+
+def _wait(pid: int, read_end: int) -> tuple[BaseException | None, int | None]:
+    """Wait for a copy to end: (its error or None, the private memory it ended with)."""
+    with os.fdopen(read_end, "rb") as pipe:
+        sent = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        message = pickle.loads(sent) if sent else {}  # noqa: S301 - written by our own forked copy
+    except Exception:  # noqa: BLE001 - a copy killed mid-write: reported below
+        message = {}
+    private = message.get("private")
+    if os.waitstatus_to_exitcode(status) == 0 and "error" not in message:
+        return None, private
+    error = message.get("error")
+    if error is None:
+        error = ReportProcessError(f"proses laporan {pid} berhenti / report process {pid} ended: "
+                                   f"status {os.waitstatus_to_exitcode(status)}")
+    if message.get("traceback"):
+        error.add_note(f"di proses laporan / in report process {pid}:\n{message['traceback']}")
+    return error, private
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """The exception itself if it survives pickling, else a ReportProcessError with its text."""
+    try:
+        pickle.loads(pickle.dumps(exc))  # noqa: S301 - a round trip of our own object
+        return exc
+    except Exception:  # noqa: BLE001 - unpicklable exceptions are common (extra __init__ arguments)
+        return ReportProcessError(f"{type(exc).__name__}: {exc}")
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this copy when the thread that forked it ends (a killed flow process)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
+def _private_bytes() -> int | None:
+    """Memory of this process not shared with any other (Private_Clean + Private_Dirty), None if unknown."""
+    try:
+        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
+            fields = dict(line.split(":", 1) for line in rollup if ":" in line)
+    except OSError:
+        return None
+    return sum(int(fields[k].split()[0]) * 1024 for k in ("Private_Clean", "Private_Dirty") if k in fields)
+
+
+class _PeakPrivate:
+    """The largest memory the copies of one `render_shared` call ended with between them (the sum of their
+    private memory), since the last take: what the benchmark adds to the flow process's peak."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._peak: int | None = None
+
+    def record(self, private: int | None) -> None:
+        if private is not None:
+            with self._lock:
+                self._peak = max(self._peak or 0, private)
+
+    def take(self) -> int | None:
+        """The peak since the last take, and start again."""
+        with self._lock:
+            peak, self._peak = self._peak, None
+            return peak
+
+
+_PEAK = _PeakPrivate()
+
+
+def peak_private_bytes() -> int | None:
+    """The largest private memory of one call's report processes together since the last call (None: no
+    process ran)."""
+    return _PEAK.take()
