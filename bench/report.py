@@ -57,7 +57,8 @@ def _rows_table(results: list[dict]) -> tuple[list[str], list[list[str]]]:
         for s in res["stages"]:
             body.append([
                 *first, s["tahap"], f"{s['wall']:.1f}", f"{s['peak_rss'] / GIB:.2f}",
-                _worker_gib(s.get("privat_salinan_laporan")), _worker_gib(s.get("peak_rss_pekerja")), f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}",
+                _worker_gib(s.get("privat_salinan_laporan")), _worker_gib(s.get("peak_rss_pekerja")),
+                f"{s['rows']:,}", f"{s['rows'] / s['wall']:,.0f}",
                 f"{s['floor']:.2f}", f"{s['wall'] / s['floor']:.0f}" if s["floor"] else "-",
                 *[f"{s['times'][k]:.1f}" for k in measure.COLUMNS], f"{100 * _share(s):.0f}%", "",
             ])
@@ -91,7 +92,8 @@ GROWTH_MAX = 10.5
 def _stage_memory(stage: dict) -> int:
     """A stage's memory against the target: the flow process's peak plus what its report processes held
     of their own (reports.processes), or the largest Dask worker's peak if more."""
-    return max(stage["peak_rss"] + (stage.get("privat_salinan_laporan") or 0), stage.get("peak_rss_pekerja") or 0)
+    own = stage["peak_rss"] + (stage.get("privat_salinan_laporan") or 0)
+    return max(own, stage.get("peak_rss_pekerja") or 0)
 
 
 def _targets(results: list[dict]) -> list[str]:
@@ -183,9 +185,10 @@ def markdown(results: list[dict], machine: dict[str, str], generated: dict[int, 
         "",
         "Kolom: db, executor = BENCH_DB, BENCH_EXECUTOR (sqlite/lokal: one process, the SQLite file;"
         " postgresql: a fresh database on the server, writes through COPY; dask: the instansi's compute on"
-        " a local cluster of 2 worker processes, 1 thread each); peak RSS = the flow process; + salinan laporan"
-        " = the memory the forked report processes of one call held of their own, summed (Private of"
-        " /proc/<pid>/smaps_rollup as each ended; reports.processes), added to peak RSS for the target; peak pekerja ="
+        " a local cluster of 2 worker processes, 1 thread each); peak RSS = the flow process;"
+        " + salinan laporan = the memory the forked report processes of one call held of their own, summed"
+        " (Private of /proc/<pid>/smaps_rollup as each ended; reports.processes), added to peak RSS for the"
+        " target; peak pekerja ="
         " the largest of the Dask workers' peaks (VmHWM, reset before each stage through Client.run; in a"
         " stage without partitioned compute, what the workers still hold);"
         " identik = out/<tahun> and every table equal to the sqlite/lokal run of the same size (byte for"

@@ -152,8 +152,8 @@ def test_the_table_names_database_and_executor_worker_peak_and_identity():
                                                                      "tabel": 27}),
     ]
     head, body = report._rows_table(results)
-    assert head[:8] == ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB", "+ salinan laporan GiB",
-                        "peak pekerja GiB"]
+    assert head[:8] == ["pegawai", "db", "executor", "tahap", "wall s", "peak RSS GiB",
+                        "+ salinan laporan GiB", "peak pekerja GiB"]
     assert head[-1] == "identik"
     col = {name: head.index(name) for name in head}
     stage, cycle, dask_stage, dask_cycle = body
@@ -222,7 +222,8 @@ def test_targets_per_size_and_database_count_the_workers_memory_and_the_growth_p
 
 
 def test_the_report_processes_own_memory_counts_against_the_memory_target():
-    """peak RSS is the flow process; what its forked report processes held of their own is added for the target."""
+    """peak RSS is the flow process; what its forked report processes held of their own is added for the
+    target."""
     res = _result(100_000, "sqlite", "lokal")
     res["stages"][0] |= {"peak_rss": int(1.2 * GIB), "privat_salinan_laporan": int(0.25 * GIB)}
     head, body = report._rows_table([res])

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork: Linux and
 
 
 def _writer(folder: Path, fail: dict[int, BaseException] | None = None, kill: int | None = None):
-    """A render that writes <position>.txt holding the pid that wrote it; fails or dies at chosen positions."""
+    """A render writing <position>.txt that holds the pid that wrote it; fails or dies where told."""
 
     def render(positions):
         for i in positions:
