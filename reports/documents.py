@@ -263,6 +263,8 @@ def render_documents(
     objectors' documents, written by the objection stage, would not change).
     """
     hasil = _apply_choice(year_end.hasil, pilihan)
+    if hasil.empty:  # none chosen (`--dokumen tidak`): nothing to look up either
+        return 0
     per_keberatan: dict[str, dict[str, Any]] = {}
     per_angka_kredit: dict[str, dict[str, Any]] = {}
     if keberatan is not None:

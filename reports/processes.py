@@ -27,7 +27,8 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 MAX_PROCESSES = 4
@@ -74,6 +75,28 @@ def render_shared(
     failures = [failure for failure, _ in ended if failure is not None]
     if failures:
         raise failures[0]
+
+
+@contextmanager
+def beside(work: Callable[[], Any], *, processes: int | None = None) -> Iterator[None]:
+    """Run `work()` in a forked copy while the block runs; leaving the block waits for it and raises its
+    error (the block's own error first). With one process (or no fork) `work()` runs before the block."""
+    if (report_processes() if processes is None else processes) <= 1 or not hasattr(os, "fork"):
+        work()
+        yield
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    child = _fork(range(1), lambda _positions: work())
+    try:
+        yield
+    except BaseException:
+        _PEAK.record(_wait(*child)[1])
+        raise
+    failure, private = _wait(*child)
+    _PEAK.record(private)
+    if failure is not None:
+        raise failure
 
 
 def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,9 @@ import pandas as pd
 from contract.output import write_csv_parts
 from penilaian.numbers import format_2
 from reports.common import check_safe_names, frame_or_empty, safe_name, sort_positions, text_column
+from reports.processes import render_shared, report_processes
+
+UNITS_PER_GROUP = 100  # the smallest group of units one process writes (one Arrow join each)
 
 
 def write_training_plans(training: Any, out_dir: Path) -> list[Path]:
@@ -39,4 +43,19 @@ def write_training_plans(training: Any, out_dir: Path) -> list[Path]:
     table = pd.DataFrame({k: pd.array(v.to_numpy()[order], dtype="str") for k, v in kolom.items()})
     awal = np.flatnonzero(np.r_[True, kode_urut[1:] != kode_urut[:-1]]).tolist()
     paths = [out_dir / f"rencana_pelatihan_{safe_name(kode_urut[mulai])}.csv" for mulai in awal]
-    return write_csv_parts(table, awal, paths, numbers=("jumlah_pegawai", "total_jp"))
+    # Groups of units, each one join and its files, shared by the report processes (every P-th group).
+    batas = [*awal, len(table)]
+    jumlah_kelompok = max(1, min(len(awal) // UNITS_PER_GROUP, 4 * report_processes()))
+    kelompok = np.array_split(np.arange(len(awal)), jumlah_kelompok)
+
+    def write(groups: Sequence[int]) -> None:
+        for g in groups:
+            units = kelompok[g]
+            if not len(units):
+                continue
+            mulai, akhir = batas[units[0]], batas[units[-1] + 1]
+            write_csv_parts(table.iloc[mulai:akhir], [batas[u] - mulai for u in units],
+                            [paths[u] for u in units], numbers=("jumlah_pegawai", "total_jp"))
+
+    render_shared(len(kelompok), write, minimum=2)
+    return paths

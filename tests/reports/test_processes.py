@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
 
 from kinerja.settings import get_settings
-from reports import documents, processes
+from reports import documents, processes, training_plans
 from reports.documents import render_documents
 from reports.mid_year import render_mid_year_reports
-from reports.processes import ReportProcessError, peak_private_bytes, render_shared
+from reports.processes import ReportProcessError, beside, peak_private_bytes, render_shared
+from reports.training_plans import write_training_plans
 from reports.unit_summaries import render_unit_summaries
 from tests.reports.fakes import (
     make_angka_kredit,
@@ -112,6 +114,43 @@ def test_the_flow_processs_own_error_still_waits_for_its_copies(tmp_path):
     _assert_reaped(_written(tmp_path))
 
 
+def test_beside_runs_the_work_in_a_copy_while_the_block_runs(tmp_path):
+    mark = tmp_path / "work.txt"
+
+    def work():
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "block-ran").exists():  # waits for the block: they run at the same time
+            if time.monotonic() > deadline:
+                raise TimeoutError("the block never ran beside the work")
+            time.sleep(0.001)
+        mark.write_text(str(os.getpid()))
+
+    with beside(work, processes=2):
+        (tmp_path / "block-ran").touch()
+        assert not mark.exists() or int(mark.read_text()) != os.getpid()
+    assert int(mark.read_text()) != os.getpid()  # done by the copy, finished on leaving the block
+    _assert_reaped({0: int(mark.read_text())})
+    assert peak_private_bytes() is not None
+
+
+def test_beside_with_one_process_runs_the_work_first_here(tmp_path):
+    mark = tmp_path / "work.txt"
+    with beside(lambda: mark.write_text(str(os.getpid())), processes=1):
+        assert int(mark.read_text()) == os.getpid()
+
+
+def test_beside_raises_the_copys_error_after_the_block_and_the_blocks_own_first(tmp_path):
+    def fail():
+        raise OSError("xlsx rusak")
+
+    ran = []
+    with pytest.raises(OSError, match="xlsx rusak"), beside(fail, processes=2):
+        ran.append(True)
+    assert ran == [True]
+    with pytest.raises(KeyError), beside(fail, processes=2):
+        raise KeyError("blok")
+
+
 def _pages(out: Path) -> dict[str, bytes]:
     """Every report with per-unit or per-employee pages, as {relative path: bytes}."""
     frames = make_frames(60, units=9)
@@ -123,6 +162,7 @@ def _pages(out: Path) -> dict[str, bytes]:
     render_unit_summaries(year_end=year_end, frames=frames, out_dir=out, training=training,
                           keberatan=keberatan, angka_kredit=angka_kredit)
     render_mid_year_reports(mid_year=make_mid_year(frames), frames=frames, out_dir=out)
+    write_training_plans(training, out)
     return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
@@ -131,6 +171,7 @@ def proses_laporan(monkeypatch):
     """Set KINERJA_PROSES_LAPORAN for one test; every page count forks (no minimum)."""
     monkeypatch.setattr(processes, "MINIMUM_ITEMS", 1)
     monkeypatch.setattr(documents, "DOCUMENT_BATCH_MIN", 1)
+    monkeypatch.setattr(training_plans, "UNITS_PER_GROUP", 1)
 
     def set_to(n: int) -> None:
         monkeypatch.setenv("KINERJA_PROSES_LAPORAN", str(n))
@@ -150,6 +191,6 @@ def test_reports_from_three_processes_are_byte_identical_to_one(tmp_path, proses
     assert peak_private_bytes() is not None  # the copies did run
     assert list(three) == list(one)
     assert sum(name.startswith("dokumen/") for name in one) == 60
-    assert sum(name.startswith(("ringkasan_", "pemantauan_")) for name in one) == 18
+    assert sum(name.startswith(("ringkasan_", "pemantauan_", "rencana_pelatihan_")) for name in one) == 27
     for name, content in one.items():
         assert three[name] == content, name
