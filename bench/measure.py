@@ -80,8 +80,10 @@ class WorkerMemory:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants (Dask workers, a browser): what the machine
-    has to hold for it."""
+    """Memory of a process and all its descendants (Dask workers, a browser, forked report processes):
+    what the machine has to hold for it. Each process's PSS (/proc/<pid>/smaps_rollup): a page shared by
+    several processes of the tree counts once in all, not once per process — a forked copy of a 7 GiB flow
+    process shows an RSS of 7 GiB while holding little of its own (reports.processes)."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -90,15 +92,28 @@ def tree_rss(pid: int) -> int:
             continue
         children.setdefault(ppid, []).append(int(stat.parent.name))
     total, todo = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         current = todo.pop()
         try:
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * page
+            total += _pss(current)
         except (OSError, IndexError, ValueError):
             continue  # ended meanwhile
         todo += children.get(current, [])
     return total
+
+
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes (RSS where the kernel has no smaps_rollup)."""
+    try:
+        rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except FileNotFoundError:
+        if not Path(f"/proc/{pid}").exists():
+            raise
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    for line in rollup.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) * 1024
+    raise ValueError(f"no Pss for {pid}")
 
 
 def input_rows(input_dir: Path, sheets: tuple[str, ...]) -> int:

@@ -27,13 +27,40 @@ def test_a_process_tree_counts_its_children():
             if measure.tree_rss(child.pid) > 200 * 2**20:
                 break
             time.sleep(0.1)
-        own = measure.status_kib("VmRSS") * 1024
+        own = measure._pss(os.getpid())  # this process alone
         assert measure.tree_rss(child.pid) > 200 * 2**20
         assert measure.tree_rss(os.getpid()) > own + 200 * 2**20
     finally:
         child.kill()
         child.wait()
     assert measure.tree_rss(child.pid) == 0  # gone
+
+
+def test_a_forked_copy_counts_only_what_it_holds_of_its_own():
+    """Pages a fork shares with its parent count once for the tree, not once per process."""
+    code = ("import os, time; b = bytearray(300 * 2**20); b[::4096] = b'x' * len(b[::4096]); "
+            "pid = os.fork(); time.sleep(30); os._exit(0)")
+    parent = subprocess.Popen([sys.executable, "-c", code])
+    try:
+        for _ in range(100):  # until the parent holds its 300 MiB and has forked
+            if measure.tree_rss(parent.pid) > 300 * 2**20 and _children(parent.pid):
+                break
+            time.sleep(0.1)
+        (copy,) = _children(parent.pid)
+        rss = sum(int(open(f"/proc/{p}/statm").read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+                  for p in (parent.pid, copy))
+        assert rss > 600 * 2**20  # RSS counts the shared 300 MiB twice
+        assert 300 * 2**20 < measure.tree_rss(parent.pid) < 450 * 2**20
+    finally:
+        parent.kill()
+        parent.wait()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in open(f"/proc/{pid}/task/{pid}/children").read().split()]
+    except OSError:
+        return []
 
 
 def _hold(mib: int) -> int:
