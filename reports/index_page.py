@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from datetime import UTC, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -47,19 +46,16 @@ OUTCOME_LABEL = {
 OUTCOME_CLASS = {"berhasil": "ok", "tanpa_perubahan": "ok", "berjalan": "jalan", None: "belum"}
 
 
-def render_index(
-    db_url: str, tahun: int, out_dir: Path, rules: Ruleset, also_files: Iterable[str] = ()
-) -> list[Path]:
+def render_index(db_url: str, tahun: int, out_dir: Path, rules: Ruleset) -> list[Path]:
     """Write index.html and pencarian_pegawai.js for `tahun` into out_dir (OUTPUT/<tahun>/).
 
     Returns [index.html, pencarian_pegawai.js]. Both are written atomically (a reader never sees half a
     file) and are byte-identical for the same database state and the same files in out_dir.
-    also_files: names to link as if they were in out_dir already (the workbook written meanwhile).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     data = read_year_data(db_url, tahun)
-    files = set(os.listdir(out_dir)) | set(also_files)
+    files = set(os.listdir(out_dir))
     folder_dokumen = out_dir / "dokumen"
     dokumen = set(os.listdir(folder_dokumen)) if folder_dokumen.is_dir() else set()
 

@@ -21,14 +21,14 @@ flow process renders everything itself.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 MAX_PROCESSES = 4
@@ -77,28 +77,6 @@ def render_shared(
         raise failures[0]
 
 
-@contextmanager
-def beside(work: Callable[[], Any], *, processes: int | None = None) -> Iterator[None]:
-    """Run `work()` in a forked copy while the block runs; leaving the block waits for it and raises its
-    error (the block's own error first). With one process (or no fork) `work()` runs before the block."""
-    if (report_processes() if processes is None else processes) <= 1 or not hasattr(os, "fork"):
-        work()
-        yield
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    child = _fork(range(1), lambda _positions: work())
-    try:
-        yield
-    except BaseException:
-        _PEAK.record(_wait(*child)[1])
-        raise
-    failure, private = _wait(*child)
-    _PEAK.record(private)
-    if failure is not None:
-        raise failure
-
-
 def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int, int]:
     """Start one copy rendering `positions`; (its pid, the read end of its report pipe)."""
     read_end, write_end = os.pipe()
@@ -109,6 +87,9 @@ def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int
     # The copy: never returns, never runs the flow process's exit handlers or flushes its buffers.
     status = 1
     try:
+        # The flow process's objects out of the garbage collector's sight: a collection in the copy would
+        # write to every object's header and so copy every page of the shared heap.
+        gc.freeze()
         os.close(read_end)
         _die_with_parent()
         try:

@@ -116,15 +116,10 @@ def workbook_path(out_dir: Path, tahun: int) -> Path:
     return out_dir / f"kinerja_{tahun}.xlsx"
 
 
-def workbook_sources(out_dir: Path) -> list[Path]:
-    """The output CSVs in `out_dir` the workbook is made of (none: no workbook is written)."""
-    return [out_dir / name for name in NUMBER_COLUMNS if (out_dir / name).is_file()]
-
-
 def write_workbook(out_dir: Path, tahun: int, reuse: bool = True) -> Path | None:
     """Write kinerja_<tahun>.xlsx from the output CSVs present in `out_dir`; None when there is none.
     With `reuse`, the sheets of unchanged CSVs are copied from the workbook already there (same bytes)."""
-    sources = workbook_sources(out_dir)
+    sources = [out_dir / name for name in NUMBER_COLUMNS if (out_dir / name).is_file()]
     if not sources:
         return None
     target = workbook_path(out_dir, tahun)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,24 +38,12 @@ LATER = ("diperbarui setelah tahap terakhir perintah ini / refreshed after the l
 
 @task(name="ringkasan-tahun", cache_policy=NO_CACHE)
 def refresh_year_view(ctx: StageContext) -> list[Path]:
-    """kinerja_<tahun>.xlsx from the year's CSVs and index.html (which links the workbook): the workbook in
-    a forked copy while the index is rendered (reports.processes.beside; at 1,000,000 employees 23 s and
-    16 s, bench/RESULTS.md), one after the other with one report process."""
+    """kinerja_<tahun>.xlsx from the year's CSVs, then index.html (which links the workbook)."""
     from reports.index_page import render_index
-    from reports.processes import beside
-    from reports.workbook import workbook_path, workbook_sources, write_workbook
+    from reports.workbook import write_workbook
 
-    out, tahun, rules = ctx.output_dir, ctx.tahun, load_ruleset(ctx.ruleset_name)
-    workbook = workbook_path(out, tahun) if workbook_sources(out) else None
-    linked = [workbook.name] if workbook else []
-    try:
-        with beside(lambda: write_workbook(out, tahun)):
-            pages = render_index(ctx.db_url, tahun, out, rules, also_files=linked)
-    except Exception:
-        if workbook is not None and not workbook.is_file():  # the index links a workbook that never came
-            with suppress(Exception):  # the original error is the one to report
-                render_index(ctx.db_url, tahun, out, rules)
-        raise
+    workbook = write_workbook(ctx.output_dir, ctx.tahun)
+    pages = render_index(ctx.db_url, ctx.tahun, ctx.output_dir, load_ruleset(ctx.ruleset_name))
     get_run_logger().info("Ringkasan tahun: %s", pages[0] if pages else "-")
     return [*pages, *([workbook] if workbook else [])]
 

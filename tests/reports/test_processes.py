@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import time
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,7 @@ from kinerja.settings import get_settings
 from reports import documents, processes, training_plans
 from reports.documents import render_documents
 from reports.mid_year import render_mid_year_reports
-from reports.processes import ReportProcessError, beside, peak_private_bytes, render_shared
+from reports.processes import ReportProcessError, peak_private_bytes, render_shared
 from reports.training_plans import write_training_plans
 from reports.unit_summaries import render_unit_summaries
 from tests.reports.fakes import (
@@ -112,43 +111,6 @@ def test_the_flow_processs_own_error_still_waits_for_its_copies(tmp_path):
         render_shared(6, _writer(tmp_path, fail={2: KeyError("x")}), processes=2, minimum=1)
     assert {1, 3, 5} <= set(_written(tmp_path))  # the copy ran to its end
     _assert_reaped(_written(tmp_path))
-
-
-def test_beside_runs_the_work_in_a_copy_while_the_block_runs(tmp_path):
-    mark = tmp_path / "work.txt"
-
-    def work():
-        deadline = time.monotonic() + 30
-        while not (tmp_path / "block-ran").exists():  # waits for the block: they run at the same time
-            if time.monotonic() > deadline:
-                raise TimeoutError("the block never ran beside the work")
-            time.sleep(0.001)
-        mark.write_text(str(os.getpid()))
-
-    with beside(work, processes=2):
-        (tmp_path / "block-ran").touch()
-        assert not mark.exists() or int(mark.read_text()) != os.getpid()
-    assert int(mark.read_text()) != os.getpid()  # done by the copy, finished on leaving the block
-    _assert_reaped({0: int(mark.read_text())})
-    assert peak_private_bytes() is not None
-
-
-def test_beside_with_one_process_runs_the_work_first_here(tmp_path):
-    mark = tmp_path / "work.txt"
-    with beside(lambda: mark.write_text(str(os.getpid())), processes=1):
-        assert int(mark.read_text()) == os.getpid()
-
-
-def test_beside_raises_the_copys_error_after_the_block_and_the_blocks_own_first(tmp_path):
-    def fail():
-        raise OSError("xlsx rusak")
-
-    ran = []
-    with pytest.raises(OSError, match="xlsx rusak"), beside(fail, processes=2):
-        ran.append(True)
-    assert ran == [True]
-    with pytest.raises(KeyError), beside(fail, processes=2):
-        raise KeyError("blok")
 
 
 def _pages(out: Path) -> dict[str, bytes]:
