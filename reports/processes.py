@@ -1,15 +1,17 @@
 """Pages rendered by more than one process: the per-unit and per-employee HTML is split over forked copies.
 
-The unit summaries, mid-year unit reports and evaluation documents are tens of thousands of Jinja pages at
-national scale (41,667 units and 1,000,000 documents at 1,000,000 employees), pure Python holding the GIL,
-so a thread would not help. A stage prepares everything the pages need (per-unit sections, lookups) in the
-flow process, then `render_shared` forks: each copy renders every P-th item (the flow process its own share)
-and writes its files; nothing comes back but success or the error. Fork shares the prepared data without
-copying or pickling it (a page the flow process does not write again is never copied).
+The unit summaries, mid-year unit reports, evaluation documents and unit training plans are tens of
+thousands of files at national scale (41,667 units and 1,000,000 documents at 1,000,000 employees), rendered
+in pure Python holding the GIL, so a thread would not help. A stage prepares everything the pages need
+(per-unit sections, lookups) in the flow process, then `render_shared` forks: each copy renders every P-th
+item (the flow process its own share) and writes its files; nothing comes back but success or the error.
+Fork shares the prepared data without pickling it (a shared memory page is copied only when one side writes
+to it).
 
-Only the file writing is split: which files are written and their bytes are the same as with one process
-(each page depends only on its own item). A copy that fails sends its exception back and the stage fails
-with it, after every copy has ended; a copy whose flow process dies is killed with it (PR_SET_PDEATHSIG).
+Only the rendering and writing are split: which files are written and their bytes are the same as with one
+process (each page depends only on its own item). A copy that fails sends its exception back and the stage
+fails with it, after every copy has ended; a copy whose flow process dies is killed with it
+(PR_SET_PDEATHSIG).
 Each copy reports the memory it did not share with the flow process when it ends (Private in
 /proc/self/smaps_rollup: pages it wrote and pages the flow process has since replaced); the benchmark reads
 the largest sum over one call's copies through `peak_private_bytes` and adds it to the flow process's peak.
