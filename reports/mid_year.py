@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -20,15 +19,13 @@ from reports.common import (
     map_codes,
     per_unit,
     report_year,
-    safe_name,
     sort_positions,
     template,
     text_column,
     unit_rows,
-    write_text,
     year_text,
 )
-from reports.processes import render_shared
+from reports.processes import write_unit_pages
 
 STATUS_ORDER = ("sesuai_jalur", "berisiko", "tertinggal")
 
@@ -135,34 +132,27 @@ def render_mid_year_reports(
 
     tpl = template("pemantauan.html.j2")
     out_dir.mkdir(parents=True, exist_ok=True)
-    records = units.to_dict("records")
-    paths = [out_dir / f"pemantauan_{safe_name(unit['kode_unit'])}.html" for unit in records]
+    def page(unit: dict) -> str:
+        k = unit["kode_unit"]
+        jumlah = status.get(k, [0] * len(STATUS_ORDER))
+        tren = bulanan.get(k, [])
+        ikm_unit = ikm.get(k)
+        return tpl.render(
+            unit=unit,
+            tahun=year_text(tahun),
+            status=[(STATUS_LABEL[s], n) for s, n in zip(STATUS_ORDER, jumlah, strict=True)],
+            grafik_status=bar_chart(
+                [STATUS_LABEL[s] for s in STATUS_ORDER], jumlah, judul="Jumlah indikator per status"
+            ),
+            atasan=_per_atasan(berisiko.get(k, [])),
+            ikm=ikm_unit[0] if ikm_unit else None,
+            grafik_ikm=line_chart(
+                [r["periode"] for r in tren],
+                [r["ikm"] for r in tren],
+                judul="IKM per bulan",
+                y_max=100.0,
+            ),
+            tanpa_realisasi=tanpa.get(k, []),
+        )
 
-    def render(positions: Sequence[int]) -> None:
-        for i in positions:
-            unit = records[i]
-            k = unit["kode_unit"]
-            jumlah = status.get(k, [0] * len(STATUS_ORDER))
-            tren = bulanan.get(k, [])
-            ikm_unit = ikm.get(k)
-            html = tpl.render(
-                unit=unit,
-                tahun=year_text(tahun),
-                status=[(STATUS_LABEL[s], n) for s, n in zip(STATUS_ORDER, jumlah, strict=True)],
-                grafik_status=bar_chart(
-                    [STATUS_LABEL[s] for s in STATUS_ORDER], jumlah, judul="Jumlah indikator per status"
-                ),
-                atasan=_per_atasan(berisiko.get(k, [])),
-                ikm=ikm_unit[0] if ikm_unit else None,
-                grafik_ikm=line_chart(
-                    [r["periode"] for r in tren],
-                    [r["ikm"] for r in tren],
-                    judul="IKM per bulan",
-                    y_max=100.0,
-                ),
-                tanpa_realisasi=tanpa.get(k, []),
-            )
-            write_text(paths[i], html)
-
-    render_shared(len(records), render)
-    return paths
+    return write_unit_pages(units, out_dir, "pemantauan_", page)

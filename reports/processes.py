@@ -31,7 +31,11 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 MAX_PROCESSES = 4
 MINIMUM_ITEMS = 200  # below this, forking costs more than it saves (a fork of a large process: ~50 ms)
@@ -77,6 +81,24 @@ def render_shared(
     failures = [failure for failure, _ in ended if failure is not None]
     if failures:
         raise failures[0]
+
+
+def write_unit_pages(
+    units: pd.DataFrame, out_dir: Path, prefix: str, page: Callable[[dict], str]
+) -> list[Path]:
+    """<prefix><kode_unit>.html for every row of `units` (unit_rows), its text `page(unit row as a dict)`,
+    written by the report processes; the paths in the rows' order."""
+    from reports.common import safe_name, write_text
+
+    records = units.to_dict("records")
+    paths = [out_dir / f"{prefix}{safe_name(unit['kode_unit'])}.html" for unit in records]
+
+    def render(positions: Sequence[int]) -> None:
+        for i in positions:
+            write_text(paths[i], page(records[i]))
+
+    render_shared(len(records), render)
+    return paths
 
 
 def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int, int]:

@@ -3,7 +3,6 @@ bias, training, functional officials' angka kredit."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +27,13 @@ from reports.common import (
     map_codes,
     per_unit,
     report_year,
-    safe_name,
     sort_positions,
     template,
     text_column,
     unit_rows,
-    write_text,
     year_text,
 )
-from reports.processes import render_shared
+from reports.processes import write_unit_pages
 from reports.unit_followup import angka_kredit_kosong, angka_kredit_unit, keberatan_kosong, keberatan_unit
 
 BATAS_CAPAIAN = (70.0, 90.0, 110.0)
@@ -323,38 +320,31 @@ def render_unit_summaries(
     tpl = template("ringkasan.html.j2")
     label = str(year_end.ruleset_label)
     out_dir.mkdir(parents=True, exist_ok=True)
-    records = units.to_dict("records")
-    paths = [out_dir / f"ringkasan_{safe_name(unit['kode_unit'])}.html" for unit in records]
+    def page(unit: dict) -> str:
+        k = unit["kode_unit"]
+        return tpl.render(
+            unit=unit,
+            tahun=year_text(tahun),
+            ruleset_label=label,
+            jumlah_dinilai=int(jumlah.get(k, 0)),
+            rerata_capaian=rerata_c.get(k, ""),
+            rerata_perilaku=rerata_p.get(k, ""),
+            kurva=kurva.get(k),
+            grafik_capaian=bar_chart(
+                LABEL_CAPAIAN,
+                sebaran.get(k, [0] * len(LABEL_CAPAIAN)),
+                judul="Jumlah pegawai per rentang capaian hasil kerja (%)",
+                arah="vertikal",
+            ),
+            kalibrasi=kalibrasi.get(k, []),
+            urutan_peringkat=URUTAN_PERINGKAT,
+            bias=bias_unit.get(k, []),
+            tidak_dinilai=tidak_dinilai.get(k, []),
+            pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
+            label_predikat=label_predikat,
+            keberatan=(per_keberatan.get(k) or keberatan_kosong()) if keberatan is not None else None,
+            angka_kredit=(per_angka_kredit.get(k) or angka_kredit_kosong()) if angka_kredit is not None
+            else None,
+        )
 
-    def render(positions: Sequence[int]) -> None:
-        for i in positions:
-            unit = records[i]
-            k = unit["kode_unit"]
-            html = tpl.render(
-                unit=unit,
-                tahun=year_text(tahun),
-                ruleset_label=label,
-                jumlah_dinilai=int(jumlah.get(k, 0)),
-                rerata_capaian=rerata_c.get(k, ""),
-                rerata_perilaku=rerata_p.get(k, ""),
-                kurva=kurva.get(k),
-                grafik_capaian=bar_chart(
-                    LABEL_CAPAIAN,
-                    sebaran.get(k, [0] * len(LABEL_CAPAIAN)),
-                    judul="Jumlah pegawai per rentang capaian hasil kerja (%)",
-                    arah="vertikal",
-                ),
-                kalibrasi=kalibrasi.get(k, []),
-                urutan_peringkat=URUTAN_PERINGKAT,
-                bias=bias_unit.get(k, []),
-                tidak_dinilai=tidak_dinilai.get(k, []),
-                pelatihan=(pelatihan.get(k) or _pelatihan_kosong()) if training is not None else None,
-                label_predikat=label_predikat,
-                keberatan=(per_keberatan.get(k) or keberatan_kosong()) if keberatan is not None else None,
-                angka_kredit=(per_angka_kredit.get(k) or angka_kredit_kosong()) if angka_kredit is not None
-                else None,
-            )
-            write_text(paths[i], html)
-
-    render_shared(len(records), render)
-    return paths
+    return write_unit_pages(units, out_dir, "ringkasan_", page)
