@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,13 +92,29 @@ def test_a_copys_error_fails_the_call_after_every_copy_ended(tmp_path):
 
 
 class _Unpicklable(Exception):
-    def __init__(self, a, b):
-        super().__init__(f"{a}/{b}")
+    """Holds a lock: no pickler takes it (not even tblib's, which distributed installs for every exception and
+    which rebuilds exceptions whose __init__ differs from their args)."""
+
+    def __init__(self, text):
+        super().__init__(text)
+        self.lock = threading.Lock()
 
 
 def test_an_error_that_cannot_travel_comes_back_as_its_text(tmp_path):
     with pytest.raises(ReportProcessError, match="_Unpicklable: x/y"):
-        render_shared(4, _writer(tmp_path, fail={1: _Unpicklable("x", "y")}), processes=2, minimum=1)
+        render_shared(4, _writer(tmp_path, fail={1: _Unpicklable("x/y")}), processes=2, minimum=1)
+
+
+def test_the_error_travels_even_where_tblib_pickles_every_exception(tmp_path):
+    """In a process where distributed was imported (tblib's pickling installed), the copy's error still
+    comes back: as itself when it pickles, as its text when it does not."""
+    from tblib import pickling_support
+
+    pickling_support.install()
+    with pytest.raises(ValueError, match="baris 1"):
+        render_shared(4, _writer(tmp_path, fail={1: ValueError("baris 1")}), processes=2, minimum=1)
+    with pytest.raises(ReportProcessError, match="_Unpicklable: x/y"):
+        render_shared(4, _writer(tmp_path, fail={1: _Unpicklable("x/y")}), processes=2, minimum=1)
 
 
 def test_a_killed_copy_fails_the_call(tmp_path):
