@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from contract.lookup import is_category, per_value
+from penilaian.joins import merge_checked
 from penilaian.numbers import clean
 from penilaian.ruleset import Capaian, Ruleset
 
@@ -121,11 +122,9 @@ def capaian_indikator(
     indikator = skp.loc[skp["tahun"].astype("int64") == tahun, kolom].drop(
         columns=["realisasi", "capaian", "level"], errors="ignore"
     )
-    indikator = indikator.merge(
-        realisasi_akhir(realisasi, ruleset.penilaian.bulan_batas, tahun),
-        on="id_indikator",
-        how="left",
-        validate="m:1",
+    indikator = merge_checked(
+        indikator, realisasi_akhir(realisasi, ruleset.penilaian.bulan_batas, tahun),
+        on="id_indikator", how="left", validate="m:1",
     )
     indikator["target"] = indikator["target"].astype("float64")
     indikator["capaian"] = capaian(

@@ -25,6 +25,7 @@ import pandas as pd
 
 from contract.schema import input_frame
 from penilaian.capaian import capaian, realisasi_akhir
+from penilaian.joins import merge_checked
 from penilaian.numbers import clean, format_2, round_half_up
 from penilaian.ruleset import Pemantauan, Ruleset
 from penilaian.text import join_text
@@ -73,8 +74,9 @@ def pemantauan_indikator(
     """Per indicator: June realisasi, capaian, projection, projected capaian and status."""
     bulan_batas = ruleset.pemantauan.bulan_batas
     kolom = ["id_indikator", "nip", "jenis", "indikator", "aspek", "arah", "target"]
-    indikator = skp.loc[skp["tahun"] == tahun, kolom].merge(
-        realisasi_akhir(realisasi, bulan_batas, tahun), on="id_indikator", how="left", validate="1:1"
+    indikator = merge_checked(
+        skp.loc[skp["tahun"] == tahun, kolom], realisasi_akhir(realisasi, bulan_batas, tahun),
+        on="id_indikator", how="left", validate="1:1",
     )
     indikator["target"] = indikator["target"].astype("float64")
     batas_atas = ruleset.capaian.batas_atas
@@ -100,7 +102,7 @@ def teks_umpan_balik(umpan_balik: pd.DataFrame, tahun: int, bulan_batas: int) ->
     catatan = catatan.sort_values(["nip", "tanggal", "jenis"], kind="stable")
     catatan = catatan.assign(umpan_balik=catatan["jenis"] + " " + catatan["tanggal"])
     jumlah = catatan.groupby("nip", sort=True).size().rename("jumlah_umpan_balik").reset_index()
-    return jumlah.merge(join_text(catatan, ["nip"], "umpan_balik"), on="nip", validate="1:1")
+    return merge_checked(jumlah, join_text(catatan, ["nip"], "umpan_balik"), on="nip", validate="1:1")
 
 
 def pegawai_berisiko(
@@ -117,9 +119,10 @@ def pegawai_berisiko(
         }
     ).groupby("nip", sort=True, as_index=False).sum()
     hitung = hitung.loc[(hitung["jumlah_berisiko"] + hitung["jumlah_tertinggal"]) > 0]
-    berisiko = hitung.merge(
-        pegawai[["nip", "nama", "kode_unit", "nip_atasan"]], on="nip", how="left", validate="1:1"
-    ).merge(teks_umpan_balik(umpan_balik, tahun, bulan_batas), on="nip", how="left", validate="1:1")
+    berisiko = merge_checked(
+        hitung, pegawai[["nip", "nama", "kode_unit", "nip_atasan"]], on="nip", how="left", validate="1:1")
+    berisiko = merge_checked(berisiko, teks_umpan_balik(umpan_balik, tahun, bulan_batas),
+                             on="nip", how="left", validate="1:1")
     berisiko["jumlah_umpan_balik"] = berisiko["jumlah_umpan_balik"].fillna(0).astype("int64")
     berisiko["umpan_balik"] = berisiko["umpan_balik"].fillna("").astype("str")
     berisiko["ada_umpan_balik"] = berisiko["jumlah_umpan_balik"] > 0
