@@ -4,6 +4,7 @@ has committed (tasks.write_and_report); on SQLite the two stay one after the oth
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from models.db import get_engine
-from tasks.write_and_report import STAGING_PREFIX, move_tree
+from tasks.write_and_report import RETIRED_PREFIX, STAGING_PREFIX, move_tree, remove_later
 from tests.flows.stage_calls import TAHUN, count, last_outcome, missing_outputs, run
 
 pytestmark = pytest.mark.slow
@@ -52,6 +53,7 @@ def test_postgresql_reports_render_while_the_write_runs_and_land_after_it(
     year = out / str(TAHUN)
     assert missing_outputs("year-end", year) == []
     assert not list(out.glob(f"{STAGING_PREFIX}*")), "staging folders (this run's and the left one) are gone"
+    _retired_folders_go(out)
     assert all(Path(p).is_relative_to(year) and Path(p).exists() for p in result["reports"])
     assert (year / "hasil_penilaian.csv").read_text(encoding="utf-8") != "stale\n"
     assert len(list((year / "dokumen").glob("*.html"))) == result["counts"]["dinilai"]
@@ -141,3 +143,56 @@ def test_move_tree_replaces_and_keeps_subfolders(tmp_path: Path) -> None:
     assert (target / "b.csv").read_text(encoding="utf-8") == "tetap"
     assert (target / "dokumen" / "U1" / "x.html").read_text(encoding="utf-8") == "dok"
     assert not any(p.is_file() for p in source.rglob("*"))
+
+
+def _retired_folders_go(out: Path) -> None:
+    """The files a publish replaced are deleted in the background: their folder is gone soon after."""
+    deadline = time.monotonic() + 30
+    while list(out.glob(f"{RETIRED_PREFIX}*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(out.glob(f"{RETIRED_PREFIX}*"))
+
+
+def test_move_tree_retires_each_replaced_file_for_a_later_delete(tmp_path: Path) -> None:
+    source, target, retired = tmp_path / "s", tmp_path / "t", tmp_path / "lama"
+    (source / "u").mkdir(parents=True)
+    (target / "u").mkdir(parents=True)
+    retired.mkdir()
+    (source / "a.csv").write_text("baru", encoding="utf-8")
+    (source / "u" / "b.html").write_text("baru b", encoding="utf-8")
+    (target / "u" / "b.html").write_text("lama b", encoding="utf-8")
+    old = (target / "u" / "b.html").stat().st_ino
+
+    assert move_tree(source, target, retired) == 2
+
+    assert (target / "a.csv").read_text(encoding="utf-8") == "baru"
+    assert (target / "u" / "b.html").read_text(encoding="utf-8") == "baru b"
+    kept = list(retired.iterdir())
+    assert [p.read_text(encoding="utf-8") for p in kept] == ["lama b"], "only the replaced file, once"
+    assert kept[0].stat().st_ino == old and kept[0].stat().st_nlink == 1
+    remove_later(retired).result(timeout=30)
+    assert not retired.exists()
+
+
+def test_move_tree_without_hard_links_replaces_all_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, target, retired = tmp_path / "s", tmp_path / "t", tmp_path / "lama"
+    for folder in (source, target, retired):
+        folder.mkdir()
+    for name in ("a.csv", "b.csv"):
+        (source / name).write_text(f"baru {name}", encoding="utf-8")
+        (target / name).write_text("lama", encoding="utf-8")
+    links = []
+
+    def no_links(src: object, dst: object) -> None:
+        links.append(dst)
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr("tasks.write_and_report.os.link", no_links)
+    assert move_tree(source, target, retired) == 2
+
+    got = [(target / n).read_text(encoding="utf-8") for n in ("a.csv", "b.csv")]
+    assert got == ["baru a.csv", "baru b.csv"]
+    assert len(links) == 1, "tried once, then no more"
+    assert not list(retired.iterdir())
