@@ -10,6 +10,7 @@ has not written yet come back empty, so the page can be built after any stage.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -117,34 +118,46 @@ class YearData:
 
 
 def _columns(engine: Engine, name: str, tahun: int) -> dict[str, np.ndarray]:
-    """One query of SQL as object arrays by column.
-
-    SQLite is read straight from its DB-API cursor: pandas' string columns built from 100,000 rows cost
-    more than the query itself. Other databases go through models.db.read_frame.
-    """
-    params = {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in SQL[name] else {})}
-    if engine.dialect.name != "sqlite":
-        frame = read_frame(engine, SQL[name], **params)
-        return {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
+    """One query of SQL as object arrays by column, straight from the DB-API cursor: pandas' columns built
+    from 1,000,000 rows (and SQLAlchemy's rows before them, on PostgreSQL) cost more than the query itself.
+    The values are what the driver gives (text, int, NULL as None) on either database."""
+    sql = SQL[name]
+    params = {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in sql else {})}
+    if engine.dialect.paramstyle == "pyformat":  # psycopg: %(name)s
+        sql = _NAMED.sub(r"%(\1)s", sql)
     raw = engine.raw_connection()
     try:
-        cursor = raw.driver_connection.execute(SQL[name], params)
-        names, rows = [d[0] for d in cursor.description], cursor.fetchall()
+        cursor = raw.driver_connection.cursor()
+        try:
+            cursor.execute(sql, params)
+            names, rows = [d[0] for d in cursor.description], cursor.fetchall()
+        finally:
+            cursor.close()
     finally:
         raw.close()
     return {n: np.fromiter(map(itemgetter(i), rows), dtype=object, count=len(rows))
             for i, n in enumerate(names)}
 
 
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")  # a :name parameter of SQL (not a :: cast)
+
+
 def _read(engine: Engine, name: str, tahun: int) -> pd.DataFrame:
-    """One (small) query of SQL as a frame."""
-    return pd.DataFrame(_columns(engine, name, tahun))
+    """One (small) query of SQL as a frame (on SQLite from the cursor, elsewhere through pandas)."""
+    if engine.dialect.name == "sqlite":
+        return pd.DataFrame(_columns(engine, name, tahun))
+    params = {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in SQL[name] else {})}
+    frame = read_frame(engine, SQL[name], **params)
+    return pd.DataFrame({c: frame[c].to_numpy(dtype=object) for c in frame.columns})
 
 
 def positions(keys: Any, values: Any) -> np.ndarray:
     """Where each value is among `keys` (-1 if absent; a repeated key: its last position)."""
-    index = {k: i for i, k in enumerate(keys)}
-    return np.fromiter((index.get(v, -1) for v in values), dtype="int64", count=len(values))
+    index = pd.Index(np.asarray(keys, dtype=object), dtype=object)
+    if index.is_unique:  # one hash table in C instead of a dict of 1,000,000 keys
+        return index.get_indexer(np.asarray(values, dtype=object)).astype("int64", copy=False)
+    last = {k: i for i, k in enumerate(keys)}
+    return np.fromiter((last.get(v, -1) for v in values), dtype="int64", count=len(values))
 
 
 def codes(keys: Any, values: Any) -> np.ndarray:
