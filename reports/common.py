@@ -3,7 +3,6 @@ per-unit grouping of result frames, the Jinja env."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
@@ -16,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
 from contract.schema import BERAKHLAK, GOLONGAN, JENJANG, PREDIKAT
 from penilaian.numbers import round_half_up
+from reports import retired
 
 TEMPLATES = Path(__file__).parent / "templates"
 _SAFE = re.compile(r"[A-Za-z0-9._-]+")
@@ -371,7 +371,7 @@ def write_text(path: Path, text: str) -> Path:
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        os.replace(tmp, path)
+        retired.replace(tmp, path)  # os.replace (the old file kept for a later delete inside `retiring`)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -87,8 +87,10 @@ def write_unit_pages(
     units: pd.DataFrame, out_dir: Path, prefix: str, page: Callable[[dict], str]
 ) -> list[Path]:
     """<prefix><kode_unit>.html for every row of `units` (unit_rows), its text `page(unit row as a dict)`,
-    written by the report processes; the paths in the rows' order."""
+    written by the report processes; the paths in the rows' order. The pages an earlier stage wrote are
+    replaced without freeing them on the spot (reports.retired)."""
     from reports.common import safe_name, write_text
+    from reports.retired import retired_folder, retiring
 
     records = units.to_dict("records")
     paths = [out_dir / f"{prefix}{safe_name(unit['kode_unit'])}.html" for unit in records]
@@ -97,7 +99,8 @@ def write_unit_pages(
         for i in positions:
             write_text(paths[i], page(records[i]))
 
-    render_shared(len(records), render)
+    with retiring(retired_folder(out_dir)):
+        render_shared(len(records), render)
     return paths
 
 

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 from kinerja.errors import GateFailed, InputUnreadable, one_line_in_run_logs
 from kinerja.settings import get_settings
 from penilaian.ruleset import Ruleset, load_ruleset
+from reports.retired import remove_left_behind
 from stages import registry
 from stages.context import StageContext, ensure_schema, resolve_db_url, resolve_tahun
 from stages.records import close_interrupted_runs, close_stage_run, open_stage_run
@@ -62,6 +63,7 @@ def begin(
     )
     if not ctx.input_dir.is_dir():
         raise InputUnreadable(f"{ctx.input_dir}: folder input tidak ada / input folder does not exist")
+    remove_left_behind(ctx.output_root)  # replaced files a killed process did not delete (reports.retired)
     ctx.checksums = sha256_of_inputs(ctx.input_dir, registry.get(tahap).inputs)
     ensure_schema(ctx.db_url, ctx.cache)
     interrupted = close_interrupted_runs(ctx)

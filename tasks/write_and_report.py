@@ -13,14 +13,9 @@ reports that fail leave it as it was too (the committed rows stay, as when the r
 write). A staging folder a killed run left behind is removed by the next run of the same stage and year
 (it holds the stage-year lock, so no live run owns it).
 
-Publishing replaces the files an earlier stage wrote (every unit summary, at 1,000,000 employees 41,667 of
-them per stage), and replacing a file makes the file system free the old one's blocks then and there: ≈ 0.18
-ms a file on ext4, 7 s of the objection stage at 1,000,000 employees, one file after another on the flow's
-critical path. So each old file is first hard-linked into a folder of retired files (`.lama-<tahap>-<tahun>-
-<stage run>/`, beside the year's folder; a link and a rename ≈ 0.035 ms) and that folder is deleted by a
-background thread while the flow goes on (`remove_later`; the process waits for it before it exits, and the
-next run of the same stage and year removes one a killed process left). A reader still sees the old file or
-the new one, never neither.
+Publishing replaces the files an earlier stage wrote (every unit summary); each file it replaces is kept in
+a retired folder deleted in the background (reports.retired: ext4 frees a replaced file's blocks in the
+rename, ≈ 7 s of the objection stage at 1,000,000 employees, on the flow's critical path).
 
 On SQLite they stay one after the other: Python's sqlite3 releases the GIL around every row it steps, so
 a writer beside a CPU-bound renderer would wait for the GIL on every row.
@@ -30,19 +25,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from prefect import Task
 
+from reports import retired
 from stages.context import StageContext
 
 STAGING_PREFIX = ".tahap-"
-RETIRED_PREFIX = ".lama-"
 
 
 def overlaps(ctx: StageContext, executor: str) -> bool:
@@ -75,18 +68,10 @@ def staging_dir(ctx: StageContext) -> Path:
     return ctx.output_root / f"{STAGING_PREFIX}{ctx.tahap}-{ctx.tahun}-{ctx.stage_run_id}"
 
 
-def retired_dir(ctx: StageContext) -> Path:
-    """Where this run's publish links the files it replaces, until `remove_later` deletes them."""
-    return ctx.output_root / f"{RETIRED_PREFIX}{ctx.tahap}-{ctx.tahun}-{ctx.stage_run_id}"
-
-
 def remove_left_staging(ctx: StageContext) -> list[Path]:
-    """Remove the staging and retired-file folders of earlier runs of this stage and year (a run killed
-    before it could remove them)."""
-    if not ctx.output_root.is_dir():
-        return []
-    left = sorted(p for prefix in (STAGING_PREFIX, RETIRED_PREFIX)
-                  for p in ctx.output_root.glob(f"{prefix}{ctx.tahap}-{ctx.tahun}-*") if p.is_dir())
+    """Remove the staging folders of earlier runs of this stage and year (killed before they could)."""
+    pattern = f"{STAGING_PREFIX}{ctx.tahap}-{ctx.tahun}-*"
+    left = sorted(p for p in ctx.output_root.glob(pattern) if p.is_dir()) if ctx.output_root.is_dir() else []
     for folder in left:
         shutil.rmtree(folder, ignore_errors=True)
     return left
@@ -102,12 +87,8 @@ def staged(ctx: StageContext) -> Iterator[tuple[StageContext, Callable[[list[Pat
     staged_ctx.output_dir.mkdir(parents=True, exist_ok=True)
 
     def publish(paths: list[Path]) -> list[Path]:
-        retired = retired_dir(ctx)
-        retired.mkdir(parents=True, exist_ok=True)
-        try:
-            move_tree(staged_ctx.output_dir, ctx.output_dir, retired)
-        finally:
-            remove_later(retired)
+        with retired.retiring(retired.retired_folder(ctx.output_dir)):
+            move_tree(staged_ctx.output_dir, ctx.output_dir)
         return [_moved(Path(p), staged_ctx.output_dir, ctx.output_dir) for p in paths]
 
     try:
@@ -116,43 +97,18 @@ def staged(ctx: StageContext) -> Iterator[tuple[StageContext, Callable[[list[Pat
         shutil.rmtree(root, ignore_errors=True)
 
 
-def move_tree(source: Path, target: Path, retired: Path | None = None) -> int:
+def move_tree(source: Path, target: Path) -> int:
     """Move every file under `source` to the same place under `target` (folders made as needed, files there
-    replaced); each move is a rename, so a reader sees the old file or the new one, never half of one.
-
-    With `retired` (a folder on the same file system) a file about to be replaced is first hard-linked
-    there, so the rename does not free its blocks: deleting `retired` does, later. Where the file system
-    has no hard links, files are replaced as they are."""
+    replaced, through reports.retired.replace); each move is a rename, so a reader sees the old file or the
+    new one, never half of one."""
     moved = 0
     for folder, _dirs, files in os.walk(source):
         there = target / Path(folder).relative_to(source)
         there.mkdir(parents=True, exist_ok=True)
         for name in sorted(files):
-            destination = there / name
-            if retired is not None:
-                try:
-                    os.link(destination, retired / str(moved))
-                except FileNotFoundError:
-                    pass  # a new file: nothing to retire
-                except OSError:
-                    retired = None  # no hard links here
-            os.replace(Path(folder) / name, destination)
+            retired.replace(Path(folder) / name, there / name)
             moved += 1
     return moved
-
-
-_remover: ThreadPoolExecutor | None = None
-_remover_lock = threading.Lock()
-
-
-def remove_later(folder: Path) -> Future[None]:
-    """Delete `folder` in a background thread of this process (one at a time, in order). The process waits
-    for what is queued before it exits (concurrent.futures joins its threads at exit)."""
-    global _remover
-    with _remover_lock:
-        if _remover is None:
-            _remover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinerja-hapus")
-        return _remover.submit(shutil.rmtree, folder, ignore_errors=True)
 
 
 def _moved(path: Path, source: Path, target: Path) -> Path:

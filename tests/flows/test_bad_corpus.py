@@ -31,6 +31,7 @@ import pytest
 
 from contract.aturan import ATURAN_ANGKA_KREDIT, ATURAN_TINJAUAN_KEBERATAN
 from contract.schema import FILES
+from reports import retired
 from stages import registry
 from tests.support.console import quiet_prefect_console
 
@@ -347,6 +348,7 @@ def test_bad_input(case: str, cli, tmp_path: Path) -> None:
     if tahap == "year-end":
         unscored = karantina.loc[karantina["kode_aturan"].str.startswith("penilaian."), "nilai"].nunique()
         assert _db_count(db_url, "hasil_penilaian") == len(frames["pegawai"]) - unscored
+        retired.wait_for_removals()  # no replaced file still waiting in a retired folder
         produced = sorted(p.resolve() for p in tmp_path.rglob("*") if p.is_file())
         assert all(p.is_relative_to(tmp_path.resolve()) for p in produced)
         assert not any(".." in p.name or p.name in ("x", "x.html") for p in produced)

@@ -4,7 +4,6 @@ has committed (tasks.write_and_report); on SQLite the two stay one after the oth
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from models.db import get_engine
-from tasks.write_and_report import RETIRED_PREFIX, STAGING_PREFIX, move_tree, remove_later
+from reports import retired
+from tasks.write_and_report import STAGING_PREFIX, move_tree
 from tests.flows.stage_calls import TAHUN, count, last_outcome, missing_outputs, run
 
 pytestmark = pytest.mark.slow
@@ -62,6 +62,34 @@ def test_postgresql_reports_render_while_the_write_runs_and_land_after_it(
     report_start, _ = runs["laporan-akhir-tahun"]
     assert report_start < write_end, "the reports started before the write had finished"
     assert write_start < write_end
+
+
+def test_a_rerun_keeps_the_pages_it_replaces_for_a_background_delete(
+    prefect_harness: None, demo_input: Path, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second year-end run replaces every unit summary of the first: each old page goes to a retired
+    folder (a hard link to the same file), deleted in the background once the pages are written."""
+    out = tmp_path / "out"
+    run("plan-collection", demo_input, out, sqlite_url)
+    run("year-end", demo_input, out, sqlite_url, dokumen="tidak")
+    year = out / str(TAHUN)
+    first = {p.name: (p.stat().st_ino, p.read_bytes()) for p in year.glob("ringkasan_*.html")}
+    queued: list[tuple[Path, dict]] = []
+    remove_later = retired.remove_later
+
+    def recorded(folder: Path):  # noqa: ANN202 - a Future, as the real one gives
+        queued.append((folder, {p.stat().st_ino: p.read_bytes() for p in folder.iterdir()}))
+        return remove_later(folder)
+
+    monkeypatch.setattr(retired, "remove_later", recorded)
+    run("year-end", demo_input, out, sqlite_url, dokumen="tidak")
+
+    assert len(first) > 1
+    kept = {ino: data for folder, files in queued if folder.parent == out for ino, data in files.items()}
+    assert kept == {ino: data for ino, data in first.values()}, "every replaced page, as it was"
+    assert {p.name for p in year.glob("ringkasan_*.html")} == set(first)
+    retired.wait_for_removals()
+    assert not list(out.glob(f"{retired.PREFIX}*"))
 
 
 def test_sqlite_writes_then_reports(
@@ -145,54 +173,29 @@ def test_move_tree_replaces_and_keeps_subfolders(tmp_path: Path) -> None:
     assert not any(p.is_file() for p in source.rglob("*"))
 
 
+
 def _retired_folders_go(out: Path) -> None:
-    """The files a publish replaced are deleted in the background: their folder is gone soon after."""
-    deadline = time.monotonic() + 30
-    while list(out.glob(f"{RETIRED_PREFIX}*")) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert not list(out.glob(f"{RETIRED_PREFIX}*"))
+    """The files the publish replaced are deleted in the background: their folder is gone once that ends."""
+    retired.wait_for_removals()
+    assert not list(out.glob(f"{retired.PREFIX}*"))
 
 
 def test_move_tree_retires_each_replaced_file_for_a_later_delete(tmp_path: Path) -> None:
-    source, target, retired = tmp_path / "s", tmp_path / "t", tmp_path / "lama"
+    source, target = tmp_path / "s", tmp_path / "t"
     (source / "u").mkdir(parents=True)
     (target / "u").mkdir(parents=True)
-    retired.mkdir()
     (source / "a.csv").write_text("baru", encoding="utf-8")
     (source / "u" / "b.html").write_text("baru b", encoding="utf-8")
     (target / "u" / "b.html").write_text("lama b", encoding="utf-8")
     old = (target / "u" / "b.html").stat().st_ino
 
-    assert move_tree(source, target, retired) == 2
+    with retired.retiring(tmp_path / ".lama-uji") as folder:
+        assert move_tree(source, target) == 2
+        kept = list(folder.iterdir())
+        assert [p.read_text(encoding="utf-8") for p in kept] == ["lama b"], "only the replaced file, once"
+        assert kept[0].stat().st_ino == old
 
     assert (target / "a.csv").read_text(encoding="utf-8") == "baru"
     assert (target / "u" / "b.html").read_text(encoding="utf-8") == "baru b"
-    kept = list(retired.iterdir())
-    assert [p.read_text(encoding="utf-8") for p in kept] == ["lama b"], "only the replaced file, once"
-    assert kept[0].stat().st_ino == old and kept[0].stat().st_nlink == 1
-    remove_later(retired).result(timeout=30)
-    assert not retired.exists()
-
-
-def test_move_tree_without_hard_links_replaces_all_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    source, target, retired = tmp_path / "s", tmp_path / "t", tmp_path / "lama"
-    for folder in (source, target, retired):
-        folder.mkdir()
-    for name in ("a.csv", "b.csv"):
-        (source / name).write_text(f"baru {name}", encoding="utf-8")
-        (target / name).write_text("lama", encoding="utf-8")
-    links = []
-
-    def no_links(src: object, dst: object) -> None:
-        links.append(dst)
-        raise PermissionError(1, "Operation not permitted")
-
-    monkeypatch.setattr("tasks.write_and_report.os.link", no_links)
-    assert move_tree(source, target, retired) == 2
-
-    got = [(target / n).read_text(encoding="utf-8") for n in ("a.csv", "b.csv")]
-    assert got == ["baru a.csv", "baru b.csv"]
-    assert len(links) == 1, "tried once, then no more"
-    assert not list(retired.iterdir())
+    retired.wait_for_removals()
+    assert not folder.exists()
