@@ -121,8 +121,7 @@ def _columns(engine: Engine, name: str, tahun: int) -> dict[str, np.ndarray]:
     """One query of SQL as object arrays by column, straight from the DB-API cursor: pandas' columns built
     from 1,000,000 rows (and SQLAlchemy's rows before them, on PostgreSQL) cost more than the query itself.
     The values are what the driver gives (text, int, NULL as None) on either database."""
-    sql = SQL[name]
-    params = {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in sql else {})}
+    sql, params = SQL[name], _params(name, tahun)
     if engine.dialect.paramstyle == "pyformat":  # psycopg: %(name)s
         sql = _NAMED.sub(r"%(\1)s", sql)
     raw = engine.raw_connection()
@@ -142,12 +141,16 @@ def _columns(engine: Engine, name: str, tahun: int) -> dict[str, np.ndarray]:
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")  # a :name parameter of SQL (not a :: cast)
 
 
+def _params(name: str, tahun: int) -> dict[str, object]:
+    """The parameters of query `name`: the year, and the predikat names where it codes them."""
+    return {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in SQL[name] else {})}
+
+
 def _read(engine: Engine, name: str, tahun: int) -> pd.DataFrame:
     """One (small) query of SQL as a frame (on SQLite from the cursor, elsewhere through pandas)."""
     if engine.dialect.name == "sqlite":
         return pd.DataFrame(_columns(engine, name, tahun))
-    params = {"t": tahun, **(_PREDIKAT_PARAMS if ":p0" in SQL[name] else {})}
-    frame = read_frame(engine, SQL[name], **params)
+    frame = read_frame(engine, SQL[name], **_params(name, tahun))
     return pd.DataFrame({c: frame[c].to_numpy(dtype=object) for c in frame.columns})
 
 
