@@ -186,7 +186,8 @@ def replace_rows(conn: Connection, name: str, frame: pd.DataFrame, **where: obje
     caller's transaction.
 
     The insert goes straight to the driver on the transaction's own connection (sqlite3 executemany
-    of tuples, PostgreSQL COPY FROM STDIN of the CSV Arrow writes, `_csv_batches`): building a dict per
+    of tuples, PostgreSQL COPY FROM STDIN of the CSV Arrow writes, `_csv_batches`; a stage's write
+    on a SQLite file goes through models.sqlite_bulk instead): building a dict per
     row and SQLAlchemy's per-row parameter handling cost more than the database itself on millions of rows.
     A year of a table PostgreSQL holds partitioned by tahun is not deleted and inserted into: it is loaded
     into a new bare table that then replaces the year's partition (`_attach_year`); any other replacement

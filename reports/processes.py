@@ -23,16 +23,14 @@ flow process renders everything itself.
 
 from __future__ import annotations
 
-import gc
 import os
 import pickle
-import signal
 import sys
-import threading
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from kinerja import forked
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -77,7 +75,7 @@ def render_shared(
         render(range(0, count, processes))
     finally:
         ended = [_wait(*child) for child in children]
-        _PEAK.record(sum(private for _, private in ended if private is not None) if ended else None)
+        forked.PEAK.record(sum(private for _, private in ended if private is not None) if ended else None)
     failures = [failure for failure, _ in ended if failure is not None]
     if failures:
         raise failures[0]
@@ -111,24 +109,13 @@ def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int
     if pid:
         os.close(write_end)
         return pid, read_end
-    # The copy: never returns, never runs the flow process's exit handlers or flushes its buffers.
-    status = 1
-    try:
-        # The flow process's objects out of the garbage collector's sight: a collection in the copy would
-        # write to every object's header and so copy every page of the shared heap.
-        gc.freeze()
-        os.close(read_end)
-        _die_with_parent()
-        try:
-            render(positions)
-            message: dict[str, Any] = {"private": _private_bytes()}
-            status = 0
-        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the flow process
-            message = {"error": _portable(exc), "traceback": traceback.format_exc()}
-        with os.fdopen(write_end, "wb") as pipe:
-            pipe.write(pickle.dumps(message))
-    finally:
-        os._exit(status)
+    os.close(read_end)
+
+    def work() -> dict[str, Any]:
+        render(positions)
+        return {}
+
+    forked.child_main(work, write_end, ReportProcessError)
 
 
 def _wait(pid: int, read_end: int) -> tuple[BaseException | None, int | None]:
@@ -152,59 +139,7 @@ def _wait(pid: int, read_end: int) -> tuple[BaseException | None, int | None]:
     return error, private
 
 
-def _portable(exc: BaseException) -> BaseException:
-    """The exception itself if it survives pickling, else a ReportProcessError with its text."""
-    try:
-        pickle.loads(pickle.dumps(exc))  # noqa: S301 - a round trip of our own object
-        return exc
-    except Exception:  # noqa: BLE001 - unpicklable exceptions are common (extra __init__ arguments)
-        return ReportProcessError(f"{type(exc).__name__}: {exc}")
-
-
-def _die_with_parent() -> None:
-    """Ask Linux to kill this copy when the thread that forked it ends (a killed flow process)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):  # not Linux
-        pass
-
-
-def _private_bytes() -> int | None:
-    """Memory of this process not shared with any other (Private_Clean + Private_Dirty), None if unknown."""
-    try:
-        with open("/proc/self/smaps_rollup", encoding="ascii") as rollup:
-            fields = dict(line.split(":", 1) for line in rollup if ":" in line)
-    except OSError:
-        return None
-    return sum(int(fields[k].split()[0]) * 1024 for k in ("Private_Clean", "Private_Dirty") if k in fields)
-
-
-class _PeakPrivate:
-    """The largest memory the copies of one `render_shared` call ended with between them (the sum of their
-    private memory), since the last take: what the benchmark adds to the flow process's peak."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._peak: int | None = None
-
-    def record(self, private: int | None) -> None:
-        if private is not None:
-            with self._lock:
-                self._peak = max(self._peak or 0, private)
-
-    def take(self) -> int | None:
-        """The peak since the last take, and start again."""
-        with self._lock:
-            peak, self._peak = self._peak, None
-            return peak
-
-
-_PEAK = _PeakPrivate()
-
-
 def peak_private_bytes() -> int | None:
-    """The largest private memory of one call's report processes together since the last call (None: no
-    process ran)."""
-    return _PEAK.take()
+    """The largest private memory of one call's report processes together (or of the SQLite writer,
+    models.sqlite_bulk) since the last call (None: no process ran)."""
+    return forked.peak_private_bytes()

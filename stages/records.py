@@ -19,7 +19,8 @@ from audit.chain import GENESIS, digests_json, record_hash
 from audit.digest import result_digests, rows_digest
 from contract.lookup import is_category
 from models import stage_runs
-from models.db import one_chunk, replace_rows, transaction
+from models.db import one_chunk, transaction
+from models.sqlite_bulk import bulk_writer
 from stages.cache import release_unused_memory
 from stages.context import StageContext, code_version, ensure_schema
 
@@ -129,19 +130,23 @@ def write_tables(ctx: StageContext, tables: dict[str, pd.DataFrame], **extra: ob
         return {f"{name}_ditulis": 0 for name in tables} | {"sama_dengan_stage_run": same}
     counts: dict[str, int] = {}
     digests: dict[str, dict | None] = {}
+
+    def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
+
     # One table at a time: its rows (categories as text, the run's columns) exist only while the
     # database takes them, so a stage never holds a converted copy of all its tables at once. The audit
     # seal digests these rows from memory (not by reading them back), in a second thread while the
-    # database takes them (Arrow kernels and the SQLite engine release the GIL); the digests are
-    # recorded only once the transaction has committed.
+    # database takes them (Arrow kernels and the SQLite engine release the GIL) — or, on a SQLite file,
+    # while a forked writer inserts the same rows (models.sqlite_bulk); the digests are recorded only
+    # once the transaction has committed.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kinerja-digest") as pool:
         checkpoint("tulis-mulai")
-        with transaction(ctx.engine) as conn:
+        with bulk_writer(ctx.engine, tables, prepare, tahun=ctx.tahun) as write:
             for name, frame in tables.items():
-                rows = _as_text(frame).assign(tahun=ctx.tahun, stage_run_id=ctx.stage_run_id, **extra)
-                rows = one_chunk(rows)  # joined once here, not by the insert and the digest each
+                rows = one_chunk(_as_text(prepare(frame)))  # joined once, not by the insert and digest each
                 digest = pool.submit(rows_digest, name, rows)
-                counts[f"{name}_ditulis"] = replace_rows(conn, name, rows, tahun=ctx.tahun)
+                counts[f"{name}_ditulis"] = write(name, rows)
                 digests[name] = digest.result()
                 del rows, digest
                 checkpoint("tulis-tengah")

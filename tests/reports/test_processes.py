@@ -74,6 +74,7 @@ def test_few_items_or_one_process_stay_in_the_flow_process(tmp_path):
     few, one = tmp_path / "few", tmp_path / "one"
     few.mkdir()
     one.mkdir()
+    peak_private_bytes()  # forget earlier tests' forked processes (report copies, SQLite writers)
     render_shared(5, _writer(few), processes=4, minimum=6)
     render_shared(50, _writer(one), processes=1, minimum=1)
     assert sorted(_written(few)) == list(range(5)) and sorted(_written(one)) == list(range(50))
