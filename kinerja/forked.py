@@ -41,6 +41,19 @@ def child_main(
         os._exit(status)
 
 
+def collect(pid: int, results: int) -> tuple[dict[str, Any], int]:
+    """Wait for a forked process to end: (the message it sent through `child_main`, {} if it sent none or
+    died mid-message; its exit code)."""
+    with os.fdopen(results, "rb") as pipe:
+        sent = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        message = pickle.loads(sent) if sent else {}  # noqa: S301 - written by our own forked process
+    except Exception:  # noqa: BLE001 - a process killed mid-message: the caller reports its exit code
+        message = {}
+    return message, os.waitstatus_to_exitcode(status)
+
+
 def die_with_parent() -> None:
     """Ask Linux to kill this process when the thread that forked it ends (a killed flow process)."""
     try:

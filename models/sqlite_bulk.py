@@ -25,7 +25,6 @@ SQLAlchemy transaction of `models.db.transaction`.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -98,13 +97,7 @@ class _Writer:
             pass
         finally:
             os.close(self._commands)
-        with os.fdopen(self._results, "rb") as pipe:
-            sent = pipe.read()
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            message = pickle.loads(sent) if sent else {}  # noqa: S301 - written by our own forked writer
-        except Exception:  # noqa: BLE001 - a writer killed mid-message: reported below
-            message = {}
+        message, code = forked.collect(self.pid, self._results)
         forked.PEAK.record(message.get("private"))
         if not commit:
             return
@@ -113,10 +106,9 @@ class _Writer:
             error.add_note(f"di proses penulis SQLite / in the SQLite writer process {self.pid}:\n"
                            f"{message.get('traceback', '')}")
             raise error
-        if os.waitstatus_to_exitcode(status) != 0 or not message.get("committed"):
+        if code != 0 or not message.get("committed"):
             raise SqliteWriterError(f"proses penulis SQLite {self.pid} berhenti tanpa commit / the SQLite "
-                                    f"writer process {self.pid} ended without committing: status "
-                                    f"{os.waitstatus_to_exitcode(status)}")
+                                    f"writer process {self.pid} ended without committing: status {code}")
 
 
 def _start_writer(

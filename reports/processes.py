@@ -24,7 +24,6 @@ flow process renders everything itself.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -120,20 +119,14 @@ def _fork(positions: range, render: Callable[[Sequence[int]], Any]) -> tuple[int
 
 def _wait(pid: int, read_end: int) -> tuple[BaseException | None, int | None]:
     """Wait for a copy to end: (its error or None, the private memory it ended with)."""
-    with os.fdopen(read_end, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    try:
-        message = pickle.loads(sent) if sent else {}  # noqa: S301 - written by our own forked copy
-    except Exception:  # noqa: BLE001 - a copy killed mid-write: reported below
-        message = {}
+    message, code = forked.collect(pid, read_end)
     private = message.get("private")
-    if os.waitstatus_to_exitcode(status) == 0 and "error" not in message:
+    if code == 0 and "error" not in message:
         return None, private
     error = message.get("error")
     if error is None:
         error = ReportProcessError(f"proses laporan {pid} berhenti / report process {pid} ended: "
-                                   f"status {os.waitstatus_to_exitcode(status)}")
+                                   f"status {code}")
     if message.get("traceback"):
         error.add_note(f"di proses laporan / in report process {pid}:\n{message['traceback']}")
     return error, private
