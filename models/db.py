@@ -141,14 +141,19 @@ def key_order(tbl: Table, frame: pd.DataFrame) -> np.ndarray | None:
     return None if bool((order[1:] > order[:-1]).all()) else order.astype(np.intp)
 
 
+def frame_batches(frame: pd.DataFrame, size: int, order: np.ndarray | None = None) -> Iterator[pd.DataFrame]:
+    """The frame's rows `size` at a time, in `order` (positions) when given."""
+    for start in range(0, len(frame), size):
+        stop = start + size
+        yield frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
+
+
 def _row_batches(
     frame: pd.DataFrame, columns: list[Column], dialect: Dialect, order: np.ndarray | None = None
 ) -> Iterator[list[tuple]]:
     """The frame's rows as tuples in `columns` order, a batch at a time (bounded memory), in `order`
     (positions) when given."""
-    for start in range(0, len(frame), _BATCH):
-        stop = start + _BATCH
-        part = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
+    for part in frame_batches(frame, _BATCH, order):
         yield list(zip(*[_column_values(part, c, dialect) for c in columns], strict=True))
 
 
@@ -172,9 +177,7 @@ def _csv_batches(
     floats in their shortest round-trip form, which the server parses back to the same double; booleans
     as true/false. At 1,000,000 employees the rows' Python tuples cost more than the server's own work."""
     options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-    for start in range(0, len(frame), _COPY_BATCH):
-        stop = start + _COPY_BATCH
-        part = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
+    for part in frame_batches(frame, _COPY_BATCH, order):
         arrays = [_arrow_values(part[c.name]) for c in columns]
         sink = pa.BufferOutputStream()
         pa_csv.write_csv(pa.table(arrays, names=[c.name for c in columns]), sink, options)

@@ -38,7 +38,16 @@ from sqlalchemy.engine import Dialect
 
 from kinerja import forked
 from kinerja.settings import get_settings
-from models.db import _arrow_values, _column_values, key_order, one_chunk, replace_rows, table, transaction
+from models.db import (
+    _arrow_values,
+    _column_values,
+    frame_batches,
+    key_order,
+    one_chunk,
+    replace_rows,
+    table,
+    transaction,
+)
 
 _BATCH = 100_000  # rows per Arrow batch handed to SQLite
 _COMMIT = b"c"
@@ -176,20 +185,18 @@ def arrow_batches(
     """The frame's columns of `tbl` as a stream of Arrow record batches (`_BATCH` rows, in `order` when
     given), each column of one type throughout (`_column_type`)."""
     columns = [c for c in tbl.columns if c.name in frame.columns]
-    types = [_column_type(frame[c.name], c) for c in columns]
+    types = [_column_type(frame[c.name]) for c in columns]
     schema = pa.schema([pa.field(c.name, t) for c, t in zip(columns, types, strict=True)])
 
     def batches() -> Iterator[pa.RecordBatch]:
-        for start in range(0, len(frame), _BATCH):
-            stop = start + _BATCH
-            part = frame.iloc[start:stop] if order is None else frame.take(order[start:stop])
+        for part in frame_batches(frame, _BATCH, order):
             arrays = [_batch_values(part, c, t, dialect) for c, t in zip(columns, types, strict=True)]
             yield pa.record_batch(arrays, schema=schema)
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def _column_type(values: pd.Series, column: Column) -> pa.DataType:
+def _column_type(values: pd.Series) -> pa.DataType:
     """The Arrow type a column is sent as: its values' own (categories: their text's), booleans as int64,
     dates and times as text; an object column's from all its values (text, or mixed values as text)."""
     sample = values if values.dtype == object else values.iloc[:0]
